@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { PrincipalThrottlerGuard } from './auth/principal-throttler.guard';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { ProblemFilter } from './errors/problem.filter';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { AppLogger } from './logging/app-logger';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: AppLogger, features: DynamicModule['imports'] = []) {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+          skipIf: () => config.rateLimitPerMinute === 0,
+        }),
+        DatabaseModule,
+        AuthModule,
+        JobsModule,
+        HealthModule,
+        ...features,
+      ],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: AppLogger, useValue: logger },
+        // Guards run in this order: authentication first, so limits apply per principal.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [AppConfig, AppLogger],
+    } satisfies DynamicModule;
+  }
+}

@@ -1,0 +1,38 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error';
+import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
+import { Role } from './principal';
+import { TokenService } from './token.service';
+
+/** Global guard: 401 without a valid bearer token, then 403 for a role the route does not allow. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // Public routes still learn who calls when a valid token is sent (rate limits per principal).
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      request.principal = token ? await this.tokens.verify(token) : undefined;
+      return true;
+    }
+    const principal = token ? await this.tokens.verify(token) : undefined;
+    if (!principal) {
+      throw new AppError('UNAUTHENTICATED', 'A valid bearer token is required.');
+    }
+    request.principal = principal;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(principal.role)) {
+      throw new AppError('FORBIDDEN', `The ${principal.role} role may not do this.`);
+    }
+    return true;
+  }
+}

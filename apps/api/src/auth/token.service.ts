@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { jwtVerify, SignJWT } from 'jose';
+import { AppConfig } from '../config/app-config';
+import { Principal, Role, ROLES } from './principal';
+
+/** HS256 bearer tokens with the brief's claims: `sub`, `role`, `exp`. */
+@Injectable()
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(config: AppConfig) {
+    this.key = new TextEncoder().encode(config.jwtSecret);
+  }
+
+  /** The principal of a valid token, or undefined for anything else (bad signature, expired…). */
+  async verify(token: string): Promise<Principal | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'exp'],
+      });
+      const role = payload.role;
+      if (typeof role !== 'string' || !ROLES.includes(role as Role) || !payload.sub) {
+        return undefined;
+      }
+      return { role: role as Role, id: payload.sub };
+    } catch {
+      return undefined;
+    }
+  }
+
+  sign(principal: Principal, expiresIn = '12h'): Promise<string> {
+    return signToken(this.key, principal, expiresIn);
+  }
+}
+
+export function signToken(
+  key: Uint8Array,
+  principal: Principal,
+  expiresIn: string,
+): Promise<string> {
+  return new SignJWT({ role: principal.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(principal.id)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key);
+}

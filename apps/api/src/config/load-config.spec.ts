@@ -1,0 +1,63 @@
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('has a safe default for every variable', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      reviewSlaBusinessDays: 5,
+      businessTimezone: 'Asia/Jakarta',
+      holidays: [],
+      disputeWindowDays: 30,
+      slaCheckIntervalSeconds: 60,
+      draftExpiryDays: 30,
+      infoRequestExpiryDays: 14,
+      disputeMerchantResponseDays: 3,
+      businessHours: { start: '09:00', end: '18:00' },
+      rateLimitPerMinute: 600,
+      webhookTimeoutSeconds: 10,
+      webhookRetryBaseSeconds: 30,
+      webhookRetryHours: 24,
+      webhookAllowPrivateUrls: false,
+      logLevel: 'info',
+      jwtSecretIsDefault: true,
+    });
+    expect(config.caseSlaHours.URGENT).toEqual({ firstResponse: 1, resolution: 8 });
+    expect(config.caseSlaHours.LOW).toEqual({ firstResponse: 24, resolution: 120 });
+  });
+
+  it('refuses to start in production without AUTH_JWT_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET/);
+    const secret = 'x'.repeat(32);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret }).jwtSecret).toBe(secret);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['REVIEW_SLA_BUSINESS_DAYS', '-1'],
+    ['BUSINESS_TIMEZONE', 'Mars/Olympus'],
+    ['HOLIDAYS', '2026-13-45'],
+    ['BUSINESS_HOURS', '18:00-09:00'],
+    ['CASE_SLA_HOURS', 'URGENT=1/8'],
+    ['RATE_LIMIT_PER_MINUTE', 'lots'],
+    ['WEBHOOK_ALLOW_PRIVATE_URLS', 'maybe'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['AUTH_JWT_SECRET', 'short'],
+    ['SLA_CHECK_INTERVAL_SECONDS', '0'],
+  ])('names the bad variable %s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(
+      new RegExp(`Invalid configuration: ${name}`),
+    );
+  });
+
+  it('reads holidays and per-priority SLA hours', () => {
+    const config = loadConfig({
+      HOLIDAYS: '2026-12-25, 2027-01-01',
+      CASE_SLA_HOURS: 'URGENT=0.5/2,HIGH=1/4,NORMAL=2/8,LOW=4/16',
+    });
+    expect(config.holidays).toEqual(['2026-12-25', '2027-01-01']);
+    expect(config.caseSlaHours.URGENT).toEqual({ firstResponse: 0.5, resolution: 2 });
+  });
+});

@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { AppConfig, CasePriority, CaseSlaHours } from './app-config';
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_JWT_SECRET = 'refund-desk-development-secret-do-not-use-in-production';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PRIORITIES: CasePriority[] = ['URGENT', 'HIGH', 'NORMAL', 'LOW'];
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min = 0, max = 1_000_000): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function timezone(env: Env): string {
+  const zone = env.BUSINESS_TIMEZONE?.trim() || 'Asia/Jakarta';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new ConfigError('BUSINESS_TIMEZONE', `is not an IANA time zone: "${zone}"`);
+  }
+  return zone;
+}
+
+function holidays(env: Env): string[] {
+  const raw = env.HOLIDAYS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((day) => {
+    const date = day.trim();
+    const parsed = new Date(`${date}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(parsed.getTime())) {
+      throw new ConfigError('HOLIDAYS', `must be comma-separated YYYY-MM-DD dates, got "${date}"`);
+    }
+    return date;
+  });
+}
+
+function businessHours(env: Env): { start: string; end: string } {
+  const raw = env.BUSINESS_HOURS?.trim() || '09:00-18:00';
+  const match = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/.exec(raw);
+  if (!match || `${match[3]}:${match[4]}` <= `${match[1]}:${match[2]}`) {
+    throw new ConfigError('BUSINESS_HOURS', `must look like 09:00-18:00, got "${raw}"`);
+  }
+  const [start, end] = raw.split('-');
+  return { start, end };
+}
+
+function caseSlaHours(env: Env): Record<CasePriority, CaseSlaHours> {
+  const raw = env.CASE_SLA_HOURS?.trim() || 'URGENT=1/8,HIGH=4/24,NORMAL=8/72,LOW=24/120';
+  const result: Partial<Record<CasePriority, CaseSlaHours>> = {};
+  for (const part of raw.split(',')) {
+    const match = /^(URGENT|HIGH|NORMAL|LOW)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(part.trim());
+    if (!match) {
+      throw new ConfigError(
+        'CASE_SLA_HOURS',
+        `must look like URGENT=1/8,HIGH=4/24,… got "${part}"`,
+      );
+    }
+    result[match[1] as CasePriority] = {
+      firstResponse: Number(match[2]),
+      resolution: Number(match[3]),
+    };
+  }
+  const missing = PRIORITIES.filter((priority) => !result[priority]);
+  if (missing.length > 0) {
+    throw new ConfigError('CASE_SLA_HOURS', `lacks ${missing.join(', ')}`);
+  }
+  return result as Record<CasePriority, CaseSlaHours>;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgresql:// URL');
+  }
+  return raw;
+}
+
+/** Reads and validates the environment, failing fast with the name of the bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const secret = env.AUTH_JWT_SECRET?.trim();
+  if (production && !secret) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'is required when NODE_ENV=production');
+  }
+  if (secret !== undefined && secret !== '' && secret.length < 32) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'must be at least 32 characters (HS256 key)');
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const embeddedPgPort = env.EMBEDDED_PG_PORT?.trim()
+    ? integer(env, 'EMBEDDED_PG_PORT', 0, 1024, 65535)
+    : undefined;
+
+  return Object.assign(new AppConfig(), {
+    production,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: databaseUrl(env),
+    embeddedPgPort,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
+    jwtSecret: secret || DEV_JWT_SECRET,
+    jwtSecretIsDefault: !secret,
+    reviewSlaBusinessDays: integer(env, 'REVIEW_SLA_BUSINESS_DAYS', 5, 0, 365),
+    businessTimezone: timezone(env),
+    holidays: holidays(env),
+    disputeWindowDays: integer(env, 'DISPUTE_WINDOW_DAYS', 30, 0, 3650),
+    slaCheckIntervalSeconds: integer(env, 'SLA_CHECK_INTERVAL_SECONDS', 60, 1, 86_400),
+    draftExpiryDays: integer(env, 'DRAFT_EXPIRY_DAYS', 30, 0, 3650),
+    infoRequestExpiryDays: integer(env, 'INFO_REQUEST_EXPIRY_DAYS', 14, 0, 3650),
+    disputeMerchantResponseDays: integer(env, 'DISPUTE_MERCHANT_RESPONSE_DAYS', 3, 0, 365),
+    businessHours: businessHours(env),
+    caseSlaHours: caseSlaHours(env),
+    supportChannelsFile: env.SUPPORT_CHANNELS?.trim() || undefined,
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0),
+    webhookTimeoutSeconds: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 600),
+    webhookRetryBaseSeconds: integer(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 1, 86_400),
+    webhookRetryHours: integer(env, 'WEBHOOK_RETRY_HOURS', 24, 1, 720),
+    webhookAllowPrivateUrls: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
+    logLevel,
+  });
+}

@@ -1,0 +1,23 @@
+import { ConfigError, loadConfig } from '../config/load-config';
+import { createLogger } from '../logging/logger';
+import { migrate, MigrationError } from './migrator';
+import { openDatabase } from './open-database';
+
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  try {
+    const applied = await migrate(database.url, logger);
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date');
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof MigrationError;
+  console.error(known ? error.message : error);
+  process.exit(1);
+});

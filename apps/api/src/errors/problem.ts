@@ -1,0 +1,162 @@
+import { HttpException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { AppError, ErrorCode, FieldError } from './app-error';
+
+/** RFC 9457 problem details, as every error response carries them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+  requestId: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'MALFORMED_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  412: 'VERSION_MISMATCH',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+// Errors from the pg driver or Prisma that mean "the database cannot be reached right now".
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+const UNAVAILABLE_MESSAGE =
+  /connection terminated|timeout exceeded when trying to connect|connection refused|can't reach database|server closed the connection|ECONNREFUSED|ECONNRESET/i;
+
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { code, kind, message, cause } = error as {
+    code?: unknown;
+    kind?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
+}
+
+function problem(
+  status: number,
+  code: ErrorCode,
+  detail: string,
+  requestId: string,
+  errors?: FieldError[],
+): Problem {
+  return {
+    type: `https://refund-desk.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+    requestId,
+  };
+}
+
+/** Errors thrown by Fastify itself (body parsing, limits), before a route handler runs. */
+function fastifyProblem(error: { code: string; statusCode: number; message: string }, id: string) {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', id);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'This content type is not accepted here.', id);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'MALFORMED_REQUEST', 'The JSON body is empty.', id);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(400, 'MALFORMED_REQUEST', 'The body is not valid JSON.', id);
+    default:
+      if (error.statusCode >= 400 && error.statusCode < 500) {
+        const code = HTTP_STATUS_CODES[error.statusCode] ?? 'MALFORMED_REQUEST';
+        return problem(error.statusCode, code, 'The request could not be processed.', id);
+      }
+      return undefined;
+  }
+}
+
+/**
+ * Turns anything thrown into the problem a client sees. Unknown errors become a bare 500 (the
+ * caller logs them): no stack, SQL or driver message ever leaves the service.
+ */
+export function toProblem(error: unknown, requestId: string): Problem {
+  if (error instanceof AppError) {
+    return problem(error.status, error.code, error.message, requestId, error.errors);
+  }
+  if (error instanceof ThrottlerException) {
+    return problem(429, 'RATE_LIMITED', 'Too many requests; slow down and retry.', requestId);
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HTTP_STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'CONFLICT');
+    const detail =
+      status === 404 ? 'No such resource.' : status >= 500 ? 'Unexpected error.' : error.message;
+    return problem(status, code, detail, requestId);
+  }
+  if (error instanceof SyntaxError && 'statusCode' in error) {
+    return problem(400, 'MALFORMED_REQUEST', 'The body is not valid JSON.', requestId);
+  }
+  if (isDatabaseUnavailable(error)) {
+    return problem(
+      503,
+      'DATABASE_UNAVAILABLE',
+      'The database is unavailable; retry later.',
+      requestId,
+    );
+  }
+  if (error && typeof error === 'object' && 'code' in error && 'statusCode' in error) {
+    const fromFastify = fastifyProblem(
+      error as { code: string; statusCode: number; message: string },
+      requestId,
+    );
+    if (fromFastify) return fromFastify;
+  }
+  return problem(500, 'INTERNAL_ERROR', 'Unexpected error; it has been logged.', requestId);
+}

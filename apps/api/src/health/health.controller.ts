@@ -1,0 +1,57 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '../auth/auth.decorators';
+import { PrismaService } from '../database/prisma.service';
+import { AppError } from '../errors/app-error';
+
+const READY_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+@ApiTags('health')
+@Public()
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database answers' })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
+  async ready() {
+    try {
+      return await this.health.check([
+        async () => {
+          const indicator = this.indicators.check('database');
+          try {
+            await withTimeout(this.prisma.$queryRaw`SELECT 1`, READY_TIMEOUT_MS);
+            return indicator.up();
+          } catch {
+            return indicator.down({ message: 'unreachable' });
+          }
+        },
+      ]);
+    } catch {
+      throw new AppError('DATABASE_UNAVAILABLE', 'The database is not answering.');
+    }
+  }
+}

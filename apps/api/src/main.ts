@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { AppConfig } from './config/app-config';
+import { ConfigError, loadConfig } from './config/load-config';
+import { createApp } from './create-app';
+import { migrate, MigrationError } from './database/migrator';
+import { openDatabase } from './database/open-database';
+import { FEATURE_MODULES } from './features';
+import { createLogger } from './logging/logger';
+
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel);
+  if (config.jwtSecretIsDefault) {
+    logger.warn('AUTH_JWT_SECRET is not set: using the development secret (never in production)');
+  }
+  const database = await openDatabase(config, logger);
+  try {
+    await migrate(database.url, logger);
+  } catch (error) {
+    logger.fatal(
+      error instanceof MigrationError ? error.message : { err: error },
+      'start-up stopped',
+    );
+    await database.close();
+    process.exit(1);
+  }
+
+  const app = await createApp({ ...config, databaseUrl: database.url }, logger, FEATURE_MODULES);
+  let closing = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void shutdown(signal));
+  }
+
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+  logger.info({ url: `http://localhost:${config.port}`, docs: '/docs' }, 'refund desk listening');
+}
+
+void main();
