@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { JobsModule } from './jobs/jobs.module';
 import { AppLogger } from './logging/app-logger';
 
@@ -26,6 +27,7 @@ export class AppModule {
         AuthModule,
         JobsModule,
         HealthModule,
+        IdempotencyModule,
         ...features,
       ],
       providers: [

@@ -22,7 +22,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', (error) => logger.warn({ err: error }, 'database connection lost'));
-    super({ adapter: new PrismaPg(pool) });
+    // Parallel requests queue for a pooled connection and row locks; wait rather than fail.
+    super({
+      adapter: new PrismaPg(pool),
+      transactionOptions: { maxWait: 15_000, timeout: 15_000 },
+    });
     this.pool = pool;
   }
 

@@ -1,0 +1,356 @@
+import { DateTime } from 'luxon';
+import {
+  addBusinessDays,
+  addBusinessHours,
+  isBusinessDay,
+  isWithinHours,
+  type BusinessCalendar,
+  type BusinessHours,
+} from './business-time';
+
+const JAKARTA = 'Asia/Jakarta';
+const NEW_YORK = 'America/New_York';
+
+const jakarta: BusinessCalendar = { timeZone: JAKARTA, holidays: [] };
+const utc: BusinessCalendar = { timeZone: 'UTC', holidays: [] };
+const newYork: BusinessCalendar = { timeZone: NEW_YORK, holidays: [] };
+// Christmas Eve (Thu), Christmas (Fri) and the Monday after: a break that spans a weekend.
+const christmas: BusinessCalendar = {
+  timeZone: JAKARTA,
+  holidays: ['2026-12-24', '2026-12-25', '2026-12-28'],
+};
+const officeHours: BusinessHours = { start: '09:00', end: '18:00' };
+
+/** A local wall-clock time in a zone, as the instant the functions take. */
+function at(local: string, zone = JAKARTA): Date {
+  const dateTime = DateTime.fromISO(local, { zone });
+  if (!dateTime.isValid) throw new Error(`Bad test time ${local}`);
+  return dateTime.toJSDate();
+}
+
+/** The local wall-clock time of an instant, for readable expectations. */
+function local(instant: Date, zone = JAKARTA): string {
+  return DateTime.fromJSDate(instant, { zone }).toFormat("ccc yyyy-MM-dd'T'HH:mm:ss.SSS");
+}
+
+describe('isBusinessDay', () => {
+  it('is true Monday to Friday and false at the weekend', () => {
+    expect(isBusinessDay(at('2026-11-23T10:00'), jakarta)).toBe(true); // Mon
+    expect(isBusinessDay(at('2026-11-27T23:59'), jakarta)).toBe(true); // Fri
+    expect(isBusinessDay(at('2026-11-28T10:00'), jakarta)).toBe(false); // Sat
+    expect(isBusinessDay(at('2026-11-29T10:00'), jakarta)).toBe(false); // Sun
+  });
+
+  it('is false on a holiday', () => {
+    expect(isBusinessDay(at('2026-12-24T10:00'), christmas)).toBe(false);
+    expect(isBusinessDay(at('2026-12-23T10:00'), christmas)).toBe(true);
+  });
+
+  it('judges the weekday in the calendar zone, not in UTC', () => {
+    // Friday 20:00 UTC is already Saturday 03:00 in Jakarta (UTC+7).
+    const fridayEveningUtc = new Date('2026-11-27T20:00:00Z');
+    expect(isBusinessDay(fridayEveningUtc, utc)).toBe(true);
+    expect(isBusinessDay(fridayEveningUtc, jakarta)).toBe(false);
+    // Sunday 17:00 UTC is already Monday 00:00 in Jakarta.
+    const sundayEveningUtc = new Date('2026-11-29T17:00:00Z');
+    expect(isBusinessDay(sundayEveningUtc, utc)).toBe(false);
+    expect(isBusinessDay(sundayEveningUtc, jakarta)).toBe(true);
+  });
+
+  it('matches holidays against the local date in the calendar zone', () => {
+    // Thursday 24 Dec 17:30 UTC is Friday 25 Dec 00:30 in Jakarta.
+    const instant = new Date('2026-12-24T17:30:00Z');
+    expect(isBusinessDay(instant, { timeZone: JAKARTA, holidays: ['2026-12-25'] })).toBe(false);
+    expect(isBusinessDay(instant, { timeZone: 'UTC', holidays: ['2026-12-25'] })).toBe(true);
+  });
+
+  it('rejects an unknown zone, a malformed holiday and an invalid date', () => {
+    const monday = at('2026-11-23T10:00');
+    expect(() => isBusinessDay(monday, { timeZone: 'Mars/Olympus', holidays: [] })).toThrow(
+      RangeError,
+    );
+    expect(() => isBusinessDay(monday, { timeZone: JAKARTA, holidays: ['2026-1-1'] })).toThrow(
+      RangeError,
+    );
+    expect(() => isBusinessDay(monday, { timeZone: JAKARTA, holidays: ['2026-02-30'] })).toThrow(
+      RangeError,
+    );
+    expect(() => isBusinessDay(new Date(NaN), jakarta)).toThrow(RangeError);
+  });
+});
+
+describe('addBusinessDays', () => {
+  it('falls at the same local time on the next business day', () => {
+    expect(local(addBusinessDays(at('2026-11-24T10:00'), 1, jakarta))).toBe(
+      'Wed 2026-11-25T10:00:00.000',
+    );
+  });
+
+  it('skips the weekend from a Friday', () => {
+    expect(local(addBusinessDays(at('2026-11-27T10:00'), 1, jakarta))).toBe(
+      'Mon 2026-11-30T10:00:00.000',
+    );
+  });
+
+  it('keeps seconds and milliseconds of the start time', () => {
+    expect(local(addBusinessDays(at('2026-11-27T10:15:30.250'), 1, jakarta))).toBe(
+      'Mon 2026-11-30T10:15:30.250',
+    );
+  });
+
+  it('counts a weekend start from 00:00 of the next business day', () => {
+    expect(local(addBusinessDays(at('2026-11-28T10:00'), 1, jakarta))).toBe(
+      'Tue 2026-12-01T00:00:00.000',
+    );
+    expect(local(addBusinessDays(at('2026-11-29T23:59'), 2, jakarta))).toBe(
+      'Wed 2026-12-02T00:00:00.000',
+    );
+  });
+
+  it('returns the start itself for zero days, even at the weekend', () => {
+    const saturday = at('2026-11-28T10:00');
+    expect(addBusinessDays(saturday, 0, jakarta)).toEqual(saturday);
+    const wednesday = at('2026-11-25T10:00');
+    expect(addBusinessDays(wednesday, 0, jakarta)).toEqual(wednesday);
+  });
+
+  it('treats a UTC Friday evening as a Jakarta Saturday', () => {
+    const fridayEveningUtc = new Date('2026-11-27T20:00:00Z');
+    // In UTC it is Friday 20:00, so one day later is Monday 20:00 UTC.
+    expect(addBusinessDays(fridayEveningUtc, 1, utc).toISOString()).toBe(
+      '2026-11-30T20:00:00.000Z',
+    );
+    // In Jakarta it is Saturday 03:00: counted from Monday 00:00, due Tuesday 00:00 local.
+    const due = addBusinessDays(fridayEveningUtc, 1, jakarta);
+    expect(local(due)).toBe('Tue 2026-12-01T00:00:00.000');
+    expect(due.toISOString()).toBe('2026-11-30T17:00:00.000Z');
+  });
+
+  it('skips holidays that run into a weekend and out the other side', () => {
+    // Wed 23 Dec + 1: Thu 24, Fri 25, Sat, Sun and Mon 28 are all off.
+    expect(local(addBusinessDays(at('2026-12-23T10:00'), 1, christmas))).toBe(
+      'Tue 2026-12-29T10:00:00.000',
+    );
+    expect(local(addBusinessDays(at('2026-12-23T10:00'), 2, christmas))).toBe(
+      'Wed 2026-12-30T10:00:00.000',
+    );
+  });
+
+  it('counts a start on a holiday from 00:00 of the next business day', () => {
+    // Christmas Eve 14:00: the next business day is Tue 29, so one day later is Wed 30 00:00.
+    expect(local(addBusinessDays(at('2026-12-24T14:00'), 1, christmas))).toBe(
+      'Wed 2026-12-30T00:00:00.000',
+    );
+  });
+
+  it('spans several weeks of ten business days', () => {
+    expect(local(addBusinessDays(at('2026-11-02T10:00'), 10, jakarta))).toBe(
+      'Mon 2026-11-16T10:00:00.000',
+    );
+    const withHoliday = { timeZone: JAKARTA, holidays: ['2026-11-10'] };
+    expect(local(addBusinessDays(at('2026-11-02T10:00'), 10, withHoliday))).toBe(
+      'Tue 2026-11-17T10:00:00.000',
+    );
+  });
+
+  it('spans a year end with holidays', () => {
+    const newYear = { timeZone: JAKARTA, holidays: ['2026-12-25', '2027-01-01'] };
+    // Thu 24 Dec + 5: Mon 28, Tue 29, Wed 30, Thu 31, (Fri 1 Jan off), Mon 4 Jan.
+    expect(local(addBusinessDays(at('2026-12-24T09:30'), 5, newYear))).toBe(
+      'Mon 2027-01-04T09:30:00.000',
+    );
+  });
+
+  it('keeps the local time across the March DST change in New York', () => {
+    // Fri 6 Mar 10:00 EST (UTC-5) -> Mon 9 Mar 10:00 EDT (UTC-4): clocks moved on Sun 8 Mar.
+    const start = at('2026-03-06T10:00', NEW_YORK);
+    expect(start.toISOString()).toBe('2026-03-06T15:00:00.000Z');
+    const due = addBusinessDays(start, 1, newYork);
+    expect(local(due, NEW_YORK)).toBe('Mon 2026-03-09T10:00:00.000');
+    expect(due.toISOString()).toBe('2026-03-09T14:00:00.000Z');
+  });
+
+  it('keeps the local time across the November DST change in New York', () => {
+    const due = addBusinessDays(at('2026-10-30T10:00', NEW_YORK), 1, newYork);
+    expect(local(due, NEW_YORK)).toBe('Mon 2026-11-02T10:00:00.000');
+    expect(due.toISOString()).toBe('2026-11-02T15:00:00.000Z');
+  });
+
+  it.each([-1, 1.5, NaN, Infinity])('rejects %p days', (days) => {
+    expect(() => addBusinessDays(at('2026-11-24T10:00'), days, jakarta)).toThrow(RangeError);
+  });
+});
+
+describe('addBusinessHours', () => {
+  it('carries what is left of Friday over the weekend to Monday', () => {
+    expect(local(addBusinessHours(at('2026-11-27T17:00'), 4, jakarta, officeHours))).toBe(
+      'Mon 2026-11-30T12:00:00.000',
+    );
+  });
+
+  it('stays within the day when there is time left', () => {
+    expect(local(addBusinessHours(at('2026-11-24T10:00'), 3, jakarta, officeHours))).toBe(
+      'Tue 2026-11-24T13:00:00.000',
+    );
+  });
+
+  it('falls at closing time when the hours use up the day exactly', () => {
+    expect(local(addBusinessHours(at('2026-11-24T09:00'), 9, jakarta, officeHours))).toBe(
+      'Tue 2026-11-24T18:00:00.000',
+    );
+  });
+
+  it('counts fractional hours to the minute', () => {
+    expect(local(addBusinessHours(at('2026-11-24T17:45'), 0.5, jakarta, officeHours))).toBe(
+      'Wed 2026-11-25T09:15:00.000',
+    );
+    expect(local(addBusinessHours(at('2026-11-24T10:00'), 1.75, jakarta, officeHours))).toBe(
+      'Tue 2026-11-24T11:45:00.000',
+    );
+    expect(local(addBusinessHours(at('2026-11-24T17:54'), 0.1, jakarta, officeHours))).toBe(
+      'Tue 2026-11-24T18:00:00.000',
+    );
+  });
+
+  it('counts a start before opening from the opening', () => {
+    expect(local(addBusinessHours(at('2026-11-24T07:00'), 1, jakarta, officeHours))).toBe(
+      'Tue 2026-11-24T10:00:00.000',
+    );
+  });
+
+  it('counts a start after closing from the next opening', () => {
+    expect(local(addBusinessHours(at('2026-11-24T19:00'), 1, jakarta, officeHours))).toBe(
+      'Wed 2026-11-25T10:00:00.000',
+    );
+    expect(local(addBusinessHours(at('2026-11-24T18:00'), 1, jakarta, officeHours))).toBe(
+      'Wed 2026-11-25T10:00:00.000',
+    );
+  });
+
+  it('counts a weekend start from Monday opening', () => {
+    expect(local(addBusinessHours(at('2026-11-28T12:00'), 2, jakarta, officeHours))).toBe(
+      'Mon 2026-11-30T11:00:00.000',
+    );
+  });
+
+  it('skips holidays and the weekend between them', () => {
+    // Wed 23 Dec 17:00: one hour that day, then nothing until Tue 29 opening.
+    expect(local(addBusinessHours(at('2026-12-23T17:00'), 2, christmas, officeHours))).toBe(
+      'Tue 2026-12-29T10:00:00.000',
+    );
+    // A start on a holiday waits for the next business opening.
+    expect(local(addBusinessHours(at('2026-12-25T10:00'), 1, christmas, officeHours))).toBe(
+      'Tue 2026-12-29T10:00:00.000',
+    );
+  });
+
+  it('spans a whole business week and into the next', () => {
+    // Five days of 9 hours each.
+    expect(local(addBusinessHours(at('2026-11-23T09:00'), 45, jakarta, officeHours))).toBe(
+      'Fri 2026-11-27T18:00:00.000',
+    );
+    expect(local(addBusinessHours(at('2026-11-23T09:00'), 46, jakarta, officeHours))).toBe(
+      'Mon 2026-11-30T10:00:00.000',
+    );
+  });
+
+  it('returns the start itself for zero hours, even outside hours', () => {
+    const saturday = at('2026-11-28T03:00');
+    expect(addBusinessHours(saturday, 0, jakarta, officeHours)).toEqual(saturday);
+  });
+
+  it('counts up to midnight when business hours end at 24:00', () => {
+    const lateHours = { start: '09:00', end: '24:00' };
+    expect(local(addBusinessHours(at('2026-11-27T23:00'), 2, jakarta, lateHours))).toBe(
+      'Mon 2026-11-30T10:00:00.000',
+    );
+    expect(local(addBusinessHours(at('2026-11-24T23:00'), 1, jakarta, lateHours))).toBe(
+      'Wed 2026-11-25T00:00:00.000',
+    );
+  });
+
+  it('reads opening hours on the calendar zone clock', () => {
+    // 10:30 UTC on Friday is 17:30 in Jakarta: half an hour left, the rest on Monday.
+    const instant = new Date('2026-11-27T10:30:00Z');
+    const due = addBusinessHours(instant, 1, jakarta, officeHours);
+    expect(local(due)).toBe('Mon 2026-11-30T09:30:00.000');
+    expect(due.toISOString()).toBe('2026-11-30T02:30:00.000Z');
+    expect(addBusinessHours(instant, 1, utc, officeHours).toISOString()).toBe(
+      '2026-11-27T11:30:00.000Z',
+    );
+  });
+
+  it('opens at local 09:00 after the March DST change in New York', () => {
+    const due = addBusinessHours(at('2026-03-06T17:00', NEW_YORK), 2, newYork, officeHours);
+    expect(local(due, NEW_YORK)).toBe('Mon 2026-03-09T10:00:00.000');
+    expect(due.toISOString()).toBe('2026-03-09T14:00:00.000Z');
+  });
+
+  it.each([-1, NaN, Infinity])('rejects %p hours', (hours) => {
+    expect(() => addBusinessHours(at('2026-11-24T10:00'), hours, jakarta, officeHours)).toThrow(
+      RangeError,
+    );
+  });
+
+  it.each([
+    ['18:00', '09:00'],
+    ['09:00', '09:00'],
+    ['9:00', '18:00'],
+    ['09:00', '18:60'],
+    ['24:00', '24:00'],
+    ['09:00', '24:01'],
+  ])('rejects business hours %s–%s', (start, end) => {
+    expect(() => addBusinessHours(at('2026-11-24T10:00'), 1, jakarta, { start, end })).toThrow(
+      RangeError,
+    );
+  });
+});
+
+describe('isWithinHours', () => {
+  const weekdays = { days: [1, 2, 3, 4, 5], start: '08:00', end: '20:00' };
+
+  it('includes the opening minute and excludes the closing minute', () => {
+    expect(isWithinHours(at('2026-11-27T08:00'), JAKARTA, weekdays)).toBe(true);
+    expect(isWithinHours(at('2026-11-27T19:59:59.999'), JAKARTA, weekdays)).toBe(true);
+    expect(isWithinHours(at('2026-11-27T07:59'), JAKARTA, weekdays)).toBe(false);
+    expect(isWithinHours(at('2026-11-27T20:00'), JAKARTA, weekdays)).toBe(false);
+  });
+
+  it('is closed on days not listed and open on the ones that are', () => {
+    expect(isWithinHours(at('2026-11-28T10:00'), JAKARTA, weekdays)).toBe(false);
+    const withSaturday = { ...weekdays, days: [1, 2, 3, 4, 5, 6] };
+    expect(isWithinHours(at('2026-11-28T10:00'), JAKARTA, withSaturday)).toBe(true);
+    expect(isWithinHours(at('2026-11-29T10:00'), JAKARTA, withSaturday)).toBe(false);
+  });
+
+  it('reads the weekday and time on the given zone clock', () => {
+    const fridayEveningUtc = new Date('2026-11-27T19:00:00Z');
+    expect(isWithinHours(fridayEveningUtc, 'UTC', weekdays)).toBe(true);
+    // Saturday 02:00 in Jakarta.
+    expect(isWithinHours(fridayEveningUtc, JAKARTA, weekdays)).toBe(false);
+  });
+
+  it('stays open round the clock with every day and 00:00–24:00', () => {
+    const always = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' };
+    expect(isWithinHours(at('2026-11-29T00:00'), JAKARTA, always)).toBe(true);
+    expect(isWithinHours(at('2026-11-29T23:59:59.999'), JAKARTA, always)).toBe(true);
+  });
+
+  it('ignores holidays unless they are given, then closes all day', () => {
+    const christmasDay = at('2026-12-25T10:00');
+    expect(isWithinHours(christmasDay, JAKARTA, weekdays)).toBe(true);
+    expect(isWithinHours(christmasDay, JAKARTA, { ...weekdays, holidays: ['2026-12-25'] })).toBe(
+      false,
+    );
+  });
+
+  it('rejects weekdays outside 1–7 and hours that do not open before closing', () => {
+    const friday = at('2026-11-27T10:00');
+    expect(() => isWithinHours(friday, JAKARTA, { ...weekdays, days: [0] })).toThrow(RangeError);
+    expect(() => isWithinHours(friday, JAKARTA, { ...weekdays, days: [8] })).toThrow(RangeError);
+    expect(() =>
+      isWithinHours(friday, JAKARTA, { ...weekdays, start: '22:00', end: '06:00' }),
+    ).toThrow(RangeError);
+    expect(() => isWithinHours(friday, 'Nowhere/Town', weekdays)).toThrow(RangeError);
+  });
+});

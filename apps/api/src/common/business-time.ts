@@ -1,0 +1,205 @@
+import { DateTime } from 'luxon';
+
+/** Where business days are counted: the zone decides the local weekday, holidays are local dates. */
+export interface BusinessCalendar {
+  /** IANA zone, e.g. 'Asia/Jakarta'. */
+  timeZone: string;
+  /** 'YYYY-MM-DD' local dates that are not business days. */
+  holidays: readonly string[];
+}
+
+/** Daily opening hours as local 'HH:mm'; `end` may be '24:00' (midnight at the end of the day). */
+export interface BusinessHours {
+  start: string;
+  end: string;
+}
+
+/** Opening hours of a support channel. */
+export interface OpeningHours extends BusinessHours {
+  /** ISO weekdays the channel is open: 1 = Monday … 7 = Sunday. */
+  days: readonly number[];
+  /** Optional 'YYYY-MM-DD' local dates on which the channel is closed all day. */
+  holidays?: readonly string[];
+}
+
+const MS_PER_MINUTE = 60_000;
+const MS_PER_HOUR = 3_600_000;
+const MINUTES_PER_DAY = 24 * 60;
+
+/** A local calendar date; weekday arithmetic on it must not depend on any zone's offsets. */
+interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** True on Monday–Friday that is not a holiday, judged by the local date in the calendar's zone. */
+export function isBusinessDay(at: Date, calendar: BusinessCalendar): boolean {
+  const local = toZone(at, calendar.timeZone);
+  return isBusinessDate(dateOf(local), holidaySet(calendar.holidays));
+}
+
+/**
+ * The deadline N business days after `start`: the same local time of day on the Nth business day
+ * after the day it starts. A start on a weekend or holiday counts from 00:00 of the next business
+ * day. N = 0 means "now", even on a weekend.
+ */
+export function addBusinessDays(start: Date, days: number, calendar: BusinessCalendar): Date {
+  const local = toZone(start, calendar.timeZone);
+  if (!Number.isSafeInteger(days) || days < 0) {
+    throw new RangeError(`Business days must be a whole number ≥ 0, got ${days}`);
+  }
+  const holidays = holidaySet(calendar.holidays);
+  if (days === 0) return new Date(start.getTime());
+
+  let date = dateOf(local);
+  let timeOfDay = {
+    hour: local.hour,
+    minute: local.minute,
+    second: local.second,
+    millisecond: local.millisecond,
+  };
+  if (!isBusinessDate(date, holidays)) {
+    date = nextBusinessDate(date, holidays);
+    timeOfDay = { hour: 0, minute: 0, second: 0, millisecond: 0 };
+  }
+  for (let i = 0; i < days; i++) date = nextBusinessDate(date, holidays);
+
+  // Rebuilt from wall-clock fields, so a DST change in between keeps the local time of day.
+  return DateTime.fromObject({ ...date, ...timeOfDay }, { zone: calendar.timeZone }).toJSDate();
+}
+
+/**
+ * The deadline H business hours after `start`, counting only time inside the daily business hours
+ * on business days. A start outside hours counts from the next opening; fractional hours are fine.
+ * A deadline that uses up a day's hours exactly falls at that day's closing time.
+ */
+export function addBusinessHours(
+  start: Date,
+  hours: number,
+  calendar: BusinessCalendar,
+  businessHours: BusinessHours,
+): Date {
+  const local = toZone(start, calendar.timeZone);
+  if (!Number.isFinite(hours) || hours < 0) {
+    throw new RangeError(`Business hours must be a finite number ≥ 0, got ${hours}`);
+  }
+  const holidays = holidaySet(calendar.holidays);
+  const { open, close } = parseHours(businessHours);
+  if (hours === 0) return new Date(start.getTime());
+
+  // Whole milliseconds, so 0.1 h does not leave float dust that spills into the next day.
+  let remaining = Math.round(hours * MS_PER_HOUR);
+  const startMs = start.getTime();
+  let date = dateOf(local);
+  // Terminates: holidays are finite, so business days keep coming and each one uses up time.
+  for (;;) {
+    if (isBusinessDate(date, holidays)) {
+      const opensAt = atMinuteOfDay(date, open, calendar.timeZone);
+      const closesAt = atMinuteOfDay(date, close, calendar.timeZone);
+      const from = Math.max(startMs, opensAt);
+      if (from < closesAt) {
+        // Elapsed time, not wall-clock difference: a window crossing a DST change counts real time.
+        const available = closesAt - from;
+        if (remaining <= available) return new Date(from + remaining);
+        remaining -= available;
+      }
+    }
+    date = addCalendarDays(date, 1);
+  }
+}
+
+/**
+ * Whether `at` falls inside a channel's opening hours [start, end) on one of its weekdays, in the
+ * given zone. Closed all day on the optional holidays. Hours must not wrap past midnight.
+ */
+export function isWithinHours(at: Date, timeZone: string, hours: OpeningHours): boolean {
+  const local = toZone(at, timeZone);
+  const { open, close } = parseHours(hours);
+  for (const day of hours.days) {
+    if (!Number.isInteger(day) || day < 1 || day > 7) {
+      throw new RangeError(`Opening days must be ISO weekdays 1–7, got ${day}`);
+    }
+  }
+  const holidays = holidaySet(hours.holidays ?? []);
+  if (!hours.days.includes(local.weekday)) return false;
+  if (holidays.has(isoDate(dateOf(local)))) return false;
+  // Compared on the wall clock to the millisecond, so 17:59:59.999 is in and 18:00 is out.
+  const msOfDay = ((local.hour * 60 + local.minute) * 60 + local.second) * 1000 + local.millisecond;
+  return msOfDay >= open * MS_PER_MINUTE && msOfDay < close * MS_PER_MINUTE;
+}
+
+function toZone(at: Date, timeZone: string): DateTime {
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+    throw new RangeError('Expected a valid Date');
+  }
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  if (!local.isValid) throw new RangeError(`Unknown time zone: ${timeZone}`);
+  return local;
+}
+
+function holidaySet(holidays: readonly string[]): ReadonlySet<string> {
+  for (const holiday of holidays) {
+    // Strict shape, so '2026-1-1' cannot silently never match.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(holiday) || !DateTime.fromISO(holiday).isValid) {
+      throw new RangeError(`Holiday must be a 'YYYY-MM-DD' date, got '${holiday}'`);
+    }
+  }
+  return new Set(holidays);
+}
+
+/** Parses 'HH:mm' hours to minutes of the day; '24:00' is allowed as the end only. */
+function parseHours(hours: BusinessHours): { open: number; close: number } {
+  const open = parseClock(hours.start);
+  const close = parseClock(hours.end);
+  if (open >= MINUTES_PER_DAY || open >= close) {
+    throw new RangeError(`Hours must open before they close, got ${hours.start}–${hours.end}`);
+  }
+  return { open, close };
+}
+
+function parseClock(clock: string): number {
+  const match = /^(\d{2}):(\d{2})$/.exec(clock);
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+  if (!match || Number(match[2]) > 59 || !(minutes <= MINUTES_PER_DAY)) {
+    throw new RangeError(`Time must be 'HH:mm' between 00:00 and 24:00, got '${clock}'`);
+  }
+  return minutes;
+}
+
+/** The instant a local wall-clock minute of `date` happens; minute 1440 is the next midnight. */
+function atMinuteOfDay(date: LocalDate, minuteOfDay: number, timeZone: string): number {
+  const day = minuteOfDay === MINUTES_PER_DAY ? addCalendarDays(date, 1) : date;
+  const minute = minuteOfDay % MINUTES_PER_DAY;
+  return DateTime.fromObject(
+    { ...day, hour: Math.floor(minute / 60), minute: minute % 60 },
+    { zone: timeZone },
+  ).toMillis();
+}
+
+function dateOf(local: DateTime): LocalDate {
+  return { year: local.year, month: local.month, day: local.day };
+}
+
+// Calendar arithmetic in UTC, where every day is 24 hours and weekdays follow the date alone.
+function utcDate(date: LocalDate): DateTime {
+  return DateTime.fromObject(date, { zone: 'utc' });
+}
+
+function addCalendarDays(date: LocalDate, days: number): LocalDate {
+  return dateOf(utcDate(date).plus({ days }));
+}
+
+function isoDate(date: LocalDate): string {
+  return utcDate(date).toISODate() ?? '';
+}
+
+function isBusinessDate(date: LocalDate, holidays: ReadonlySet<string>): boolean {
+  return utcDate(date).weekday <= 5 && !holidays.has(isoDate(date));
+}
+
+function nextBusinessDate(date: LocalDate, holidays: ReadonlySet<string>): LocalDate {
+  let next = addCalendarDays(date, 1);
+  while (!isBusinessDate(next, holidays)) next = addCalendarDays(next, 1);
+  return next;
+}

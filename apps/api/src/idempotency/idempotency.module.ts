@@ -1,0 +1,27 @@
+import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { SchedulerService } from '../jobs/scheduler.service';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyRepository } from './idempotency.repository';
+
+@Global()
+@Module({
+  providers: [
+    IdempotencyRepository,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
+})
+export class IdempotencyModule implements OnModuleInit {
+  constructor(
+    private readonly scheduler: SchedulerService,
+    private readonly keys: IdempotencyRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: 'idempotency.purge',
+      intervalSeconds: 3600,
+      run: () => this.keys.deleteExpired(),
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { PaginationQueryDto } from '../../common/pagination';
+import { RefundStatus } from '../../generated/prisma/enums';
+
+export class ListRefundsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: Object.values(RefundStatus) })
+  @IsOptional()
+  @IsIn(Object.values(RefundStatus))
+  status?: RefundStatus;
+
+  @ApiPropertyOptional({ example: 'TX-1001' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'transactionId must be a ledger payment id' })
+  transactionId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: only refunds still in review after their reviewDueAt',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  reviewOverdue?: 'true' | 'false';
+}

@@ -1,0 +1,187 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ReasonCode } from '../../generated/prisma/enums';
+
+const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
+const REASON_CODES = Object.values(ReasonCode);
+
+export class CreateRefundDto {
+  @ApiProperty({ example: 'TX-1001', description: "The payment's ledger id" })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'transactionId must be a ledger payment id' })
+  transactionId!: string;
+
+  @ApiProperty({ example: 1500000, description: 'Minor units of the payment currency' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AMOUNT)
+  amount!: number;
+
+  @ApiProperty({ enum: REASON_CODES })
+  @IsIn(REASON_CODES)
+  reasonCode!: ReasonCode;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class UpdateRefundDto {
+  @ApiPropertyOptional({ example: 1000000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AMOUNT)
+  amount?: number;
+
+  @ApiPropertyOptional({ enum: REASON_CODES })
+  @IsOptional()
+  @IsIn(REASON_CODES)
+  reasonCode?: ReasonCode;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class NoteDto {
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class RejectDto {
+  @ApiProperty({ maxLength: 2000, example: 'The goods were delivered and signed for.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class RequestInfoDto {
+  @ApiProperty({ maxLength: 2000, example: 'Please attach a photo of the damaged item.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  question!: string;
+}
+
+export class ProvideInfoDto {
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  answer!: string;
+}
+
+export class NegotiationRecordDto {
+  @ApiProperty({ example: '2026-11-20T10:00:00Z' })
+  @IsDateString({ strict: true })
+  at!: string;
+
+  @ApiProperty({ example: 'merchant chat' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  channel!: string;
+
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  summary!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Ids of attachments of this refund' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
+}
+
+export class DisputeDto {
+  @ApiProperty({ maxLength: 4000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  statement!: string;
+
+  @ApiPropertyOptional({ type: [NegotiationRecordDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => NegotiationRecordDto)
+  negotiationRecords?: NegotiationRecordDto[];
+}
+
+export const DISPUTE_OUTCOMES = ['CUSTOMER_FAVOUR', 'MERCHANT_FAVOUR'] as const;
+export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];
+
+export class ResolveDisputeDto {
+  @ApiProperty({ enum: DISPUTE_OUTCOMES })
+  @IsIn(DISPUTE_OUTCOMES)
+  outcome!: DisputeOutcome;
+
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  note!: string;
+}
+
+export class MerchantResponseDto {
+  @ApiProperty({ maxLength: 4000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  statement!: string;
+}
+
+export const PAYOUT_RESULTS = ['SUCCEEDED', 'FAILED'] as const;
+export type PayoutResult = (typeof PAYOUT_RESULTS)[number];
+
+export class PayoutDto {
+  @ApiProperty({ enum: PAYOUT_RESULTS })
+  @IsIn(PAYOUT_RESULTS)
+  result!: PayoutResult;
+
+  @ApiPropertyOptional({ description: 'Payout reference (SUCCEEDED)', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reference?: string;
+
+  @ApiPropertyOptional({ description: 'Why it failed (FAILED)', maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  failureReason?: string;
+}
+
+/** Actions without a body still reject unknown fields. */
+export class EmptyDto {}

@@ -1,0 +1,55 @@
+import type { Principal } from '../auth/principal';
+import { canSee } from '../common/access';
+import type { Refund } from '../generated/prisma/client';
+import { RefundStatus } from '../generated/prisma/enums';
+import {
+  ENDPOINT_ACTIONS,
+  RefundAction,
+  TERMINAL_STATUSES,
+  TRANSITIONS,
+} from './refund-transitions';
+
+type RefundFacts = Pick<
+  Refund,
+  'status' | 'customerId' | 'merchantId' | 'disputeDeadlineAt' | 'merchantResponseDueAt'
+>;
+
+/** Terminal states, plus REJECTED once its dispute window has passed. */
+export function isTerminal(refund: RefundFacts, now: Date): boolean {
+  if (TERMINAL_STATUSES.includes(refund.status)) return true;
+  return (
+    refund.status === RefundStatus.REJECTED &&
+    refund.disputeDeadlineAt !== null &&
+    now > refund.disputeDeadlineAt
+  );
+}
+
+/** Whether the action's time window (if it has one) is still open. */
+export function withinWindow(action: RefundAction, refund: RefundFacts, now: Date): boolean {
+  switch (action) {
+    case 'dispute':
+    case 'escalate':
+      return !isTerminal(refund, now);
+    case 'merchant-response':
+      return refund.merchantResponseDueAt === null || now <= refund.merchantResponseDueAt;
+    default:
+      return true;
+  }
+}
+
+/**
+ * What the caller may do now: the transition table filtered by state, role and visibility, and
+ * by the dispute and merchant-response windows. A listed action can then fail only for its body
+ * (400) or a business rule checked on the data (422: amount, evidence).
+ */
+export function nextActions(refund: RefundFacts, principal: Principal, now: Date): RefundAction[] {
+  if (!canSee(principal, refund)) return [];
+  return ENDPOINT_ACTIONS.filter((action) => {
+    const transition = TRANSITIONS[action];
+    return (
+      (transition.roles as readonly string[]).includes(principal.role) &&
+      (transition.from as readonly RefundStatus[]).includes(refund.status) &&
+      withinWindow(action, refund, now)
+    );
+  });
+}

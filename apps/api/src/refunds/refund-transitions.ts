@@ -1,0 +1,147 @@
+import type { Role } from '../auth/principal';
+import { RefundStatus } from '../generated/prisma/enums';
+
+/**
+ * The refund state machine, as data: the single source of truth for the service, `nextActions`,
+ * the OpenAPI descriptions, the README's state diagram (scripts/state-diagram.ts) and the tests.
+ */
+export interface Transition {
+  from: readonly RefundStatus[];
+  /** Possible target states; empty for actions that only append to the timeline. */
+  to: readonly RefundStatus[];
+  /** Who may take it; `expire` is the service's own. */
+  roles: readonly Role[];
+  summary: string;
+}
+
+const REVIEWABLE = [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW] as const;
+
+export const TERMINAL_STATUSES: readonly RefundStatus[] = [
+  RefundStatus.REFUNDED,
+  RefundStatus.CANCELLED,
+  RefundStatus.CLOSED,
+  RefundStatus.EXPIRED,
+];
+
+/** Everything but the terminal states (REJECTED counts only while its dispute window is open). */
+const OPEN_STATUSES = Object.values(RefundStatus).filter((s) => !TERMINAL_STATUSES.includes(s));
+
+export const TRANSITIONS = {
+  apply: {
+    from: [],
+    to: [RefundStatus.DRAFT],
+    roles: ['customer'],
+    summary: 'Apply for a refund of one of your payments (POST /v1/refunds).',
+  },
+  submit: {
+    from: [RefundStatus.DRAFT],
+    to: [RefundStatus.SUBMITTED],
+    roles: ['customer'],
+    summary: 'Submit the draft for review; the evidence checklist of its reason must be met.',
+  },
+  'start-review': {
+    from: [RefundStatus.SUBMITTED],
+    to: [RefundStatus.UNDER_REVIEW],
+    roles: ['merchant', 'agent'],
+    summary: 'Start reviewing a submitted refund.',
+  },
+  'request-info': {
+    from: REVIEWABLE,
+    to: [RefundStatus.INFO_REQUESTED],
+    roles: ['merchant', 'agent'],
+    summary: 'Ask the customer a question; the refund waits for the answer.',
+  },
+  'provide-info': {
+    from: [RefundStatus.INFO_REQUESTED],
+    to: [RefundStatus.SUBMITTED],
+    roles: ['customer'],
+    summary: 'Answer the question; the refund is submitted again and its review deadline restarts.',
+  },
+  approve: {
+    from: REVIEWABLE,
+    to: [RefundStatus.APPROVED],
+    roles: ['merchant', 'agent'],
+    summary: 'Approve the refund; the payout follows.',
+  },
+  reject: {
+    from: REVIEWABLE,
+    to: [RefundStatus.REJECTED],
+    roles: ['merchant', 'agent'],
+    summary: 'Reject the refund with a reason; the customer may dispute within the window.',
+  },
+  cancel: {
+    from: [
+      RefundStatus.DRAFT,
+      RefundStatus.SUBMITTED,
+      RefundStatus.UNDER_REVIEW,
+      RefundStatus.INFO_REQUESTED,
+    ],
+    to: [RefundStatus.CANCELLED],
+    roles: ['customer'],
+    summary: 'Withdraw the request.',
+  },
+  dispute: {
+    from: [RefundStatus.REJECTED],
+    to: [RefundStatus.DISPUTED],
+    roles: ['customer'],
+    summary: "Dispute the merchant's rejection before the dispute deadline.",
+  },
+  'withdraw-dispute': {
+    from: [RefundStatus.DISPUTED],
+    to: [RefundStatus.CLOSED],
+    roles: ['customer'],
+    summary: 'Withdraw the dispute; the refund is closed.',
+  },
+  'resolve-dispute': {
+    from: [RefundStatus.DISPUTED],
+    to: [RefundStatus.APPROVED, RefundStatus.CLOSED],
+    roles: ['agent'],
+    summary: 'Decide the dispute: CUSTOMER_FAVOUR approves, MERCHANT_FAVOUR closes.',
+  },
+  payout: {
+    from: [RefundStatus.APPROVED],
+    to: [RefundStatus.REFUNDED, RefundStatus.PAYOUT_FAILED],
+    roles: ['system'],
+    summary: 'Report the payout result from the wallet back-end.',
+  },
+  'retry-payout': {
+    from: [RefundStatus.PAYOUT_FAILED],
+    to: [RefundStatus.APPROVED],
+    roles: ['agent'],
+    summary: 'Send a failed payout back for another attempt.',
+  },
+  expire: {
+    from: [RefundStatus.DRAFT, RefundStatus.INFO_REQUESTED],
+    to: [RefundStatus.EXPIRED],
+    roles: [],
+    summary: 'The service expires untouched drafts and unanswered information requests.',
+  },
+  escalate: {
+    from: OPEN_STATUSES,
+    to: [],
+    roles: ['customer'],
+    summary: 'Ask human support to look at the refund (opens or reuses a support case).',
+  },
+  'merchant-response': {
+    from: [RefundStatus.DISPUTED],
+    to: [],
+    roles: ['merchant'],
+    summary: "The merchant's side of a dispute, before merchantResponseDueAt.",
+  },
+} as const satisfies Record<string, Transition>;
+
+export type RefundAction = keyof typeof TRANSITIONS;
+
+export const ACTIONS = Object.keys(TRANSITIONS) as RefundAction[];
+
+/** Actions a client calls as POST /v1/refunds/:id/<action>. */
+export const ENDPOINT_ACTIONS = ACTIONS.filter(
+  (action) => action !== 'apply' && action !== 'expire',
+);
+
+/** The OpenAPI description of an action, from the table. */
+export function describeAction(action: RefundAction): string {
+  const { from, to, roles, summary } = TRANSITIONS[action];
+  const target = to.length > 0 ? to.join(' or ') : 'unchanged (timeline event only)';
+  return `${summary}\n\nFrom ${from.join(', ')} to ${target}. Roles: ${roles.join(', ')}.`;
+}

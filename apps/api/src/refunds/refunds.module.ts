@@ -1,0 +1,27 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { SchedulerService } from '../jobs/scheduler.service';
+import { RefundsController } from './refunds.controller';
+import { RefundsRepository } from './refunds.repository';
+import { RefundsService } from './refunds.service';
+
+@Module({
+  controllers: [RefundsController],
+  providers: [RefundsService, RefundsRepository],
+  exports: [RefundsService],
+})
+export class RefundsModule implements OnModuleInit {
+  constructor(
+    private readonly scheduler: SchedulerService,
+    private readonly refunds: RefundsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: 'refunds.expire',
+      intervalSeconds: this.config.slaCheckIntervalSeconds,
+      run: () => this.refunds.expireDue(),
+    });
+  }
+}

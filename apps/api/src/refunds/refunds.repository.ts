@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { PrismaService } from '../database/prisma.service';
+import type { Prisma, Refund, RefundEvent, Transaction } from '../generated/prisma/client';
+import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/prisma/enums';
+
+/** Refund statuses whose amount no longer counts against the payment. */
+export const RELEASED_STATUSES: RefundStatus[] = [
+  RefundStatus.CANCELLED,
+  RefundStatus.CLOSED,
+  RefundStatus.EXPIRED,
+  RefundStatus.REJECTED,
+];
+
+export type Actor = Principal | { role: 'service'; id: string };
+
+export interface NewEvent {
+  action: string;
+  fromStatus: RefundStatus | null;
+  toStatus: RefundStatus | null;
+  actor: Actor;
+  note?: string | null;
+  details?: Prisma.InputJsonValue;
+}
+
+/** Re-checks that the payment can cover `amount` more, under a lock on the payment row. */
+export interface AmountGuard {
+  transactionId: string;
+  amount: bigint;
+}
+
+export type WriteResult =
+  | { outcome: 'done'; refund: Refund }
+  | { outcome: 'conflict' }
+  | { outcome: 'exceeds'; refundable: bigint };
+
+export interface RefundFilter {
+  customerId?: string;
+  merchantId?: string;
+  status?: RefundStatus;
+  transactionId?: string;
+  reviewOverdueAt?: Date;
+}
+
+type Tx = Prisma.TransactionClient;
+
+@Injectable()
+export class RefundsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(id: string): Promise<Refund | null> {
+    return this.prisma.refund.findUnique({ where: { id } });
+  }
+
+  findTransaction(id: string): Promise<Transaction | null> {
+    return this.prisma.transaction.findUnique({ where: { id } });
+  }
+
+  async attachmentKinds(refundId: string): Promise<AttachmentKind[]> {
+    const rows = await this.prisma.attachment.findMany({
+      where: { refundId },
+      select: { kind: true },
+    });
+    return rows.map((row) => row.kind);
+  }
+
+  async attachmentIds(refundId: string): Promise<string[]> {
+    const rows = await this.prisma.attachment.findMany({
+      where: { refundId },
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
+  listEvents(refundId: string): Promise<RefundEvent[]> {
+    return this.prisma.refundEvent.findMany({ where: { refundId }, orderBy: { sequence: 'asc' } });
+  }
+
+  /** Newest first, keyset-paginated on (createdAt, id). */
+  list(
+    filter: RefundFilter,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<Refund[]> {
+    const where: Prisma.RefundWhereInput = {
+      customerId: filter.customerId,
+      merchantId: filter.merchantId,
+      status: filter.status,
+      transactionId: filter.transactionId,
+      ...(filter.reviewOverdueAt
+        ? {
+            status: filter.status
+              ? { equals: filter.status, in: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW] }
+              : { in: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW] },
+            reviewDueAt: { lt: filter.reviewOverdueAt },
+          }
+        : {}),
+      ...(after
+        ? {
+            OR: [
+              { createdAt: { lt: after.createdAt } },
+              { createdAt: after.createdAt, id: { lt: after.id } },
+            ],
+          }
+        : {}),
+    };
+    return this.prisma.refund.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+  }
+
+  /** Apply: a DRAFT for the payment and its first timeline event, if the payment covers it. */
+  createDraft(input: {
+    transaction: Transaction;
+    amount: bigint;
+    reasonCode: ReasonCode;
+    description: string | null;
+    actor: Principal;
+  }): Promise<WriteResult> {
+    const { transaction } = input;
+    return this.prisma.$transaction(async (tx) => {
+      const refundable = await this.lockRefundable(tx, transaction.id);
+      if (input.amount > refundable) return { outcome: 'exceeds', refundable };
+      const refund = await tx.refund.create({
+        data: {
+          transactionId: transaction.id,
+          customerId: transaction.customerId,
+          merchantId: transaction.merchantId,
+          amount: input.amount,
+          currency: transaction.currency,
+          reasonCode: input.reasonCode,
+          description: input.description,
+        },
+      });
+      await this.insertEvent(tx, refund.id, {
+        action: 'apply',
+        fromStatus: null,
+        toStatus: RefundStatus.DRAFT,
+        actor: input.actor,
+      });
+      return { outcome: 'done', refund };
+    });
+  }
+
+  /**
+   * One conditional UPDATE (status among `from`, version as read) and its timeline event, in one
+   * transaction. Zero rows means someone else changed the refund first: a conflict.
+   */
+  transition(params: {
+    id: string;
+    from: readonly RefundStatus[];
+    version: number;
+    data: Prisma.RefundUpdateManyMutationInput;
+    event: NewEvent;
+    amountGuard?: AmountGuard;
+  }): Promise<WriteResult> {
+    return this.prisma.$transaction(async (tx) => {
+      if (params.amountGuard) {
+        const refundable = await this.lockRefundable(
+          tx,
+          params.amountGuard.transactionId,
+          params.id,
+        );
+        if (params.amountGuard.amount > refundable) return { outcome: 'exceeds', refundable };
+      }
+      const [refund] = await tx.refund.updateManyAndReturn({
+        where: { id: params.id, status: { in: [...params.from] }, version: params.version },
+        data: { ...params.data, version: { increment: 1 }, updatedAt: new Date() },
+      });
+      if (!refund) return { outcome: 'conflict' };
+      await this.insertEvent(tx, refund.id, params.event);
+      return { outcome: 'done', refund };
+    });
+  }
+
+  /** A timeline-only event (escalate, merchant-response): the refund itself is unchanged. */
+  async appendEvent(refundId: string, event: NewEvent): Promise<RefundEvent> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
+      return this.insertEvent(tx, refundId, event);
+    });
+  }
+
+  /**
+   * Expires a batch of due refunds. Rows are claimed with SKIP LOCKED, so concurrent scanners
+   * (other instances) never expire the same refund twice.
+   */
+  async expireDue(
+    draftUntouchedSince: Date,
+    infoRequestedBefore: Date,
+    batch = 100,
+  ): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const expired = await tx.$queryRaw<{ id: string; from_status: RefundStatus }[]>`
+        WITH due AS (
+          SELECT id, status FROM refunds
+           WHERE (status = 'DRAFT' AND updated_at < ${draftUntouchedSince})
+              OR (status = 'INFO_REQUESTED' AND info_requested_at < ${infoRequestedBefore})
+           ORDER BY id
+           LIMIT ${batch}
+           FOR UPDATE SKIP LOCKED)
+        UPDATE refunds r
+           SET status = 'EXPIRED', version = r.version + 1, updated_at = now()
+          FROM due
+         WHERE r.id = due.id
+        RETURNING r.id::text AS id, due.status AS from_status`;
+      for (const row of expired) {
+        await this.insertEvent(tx, row.id, {
+          action: 'expire',
+          fromStatus: row.from_status,
+          toStatus: RefundStatus.EXPIRED,
+          actor: { role: 'service', id: 'scheduler' },
+          note:
+            row.from_status === RefundStatus.DRAFT
+              ? 'The draft was not submitted in time.'
+              : 'The request for information was not answered in time.',
+        });
+      }
+      return expired.map((row) => row.id);
+    });
+  }
+
+  /**
+   * Locks the payment row, then returns what is left to refund on it: its amount minus every
+   * refund still holding money (optionally leaving one refund out, when that one changes).
+   */
+  private async lockRefundable(tx: Tx, transactionId: string, except?: string): Promise<bigint> {
+    const [payment] = await tx.$queryRaw<{ amount: bigint }[]>`
+      SELECT amount FROM transactions WHERE id = ${transactionId} FOR UPDATE`;
+    const [held] = await tx.$queryRaw<{ total: bigint }[]>`
+      SELECT coalesce(sum(amount), 0)::bigint AS total FROM refunds
+       WHERE transaction_id = ${transactionId}
+         AND status::text <> ALL(${RELEASED_STATUSES})
+         AND (${except ?? null}::uuid IS NULL OR id <> ${except ?? null}::uuid)`;
+    return payment.amount - held.total;
+  }
+
+  private async insertEvent(tx: Tx, refundId: string, event: NewEvent): Promise<RefundEvent> {
+    // The refund row is locked by this transaction, so sequences cannot collide.
+    const [{ next }] = await tx.$queryRaw<{ next: number }[]>`
+      SELECT (coalesce(max(sequence), 0) + 1)::int AS next FROM refund_events
+       WHERE refund_id = ${refundId}::uuid`;
+    return tx.refundEvent.create({
+      data: {
+        refundId,
+        sequence: next,
+        action: event.action,
+        fromStatus: event.fromStatus,
+        toStatus: event.toStatus,
+        actorRole: event.actor.role,
+        actorId: event.actor.id,
+        note: event.note ?? null,
+        details: event.details,
+      },
+    });
+  }
+}

@@ -1,0 +1,409 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { canSee, visibleTo } from '../common/access';
+import { addBusinessDays, BusinessCalendar } from '../common/business-time';
+import { newestFirstCursor, Page, toPage } from '../common/pagination';
+import { AppConfig } from '../config/app-config';
+import { AppError, notFound } from '../errors/app-error';
+import type { Prisma, Refund } from '../generated/prisma/client';
+import { RefundStatus } from '../generated/prisma/enums';
+import {
+  CreateRefundDto,
+  DisputeDto,
+  MerchantResponseDto,
+  NoteDto,
+  PayoutDto,
+  ProvideInfoDto,
+  RejectDto,
+  RequestInfoDto,
+  ResolveDisputeDto,
+  UpdateRefundDto,
+} from './dto/refund-requests.dto';
+import { mapRefund, mapRefundEvent, RefundDto, RefundEventDto } from './dto/refund.dto';
+import { ListRefundsQueryDto } from './dto/list-refunds.dto';
+import { missingEvidence } from './evidence';
+import { isTerminal, nextActions, withinWindow } from './next-actions';
+import { RefundAction, TRANSITIONS } from './refund-transitions';
+import { AmountGuard, RefundsRepository, WriteResult } from './refunds.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const cursors = newestFirstCursor(UUID);
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What an action changes, decided from the refund as read. */
+interface Plan {
+  to: RefundStatus;
+  data?: Prisma.RefundUpdateManyMutationInput;
+  note?: string | null;
+  details?: Prisma.InputJsonValue;
+  amountGuard?: AmountGuard;
+}
+
+@Injectable()
+export class RefundsService {
+  private readonly calendar: BusinessCalendar;
+
+  constructor(
+    private readonly refunds: RefundsRepository,
+    private readonly config: AppConfig,
+  ) {
+    this.calendar = { timeZone: config.businessTimezone, holidays: config.holidays };
+  }
+
+  toDto(refund: Refund, principal: Principal): RefundDto {
+    return mapRefund(refund, nextActions(refund, principal, new Date()));
+  }
+
+  /** The refund if it exists and the caller may see it; 404 otherwise (ids never leak). */
+  async findVisible(principal: Principal, id: string): Promise<Refund> {
+    const refund = UUID.test(id) ? await this.refunds.findById(id) : null;
+    if (!refund || !canSee(principal, refund)) throw notFound('Refund');
+    return refund;
+  }
+
+  async get(principal: Principal, id: string): Promise<RefundDto> {
+    return this.toDto(await this.findVisible(principal, id), principal);
+  }
+
+  async list(principal: Principal, query: ListRefundsQueryDto): Promise<Page<RefundDto>> {
+    const rows = await this.refunds.list(
+      {
+        ...visibleTo(principal),
+        status: query.status,
+        transactionId: query.transactionId,
+        reviewOverdueAt: query.reviewOverdue === 'true' ? new Date() : undefined,
+      },
+      query.limit + 1,
+      query.cursor ? cursors.decode(query.cursor) : undefined,
+    );
+    return toPage(rows, query.limit, cursors.encode, (row) => this.toDto(row, principal));
+  }
+
+  async events(principal: Principal, id: string): Promise<RefundEventDto[]> {
+    const refund = await this.findVisible(principal, id);
+    return (await this.refunds.listEvents(refund.id)).map(mapRefundEvent);
+  }
+
+  async apply(principal: Principal, dto: CreateRefundDto): Promise<RefundDto> {
+    const payment = await this.refunds.findTransaction(dto.transactionId);
+    if (!payment || !canSee(principal, payment)) throw notFound('Payment');
+    const result = await this.refunds.createDraft({
+      transaction: payment,
+      amount: BigInt(dto.amount),
+      reasonCode: dto.reasonCode,
+      description: dto.description ?? null,
+      actor: principal,
+    });
+    return this.toDto(this.written(result), principal);
+  }
+
+  /** PATCH: edit the draft. Raising the amount is re-checked against the payment. */
+  async update(
+    principal: Principal,
+    id: string,
+    dto: UpdateRefundDto,
+    ifMatch?: number,
+  ): Promise<RefundDto> {
+    const refund = await this.findVisible(principal, id);
+    this.checkVersion(refund, ifMatch);
+    if (refund.status !== RefundStatus.DRAFT) {
+      throw new AppError(
+        'INVALID_TRANSITION',
+        `A ${refund.status} refund can no longer be edited.`,
+      );
+    }
+    const amount = dto.amount === undefined ? undefined : BigInt(dto.amount);
+    const result = await this.refunds.transition({
+      id: refund.id,
+      from: [RefundStatus.DRAFT],
+      version: refund.version,
+      data: { amount, reasonCode: dto.reasonCode, description: dto.description },
+      event: {
+        action: 'edit',
+        fromStatus: RefundStatus.DRAFT,
+        toStatus: RefundStatus.DRAFT,
+        actor: principal,
+        details: { fields: Object.keys(dto) },
+      },
+      amountGuard:
+        amount !== undefined && amount > refund.amount
+          ? { transactionId: refund.transactionId, amount }
+          : undefined,
+    });
+    return this.toDto(await this.settle(result, refund.id, ifMatch), principal);
+  }
+
+  async submit(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'submit', ifMatch, async (refund, now) => {
+      const missing = missingEvidence(
+        refund.reasonCode,
+        refund.description,
+        await this.refunds.attachmentKinds(refund.id),
+      );
+      if (missing.length > 0) {
+        throw new AppError(
+          'EVIDENCE_MISSING',
+          `A ${refund.reasonCode} refund needs ${missing.join(' and ')} before it can be submitted.`,
+          missing.map((message) => ({ field: 'evidence', message })),
+        );
+      }
+      return {
+        to: RefundStatus.SUBMITTED,
+        data: { submittedAt: now, reviewDueAt: this.reviewDue(now) },
+      };
+    });
+  }
+
+  startReview(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'start-review', ifMatch, () => ({
+      to: RefundStatus.UNDER_REVIEW,
+    }));
+  }
+
+  requestInfo(
+    principal: Principal,
+    id: string,
+    dto: RequestInfoDto,
+    ifMatch?: number,
+  ): Promise<RefundDto> {
+    return this.act(principal, id, 'request-info', ifMatch, (_refund, now) => ({
+      to: RefundStatus.INFO_REQUESTED,
+      data: { infoRequestedAt: now },
+      note: dto.question,
+    }));
+  }
+
+  provideInfo(
+    principal: Principal,
+    id: string,
+    dto: ProvideInfoDto,
+    ifMatch?: number,
+  ): Promise<RefundDto> {
+    // The answer resubmits the refund: the review deadline starts again.
+    return this.act(principal, id, 'provide-info', ifMatch, (_refund, now) => ({
+      to: RefundStatus.SUBMITTED,
+      data: { infoRequestedAt: null, reviewDueAt: this.reviewDue(now) },
+      note: dto.answer,
+    }));
+  }
+
+  approve(principal: Principal, id: string, dto: NoteDto, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'approve', ifMatch, (_refund, now) => ({
+      to: RefundStatus.APPROVED,
+      data: { decidedAt: now, decisionReason: dto.note ?? null },
+      note: dto.note,
+    }));
+  }
+
+  reject(principal: Principal, id: string, dto: RejectDto, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'reject', ifMatch, (_refund, now) => ({
+      to: RefundStatus.REJECTED,
+      data: {
+        decidedAt: now,
+        decisionReason: dto.reason,
+        disputeDeadlineAt: new Date(now.getTime() + this.config.disputeWindowDays * DAY_MS),
+      },
+      note: dto.reason,
+    }));
+  }
+
+  cancel(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'cancel', ifMatch, () => ({ to: RefundStatus.CANCELLED }));
+  }
+
+  dispute(principal: Principal, id: string, dto: DisputeDto, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'dispute', ifMatch, async (refund, now) => {
+      const cited = (dto.negotiationRecords ?? []).flatMap((record) => record.attachmentIds ?? []);
+      if (cited.length > 0) {
+        const own = new Set(await this.refunds.attachmentIds(refund.id));
+        const foreign = cited.filter((attachmentId) => !own.has(attachmentId));
+        if (foreign.length > 0) {
+          throw new AppError(
+            'BUSINESS_RULE_VIOLATED',
+            `Negotiation records cite attachments that are not this refund's: ${foreign.join(', ')}.`,
+          );
+        }
+      }
+      return {
+        to: RefundStatus.DISPUTED,
+        data: {
+          merchantResponseDueAt: addBusinessDays(
+            now,
+            this.config.disputeMerchantResponseDays,
+            this.calendar,
+          ),
+        },
+        note: dto.statement,
+        details: { negotiationRecords: (dto.negotiationRecords ?? []).map((r) => ({ ...r })) },
+        // A rejection released the amount; disputing claims it again.
+        amountGuard: { transactionId: refund.transactionId, amount: refund.amount },
+      };
+    });
+  }
+
+  withdrawDispute(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'withdraw-dispute', ifMatch, () => ({
+      to: RefundStatus.CLOSED,
+    }));
+  }
+
+  resolveDispute(
+    principal: Principal,
+    id: string,
+    dto: ResolveDisputeDto,
+    ifMatch?: number,
+  ): Promise<RefundDto> {
+    return this.act(principal, id, 'resolve-dispute', ifMatch, (_refund, now) => ({
+      to: dto.outcome === 'CUSTOMER_FAVOUR' ? RefundStatus.APPROVED : RefundStatus.CLOSED,
+      data: { decidedAt: now, decisionReason: dto.note },
+      note: dto.note,
+      details: { outcome: dto.outcome },
+    }));
+  }
+
+  payout(principal: Principal, id: string, dto: PayoutDto, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'payout', ifMatch, (_refund, now) =>
+      dto.result === 'SUCCEEDED'
+        ? {
+            to: RefundStatus.REFUNDED,
+            data: { refundedAt: now, payoutReference: dto.reference ?? null },
+            details: { result: dto.result, reference: dto.reference ?? null },
+          }
+        : {
+            to: RefundStatus.PAYOUT_FAILED,
+            data: { payoutFailureReason: dto.failureReason ?? null },
+            note: dto.failureReason,
+            details: { result: dto.result },
+          },
+    );
+  }
+
+  retryPayout(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.act(principal, id, 'retry-payout', ifMatch, () => ({
+      to: RefundStatus.APPROVED,
+      data: { payoutFailureReason: null },
+    }));
+  }
+
+  /** The merchant's side of a dispute: a timeline event; the refund itself is unchanged. */
+  async merchantResponse(
+    principal: Principal,
+    id: string,
+    dto: MerchantResponseDto,
+  ): Promise<RefundDto> {
+    const refund = await this.findVisible(principal, id);
+    this.checkAllowed(refund, 'merchant-response', new Date());
+    await this.refunds.appendEvent(refund.id, {
+      action: 'merchant-response',
+      fromStatus: refund.status,
+      toStatus: refund.status,
+      actor: principal,
+      note: dto.statement,
+    });
+    return this.toDto(refund, principal);
+  }
+
+  /** The expiry scan (a scheduled job): drafts untouched and info requests unanswered too long. */
+  async expireDue(now = new Date()): Promise<string[]> {
+    const expired: string[] = [];
+    for (;;) {
+      const batch = await this.refunds.expireDue(
+        new Date(now.getTime() - this.config.draftExpiryDays * DAY_MS),
+        new Date(now.getTime() - this.config.infoRequestExpiryDays * DAY_MS),
+      );
+      expired.push(...batch);
+      if (batch.length === 0) return expired;
+    }
+  }
+
+  /**
+   * The shape of every action: 404 unless visible, 412 on a stale If-Match, 409 unless the
+   * state allows it, then the action's own rules (422), then one conditional write.
+   */
+  private async act(
+    principal: Principal,
+    id: string,
+    action: Exclude<RefundAction, 'apply' | 'expire' | 'escalate' | 'merchant-response'>,
+    ifMatch: number | undefined,
+    plan: (refund: Refund, now: Date) => Plan | Promise<Plan>,
+  ): Promise<RefundDto> {
+    const refund = await this.findVisible(principal, id);
+    this.checkVersion(refund, ifMatch);
+    const now = new Date();
+    this.checkAllowed(refund, action, now);
+    const planned = await plan(refund, now);
+    const result = await this.refunds.transition({
+      id: refund.id,
+      from: TRANSITIONS[action].from,
+      version: refund.version,
+      data: { ...planned.data, status: planned.to },
+      event: {
+        action,
+        fromStatus: refund.status,
+        toStatus: planned.to,
+        actor: principal,
+        note: planned.note,
+        details: planned.details,
+      },
+      amountGuard: planned.amountGuard,
+    });
+    return this.toDto(await this.settle(result, refund.id, ifMatch), principal);
+  }
+
+  private checkVersion(refund: Refund, ifMatch: number | undefined): void {
+    if (ifMatch !== undefined && ifMatch !== refund.version) {
+      throw new AppError(
+        'VERSION_MISMATCH',
+        `The refund is at version ${refund.version}, not ${ifMatch}; fetch it again.`,
+      );
+    }
+  }
+
+  private checkAllowed(refund: Refund, action: RefundAction, now: Date): void {
+    const from: readonly RefundStatus[] = TRANSITIONS[action].from;
+    if (!from.includes(refund.status) || (action === 'escalate' && isTerminal(refund, now))) {
+      throw new AppError('INVALID_TRANSITION', `Cannot ${action} a ${refund.status} refund.`);
+    }
+    if (withinWindow(action, refund, now)) return;
+    if (action === 'dispute') {
+      throw new AppError(
+        'DISPUTE_WINDOW_CLOSED',
+        `The dispute window closed at ${refund.disputeDeadlineAt?.toISOString()}.`,
+      );
+    }
+    throw new AppError(
+      'RESPONSE_WINDOW_CLOSED',
+      `The merchant response was due by ${refund.merchantResponseDueAt?.toISOString()}.`,
+    );
+  }
+
+  /** Turns a write result into the refund, or the error that explains why it was refused. */
+  private async settle(result: WriteResult, id: string, ifMatch?: number): Promise<Refund> {
+    if (result.outcome === 'conflict') {
+      const current = await this.refunds.findById(id);
+      if (ifMatch !== undefined && current && current.version !== ifMatch) {
+        throw new AppError('VERSION_MISMATCH', 'The refund changed meanwhile; fetch it again.');
+      }
+      throw new AppError('INVALID_TRANSITION', 'The refund changed meanwhile; fetch it again.');
+    }
+    return this.written(result);
+  }
+
+  private written(result: WriteResult): Refund {
+    switch (result.outcome) {
+      case 'done':
+        return result.refund;
+      case 'exceeds':
+        throw new AppError(
+          'AMOUNT_EXCEEDS_REFUNDABLE',
+          `The payment has only ${result.refundable} left to refund.`,
+        );
+      case 'conflict':
+        throw new AppError('INVALID_TRANSITION', 'The refund changed meanwhile; fetch it again.');
+    }
+  }
+
+  private reviewDue(now: Date): Date {
+    return addBusinessDays(now, this.config.reviewSlaBusinessDays, this.calendar);
+  }
+}
