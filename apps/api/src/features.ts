@@ -1,4 +1,15 @@
 import type { DynamicModule } from '@nestjs/common';
+import { AttachmentsModule } from './attachments/attachments.module';
+import { CasesModule } from './cases/cases.module';
+import { RefundsModule } from './refunds/refunds.module';
+import { SupportModule } from './support/support.module';
+import { TransactionsModule } from './transactions/transactions.module';
 
 /** The product's feature modules, each a folder beside this file. */
-export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [];
+export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
+  SupportModule,
+  RefundsModule,
+  AttachmentsModule,
+  CasesModule,
+  TransactionsModule,
+];

@@ -27,6 +27,8 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { etag, IfMatch } from '../common/if-match';
+import { EscalateDto } from '../cases/dto/case-requests.dto';
+import { EscalationDto } from '../cases/dto/case.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import {
   CreateRefundDto,
@@ -255,6 +257,29 @@ export class RefundsController {
     @IfMatch() ifMatch?: number,
   ) {
     return this.refunds.retryPayout(p, id, ifMatch);
+  }
+
+  @Post(':id/escalate')
+  @HttpCode(201)
+  @Roles(...TRANSITIONS.escalate.roles)
+  @ApiOperation({ summary: 'escalate', description: describeAction('escalate') })
+  @ApiCreatedResponse({ type: EscalationDto, description: 'A new support case' })
+  @ApiOkResponse({
+    type: EscalationDto,
+    description: "The refund's open case, with the message added",
+  })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' })
+  @ApiConflictResponse({ description: 'INVALID_TRANSITION: the refund is terminal' })
+  @IDEMPOTENCY_KEY
+  async escalate(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: EscalateDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { created, supportCase } = await this.refunds.escalate(p, id, body);
+    if (!created) void reply.status(200);
+    return supportCase;
   }
 
   @Action('merchant-response')

@@ -1,4 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { SupportModule } from '../support/support.module';
 import { AppConfig } from '../config/app-config';
 import { SchedulerService } from '../jobs/scheduler.service';
 import { RefundsController } from './refunds.controller';
@@ -6,6 +8,7 @@ import { RefundsRepository } from './refunds.repository';
 import { RefundsService } from './refunds.service';
 
 @Module({
+  imports: [CasesModule, SupportModule],
   controllers: [RefundsController],
   providers: [RefundsService, RefundsRepository],
   exports: [RefundsService],
@@ -22,6 +25,11 @@ export class RefundsModule implements OnModuleInit {
       name: 'refunds.expire',
       intervalSeconds: this.config.slaCheckIntervalSeconds,
       run: () => this.refunds.expireDue(),
+    });
+    this.scheduler.register({
+      name: 'refunds.escalate-overdue',
+      intervalSeconds: this.config.slaCheckIntervalSeconds,
+      run: () => this.refunds.escalateOverdue(),
     });
   }
 }

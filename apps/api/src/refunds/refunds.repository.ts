@@ -42,7 +42,8 @@ export interface RefundFilter {
   reviewOverdueAt?: Date;
 }
 
-type Tx = Prisma.TransactionClient;
+export type Tx = Prisma.TransactionClient;
+export type AfterWrite = (tx: Tx, refund: Refund) => Promise<void>;
 
 @Injectable()
 export class RefundsRepository {
@@ -155,6 +156,8 @@ export class RefundsRepository {
     data: Prisma.RefundUpdateManyMutationInput;
     event: NewEvent;
     amountGuard?: AmountGuard;
+    /** More writes that belong to the same change (support cases), in the same transaction. */
+    afterWrite?: AfterWrite;
   }): Promise<WriteResult> {
     return this.prisma.$transaction(async (tx) => {
       if (params.amountGuard) {
@@ -171,15 +174,64 @@ export class RefundsRepository {
       });
       if (!refund) return { outcome: 'conflict' };
       await this.insertEvent(tx, refund.id, params.event);
-      return { outcome: 'done', refund };
+      if (!params.afterWrite) return { outcome: 'done', refund };
+      await params.afterWrite(tx, refund);
+      // Re-read: the extra writes may point the refund at a new case.
+      return {
+        outcome: 'done',
+        refund: await tx.refund.findUniqueOrThrow({ where: { id: refund.id } }),
+      };
     });
   }
 
   /** A timeline-only event (escalate, merchant-response): the refund itself is unchanged. */
-  async appendEvent(refundId: string, event: NewEvent): Promise<RefundEvent> {
+  async appendEvent<T>(
+    refundId: string,
+    event: NewEvent,
+    afterWrite: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
-      return this.insertEvent(tx, refundId, event);
+      await this.insertEvent(tx, refundId, event);
+      return afterWrite(tx);
+    });
+  }
+
+  /**
+   * Claims refunds whose review deadline passed and was not escalated yet, and hands each to
+   * `escalate` in the same transaction. SKIP LOCKED plus the marker column make concurrent
+   * scanners escalate each deadline exactly once.
+   */
+  async escalateOverdue(
+    now: Date,
+    escalate: (tx: Tx, refund: Refund) => Promise<void>,
+    batch = 50,
+  ): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const claimed = await tx.$queryRaw<{ id: string }[]>`
+        WITH due AS (
+          SELECT id FROM refunds
+           WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
+             AND review_due_at <= ${now}
+             AND review_escalated_for IS DISTINCT FROM review_due_at
+           ORDER BY review_due_at
+           LIMIT ${batch}
+           FOR UPDATE SKIP LOCKED)
+        UPDATE refunds r SET review_escalated_for = r.review_due_at
+          FROM due WHERE r.id = due.id
+        RETURNING r.id::text AS id`;
+      for (const { id } of claimed) {
+        const refund = await tx.refund.findUniqueOrThrow({ where: { id } });
+        await this.insertEvent(tx, id, {
+          action: 'escalate',
+          fromStatus: refund.status,
+          toStatus: refund.status,
+          actor: { role: 'service', id: 'scheduler' },
+          note: `The review was due at ${refund.reviewDueAt?.toISOString()}; escalated to support.`,
+        });
+        await escalate(tx, refund);
+      }
+      return claimed.map((row) => row.id);
     });
   }
 

@@ -3,10 +3,14 @@ import type { Principal } from '../auth/principal';
 import { canSee, visibleTo } from '../common/access';
 import { addBusinessDays, BusinessCalendar } from '../common/business-time';
 import { newestFirstCursor, Page, toPage } from '../common/pagination';
+import { CasesService } from '../cases/cases.service';
+import { EscalateDto } from '../cases/dto/case-requests.dto';
+import { EscalationDto, mapCase } from '../cases/dto/case.dto';
 import { AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../errors/app-error';
 import type { Prisma, Refund } from '../generated/prisma/client';
-import { RefundStatus } from '../generated/prisma/enums';
+import { CasePriority, CaseReason, ReasonCode, RefundStatus } from '../generated/prisma/enums';
+import { SupportService } from '../support/support.service';
 import {
   CreateRefundDto,
   DisputeDto,
@@ -24,7 +28,7 @@ import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import { missingEvidence } from './evidence';
 import { isTerminal, nextActions, withinWindow } from './next-actions';
 import { RefundAction, TRANSITIONS } from './refund-transitions';
-import { AmountGuard, RefundsRepository, WriteResult } from './refunds.repository';
+import { AfterWrite, AmountGuard, RefundsRepository, WriteResult } from './refunds.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const cursors = newestFirstCursor(UUID);
@@ -37,7 +41,11 @@ interface Plan {
   note?: string | null;
   details?: Prisma.InputJsonValue;
   amountGuard?: AmountGuard;
+  /** Support-case work that belongs to the same change. */
+  afterWrite?: AfterWrite;
 }
+
+const SERVICE = { role: 'service', id: 'refund-desk' } as const;
 
 @Injectable()
 export class RefundsService {
@@ -45,6 +53,8 @@ export class RefundsService {
 
   constructor(
     private readonly refunds: RefundsRepository,
+    private readonly cases: CasesService,
+    private readonly support: SupportService,
     private readonly config: AppConfig,
   ) {
     this.calendar = { timeZone: config.businessTimezone, holidays: config.holidays };
@@ -150,6 +160,24 @@ export class RefundsService {
       return {
         to: RefundStatus.SUBMITTED,
         data: { submittedAt: now, reviewDueAt: this.reviewDue(now) },
+        // A stolen wallet is reported at once: an urgent case from the moment of submission.
+        afterWrite:
+          refund.reasonCode === ReasonCode.UNAUTHORIZED_TRANSACTION
+            ? async (tx, written) => {
+                await this.cases.openOrJoin(tx, {
+                  refund: written,
+                  reason: CaseReason.UNAUTHORIZED_TRANSACTION,
+                  priority: CasePriority.URGENT,
+                  channel: 'SYSTEM',
+                  message: {
+                    author: SERVICE,
+                    body:
+                      'The customer reports this payment as unauthorized.' +
+                      (written.description ? ` Their account: ${written.description}` : ''),
+                  },
+                });
+              }
+            : undefined,
       };
     });
   }
@@ -192,6 +220,7 @@ export class RefundsService {
       to: RefundStatus.APPROVED,
       data: { decidedAt: now, decisionReason: dto.note ?? null },
       note: dto.note,
+      afterWrite: this.reviewDecided(principal, 'APPROVED', dto.note),
     }));
   }
 
@@ -204,6 +233,7 @@ export class RefundsService {
         disputeDeadlineAt: new Date(now.getTime() + this.config.disputeWindowDays * DAY_MS),
       },
       note: dto.reason,
+      afterWrite: this.reviewDecided(principal, 'REJECTED', dto.reason),
     }));
   }
 
@@ -237,6 +267,21 @@ export class RefundsService {
         details: { negotiationRecords: (dto.negotiationRecords ?? []).map((r) => ({ ...r })) },
         // A rejection released the amount; disputing claims it again.
         amountGuard: { transactionId: refund.transactionId, amount: refund.amount },
+        afterWrite: async (tx, written) => {
+          await this.cases.openOrJoin(tx, {
+            refund: written,
+            reason: CaseReason.DISPUTE,
+            priority: CasePriority.HIGH,
+            channel: 'IN_APP_CHAT',
+            message: {
+              author: principal,
+              body: dto.statement,
+              details: {
+                negotiationRecords: (dto.negotiationRecords ?? []).map((r) => ({ ...r })),
+              },
+            },
+          });
+        },
       };
     });
   }
@@ -244,6 +289,12 @@ export class RefundsService {
   withdrawDispute(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
     return this.act(principal, id, 'withdraw-dispute', ifMatch, () => ({
       to: RefundStatus.CLOSED,
+      afterWrite: (tx, refund) =>
+        this.cases.solveForRefund(tx, refund.id, {
+          reasons: [CaseReason.DISPUTE],
+          outcome: 'WITHDRAWN',
+          message: { author: principal, body: 'The customer withdrew the dispute.' },
+        }),
     }));
   }
 
@@ -258,6 +309,12 @@ export class RefundsService {
       data: { decidedAt: now, decisionReason: dto.note },
       note: dto.note,
       details: { outcome: dto.outcome },
+      afterWrite: (tx, refund) =>
+        this.cases.solveForRefund(tx, refund.id, {
+          reasons: [CaseReason.DISPUTE],
+          outcome: dto.outcome,
+          message: { author: principal, body: dto.note },
+        }),
     }));
   }
 
@@ -293,14 +350,83 @@ export class RefundsService {
   ): Promise<RefundDto> {
     const refund = await this.findVisible(principal, id);
     this.checkAllowed(refund, 'merchant-response', new Date());
-    await this.refunds.appendEvent(refund.id, {
-      action: 'merchant-response',
-      fromStatus: refund.status,
-      toStatus: refund.status,
-      actor: principal,
-      note: dto.statement,
-    });
+    await this.refunds.appendEvent(
+      refund.id,
+      {
+        action: 'merchant-response',
+        fromStatus: refund.status,
+        toStatus: refund.status,
+        actor: principal,
+        note: dto.statement,
+      },
+      // The agent working the dispute sees the merchant's side in the case.
+      (tx) =>
+        this.cases.addToOpenCase(tx, refund.id, CaseReason.DISPUTE, {
+          author: principal,
+          body: dto.statement,
+          details: { kind: 'merchant-response' },
+        }),
+    );
     return this.toDto(refund, principal);
+  }
+
+  /**
+   * The customer asks for a human: joins the refund's open case or opens one (NORMAL, HIGH when
+   * the review is overdue). `created` tells 201 from 200.
+   */
+  async escalate(
+    principal: Principal,
+    id: string,
+    dto: EscalateDto,
+  ): Promise<{ created: boolean; supportCase: EscalationDto }> {
+    const refund = await this.findVisible(principal, id);
+    const now = new Date();
+    this.checkAllowed(refund, 'escalate', now);
+    const overdue =
+      refund.reviewDueAt !== null &&
+      refund.reviewDueAt <= now &&
+      (refund.status === RefundStatus.SUBMITTED || refund.status === RefundStatus.UNDER_REVIEW);
+    const { supportCase, created } = await this.refunds.appendEvent(
+      refund.id,
+      {
+        action: 'escalate',
+        fromStatus: refund.status,
+        toStatus: refund.status,
+        actor: principal,
+        note: dto.message,
+      },
+      (tx) =>
+        this.cases.openOrJoin(tx, {
+          refund,
+          reason: CaseReason.CUSTOMER_REQUEST,
+          priority: overdue ? CasePriority.HIGH : CasePriority.NORMAL,
+          channel: dto.channel ?? 'IN_APP_CHAT',
+          message: { author: principal, body: dto.message },
+        }),
+    );
+    const availableChannels = await this.support.availableChannelIds(now);
+    return { created, supportCase: { ...mapCase(supportCase, now), availableChannels } };
+  }
+
+  /** The overdue-review scan (a scheduled job): each passed deadline escalates once. */
+  async escalateOverdue(now = new Date()): Promise<string[]> {
+    const escalated: string[] = [];
+    for (;;) {
+      const batch = await this.refunds.escalateOverdue(now, async (tx, refund) => {
+        await this.cases.openOrJoin(tx, {
+          refund,
+          reason: CaseReason.REVIEW_OVERDUE,
+          priority: CasePriority.HIGH,
+          channel: 'SYSTEM',
+          message: {
+            author: SERVICE,
+            body: `The merchant's review was due at ${refund.reviewDueAt?.toISOString()} and is overdue.`,
+          },
+        });
+      });
+      escalated.push(...batch);
+      if (batch.length === 0) return escalated;
+    }
   }
 
   /** The expiry scan (a scheduled job): drafts untouched and info requests unanswered too long. */
@@ -346,6 +472,7 @@ export class RefundsService {
         details: planned.details,
       },
       amountGuard: planned.amountGuard,
+      afterWrite: planned.afterWrite,
     });
     return this.toDto(await this.settle(result, refund.id, ifMatch), principal);
   }
@@ -401,6 +528,20 @@ export class RefundsService {
       case 'conflict':
         throw new AppError('INVALID_TRANSITION', 'The refund changed meanwhile; fetch it again.');
     }
+  }
+
+  /** When the review ends, an open REVIEW_OVERDUE case is solved with what was decided. */
+  private reviewDecided(principal: Principal, outcome: string, reason?: string): AfterWrite {
+    const verb = outcome === 'APPROVED' ? 'approved' : 'rejected';
+    return (tx, refund) =>
+      this.cases.solveForRefund(tx, refund.id, {
+        reasons: [CaseReason.REVIEW_OVERDUE],
+        outcome,
+        message: {
+          author: principal,
+          body: `The ${principal.role} ${verb} the refund.${reason ? ` ${reason}` : ''}`,
+        },
+      });
   }
 
   private reviewDue(now: Date): Date {

@@ -57,10 +57,7 @@ export class RefundEventDto {
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
-export function mapRefund(
-  refund: Refund & { caseId?: string | null },
-  nextActions: RefundAction[],
-): RefundDto {
+export function mapRefund(refund: Refund, nextActions: RefundAction[]): RefundDto {
   return {
     id: refund.id,
     transactionId: refund.transactionId,
@@ -78,7 +75,7 @@ export function mapRefund(
     decisionReason: refund.decisionReason,
     disputeDeadlineAt: iso(refund.disputeDeadlineAt),
     merchantResponseDueAt: iso(refund.merchantResponseDueAt),
-    caseId: refund.caseId ?? null,
+    caseId: refund.caseId,
     payoutReference: refund.payoutReference,
     payoutFailureReason: refund.payoutFailureReason,
     refundedAt: iso(refund.refundedAt),

@@ -1,0 +1,129 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { AttachmentKind } from '../generated/prisma/enums';
+import {
+  AttachmentsService,
+  MAX_ATTACHMENTS_PER_REFUND,
+  UPLOADER_ROLES,
+} from './attachments.service';
+import { AttachmentDto } from './dto/attachment.dto';
+import { contentDisposition } from './file-name';
+import { ACCEPTED_TYPES } from './file-type';
+import { readUpload } from './multipart-upload';
+
+@ApiTags('attachments')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: no or bad bearer token' })
+@Controller('v1/refunds/:id/attachments')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  @Post()
+  @Roles(...UPLOADER_ROLES)
+  @ApiOperation({
+    summary: 'Attach evidence to a refund',
+    description:
+      'PDF, PNG, JPEG or UTF-8 plain text, recognised from the bytes; at most 5 MiB a file and ' +
+      `${MAX_ATTACHMENTS_PER_REFUND} files a refund. Customers upload while the refund is ` +
+      'DRAFT, INFO_REQUESTED, REJECTED (within the dispute window) or DISPUTED; merchants and ' +
+      "agents while SUBMITTED, UNDER_REVIEW or DISPUTED. The refund's version is unchanged.",
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file', 'kind'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'The file; its name is kept' },
+        kind: { type: 'string', enum: Object.values(AttachmentKind) },
+      },
+    },
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key replay the first answer (kept 24 hours)',
+  })
+  @ApiCreatedResponse({ type: AttachmentDto })
+  @ApiBadRequestResponse({
+    description: 'VALIDATION_FAILED or MALFORMED_REQUEST: no `file`, bad `kind`, unknown parts',
+  })
+  @ApiForbiddenResponse({ description: 'FORBIDDEN: the system role never uploads' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' })
+  @ApiConflictResponse({
+    description: 'INVALID_TRANSITION: the refund’s state does not allow uploads by your role',
+  })
+  @ApiPayloadTooLargeResponse({ description: 'PAYLOAD_TOO_LARGE: the file is over 5 MiB' })
+  @ApiUnsupportedMediaTypeResponse({
+    description:
+      'UNSUPPORTED_MEDIA_TYPE: the body is not multipart/form-data, or the file is not PDF, ' +
+      'PNG, JPEG or plain text',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: `TOO_MANY_ATTACHMENTS: the refund already has ${MAX_ATTACHMENTS_PER_REFUND}`,
+  })
+  async upload(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<AttachmentDto> {
+    return this.attachments.upload(principal, id, await readUpload(request));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "A refund's attachments (metadata only), oldest first" })
+  @ApiOkResponse({ type: [AttachmentDto] })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' })
+  list(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.attachments.list(principal, id);
+  }
+
+  @Get(':attachmentId')
+  @ApiOperation({
+    summary: 'Download an attachment',
+    description:
+      'The stored bytes with their detected Content-Type, always as a download ' +
+      '(Content-Disposition: attachment); ETag is the SHA-256.',
+  })
+  @ApiProduces(...Object.values(ACCEPTED_TYPES))
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund or attachment, or not yours' })
+  async download(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const { attachment, content } = await this.attachments.download(principal, id, attachmentId);
+    void reply.headers({
+      'Content-Type': attachment.contentType,
+      'Content-Length': content.length,
+      'Content-Disposition': contentDisposition(attachment.fileName),
+      'X-Content-Type-Options': 'nosniff',
+      ETag: `"${attachment.sha256}"`,
+      'Cache-Control': 'private, no-cache',
+    });
+    return content;
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RefundsModule } from '../refunds/refunds.module';
+import { AttachmentsController } from './attachments.controller';
+import { AttachmentsRepository } from './attachments.repository';
+import { AttachmentsService } from './attachments.service';
+
+@Module({
+  imports: [RefundsModule],
+  controllers: [AttachmentsController],
+  providers: [AttachmentsService, AttachmentsRepository],
+})
+export class AttachmentsModule {}

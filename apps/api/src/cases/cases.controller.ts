@@ -1,0 +1,125 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { EmptyDto } from '../refunds/dto/refund-requests.dto';
+import { CasesService } from './cases.service';
+import { AssignCaseDto, CaseMessageRequestDto, ListCasesQueryDto } from './dto/case-requests.dto';
+import { CaseHistoryDto, CaseMessageDto, CasePageDto, SupportCaseDto } from './dto/case.dto';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'FORBIDDEN: merchants and the system have no cases' })
+@ApiNotFoundResponse({ description: 'NOT_FOUND: no such case, or not yours' })
+@Roles('customer', 'agent')
+@Controller('v1/cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The support queue (customers: their own cases), most urgent first' })
+  @ApiOkResponse({ type: CasePageDto })
+  list(@CurrentPrincipal() p: Principal, @Query() query: ListCasesQueryDto) {
+    return this.cases.list(p, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A support case' })
+  @ApiOkResponse({ type: SupportCaseDto })
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.cases.get(p, id);
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({ summary: 'The conversation, oldest first (customers: public messages only)' })
+  @ApiOkResponse({ type: [CaseMessageDto] })
+  messages(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.cases.messages(p, id);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "The case's append-only change history" })
+  @ApiOkResponse({ type: [CaseHistoryDto] })
+  history(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.cases.history(p, id);
+  }
+
+  @Post(':id/messages')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Post a message (agents: public or internal; customers: public, on their own case)',
+    description:
+      'The first public agent message is the first response. A customer reply on a ' +
+      'PENDING_CUSTOMER case moves it back to OPEN.',
+  })
+  @ApiOkResponse({ type: SupportCaseDto })
+  @ApiConflictResponse({ description: 'INVALID_TRANSITION: the case is solved or closed' })
+  message(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: CaseMessageRequestDto,
+  ) {
+    return this.cases.postMessage(p, id, body);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Assign to an agent (yourself or another); a NEW case becomes OPEN' })
+  @ApiOkResponse({ type: SupportCaseDto })
+  assign(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: AssignCaseDto) {
+    return this.cases.assign(p, id, body);
+  }
+
+  @Post(':id/pending')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Wait for the customer (PENDING_CUSTOMER)' })
+  @ApiOkResponse({ type: SupportCaseDto })
+  pending(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
+    return this.cases.pending(p, id);
+  }
+
+  @Post(':id/hold')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Wait for a third party (ON_HOLD)' })
+  @ApiOkResponse({ type: SupportCaseDto })
+  hold(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
+    return this.cases.hold(p, id);
+  }
+
+  @Post(':id/solve')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Solve (a DISPUTE case is solved by resolving the dispute instead)' })
+  @ApiOkResponse({ type: SupportCaseDto })
+  solve(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
+    return this.cases.solve(p, id);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reopen a SOLVED case (customers: their own, within 7 days)' })
+  @ApiOkResponse({ type: SupportCaseDto })
+  reopen(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
+    return this.cases.reopen(p, id);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({ summary: 'Close a SOLVED case for good' })
+  @ApiOkResponse({ type: SupportCaseDto })
+  close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
+    return this.cases.close(p, id);
+  }
+}

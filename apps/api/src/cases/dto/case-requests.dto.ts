@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { PaginationQueryDto } from '../../common/pagination';
+import { CasePriority, CaseReason, CaseStatus } from '../../generated/prisma/enums';
+
+export const CUSTOMER_CHANNELS = ['IN_APP_CHAT', 'HOTLINE', 'EMAIL', 'SOCIAL_MEDIA'] as const;
+
+export class EscalateDto {
+  @ApiProperty({ maxLength: 4000, example: 'Nobody has looked at my refund for a week.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  message!: string;
+
+  @ApiPropertyOptional({ enum: CUSTOMER_CHANNELS, default: 'IN_APP_CHAT' })
+  @IsOptional()
+  @IsIn(CUSTOMER_CHANNELS)
+  channel?: (typeof CUSTOMER_CHANNELS)[number];
+}
+
+export class AssignCaseDto {
+  @ApiProperty({ example: 'agt-2' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:@-]{1,128}$/, { message: 'agentId must be an agent id' })
+  agentId!: string;
+}
+
+export class CaseMessageRequestDto {
+  @ApiProperty({ maxLength: 4000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  body!: string;
+
+  @ApiPropertyOptional({ default: false, description: 'An internal note (agents only)' })
+  @IsOptional()
+  @IsBoolean()
+  internal?: boolean;
+}
+
+export class ListCasesQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: Object.values(CaseStatus) })
+  @IsOptional()
+  @IsIn(Object.values(CaseStatus))
+  status?: CaseStatus;
+
+  @ApiPropertyOptional({ enum: Object.values(CasePriority) })
+  @IsOptional()
+  @IsIn(Object.values(CasePriority))
+  priority?: CasePriority;
+
+  @ApiPropertyOptional({ enum: Object.values(CaseReason) })
+  @IsOptional()
+  @IsIn(Object.values(CaseReason))
+  reason?: CaseReason;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:@-]{1,128}$/)
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  breached?: 'true' | 'false';
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  refundId?: string;
+}
