@@ -163,6 +163,26 @@ describe('attachments', () => {
       expect(res.body).toMatchObject({ size: FILE_SIZE_LIMIT, sha256: sha256(file) });
     });
 
+    it('replays a retried upload with the same Idempotency-Key instead of storing it twice', async () => {
+      const refundId = await refundIn('DRAFT');
+      // A retry re-sends the same bytes; the key's fingerprint covers the multipart headers.
+      const send = () =>
+        rawUpload(a.customer, refundId, [
+          ['Content-Disposition: form-data; name="kind"', 'PHOTO'],
+          ['Content-Disposition: form-data; name="file"; filename="a.png"', PNG],
+        ]).set('Idempotency-Key', 'upload-1');
+      const first = await send();
+      const retry = await send();
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      const list = await t.http
+        .get(`/v1/refunds/${refundId}/attachments`)
+        .set('Authorization', a.customer);
+      expect(list.body).toHaveLength(1);
+    });
+
     it("leaves the refund's version, status and timeline alone", async () => {
       const refundId = await refundIn('DRAFT');
       const before = await t.http.get(`/v1/refunds/${refundId}`).set('Authorization', a.customer);
@@ -380,7 +400,7 @@ describe('attachments', () => {
       ['system', 'UNDER_REVIEW', 403],
       ['otherCustomer', 'DRAFT', 404],
       ['otherMerchant', 'SUBMITTED', 404],
-    ] as const)('%s on a %s refund: %i', async (who, status, expected) => {
+    ] as const)('%s uploading to a %s refund gets %i', async (who, status, expected) => {
       const refundId = await refundIn(status);
       const res = await upload(a[who], refundId);
       expect(res.status).toBe(expected);
@@ -465,7 +485,7 @@ describe('attachments', () => {
         expect(res.status).toBe(200);
         expect(res.body).toEqual([png, text]);
       }
-      expect(JSON.stringify(png)).not.toContain('content');
+      expect(Object.keys(png)).not.toContain('content');
     });
 
     it('hides the list and the files from those who may not see the refund (404)', async () => {
@@ -563,5 +583,21 @@ describe('attachments', () => {
         `attachment; filename="__ caf_.jpg"; filename*=UTF-8''%E6%94%B6%E6%8D%AE%20caf%C3%A9.jpg`,
       );
     });
+  });
+
+  it('documents the multipart body and every refusal in the OpenAPI document', async () => {
+    const docs = await t.http.get('/docs-json');
+    const path = docs.body.paths['/v1/refunds/{id}/attachments'];
+    const body = path.post.requestBody.content['multipart/form-data'].schema;
+    expect(body.required).toEqual(['file', 'kind']);
+    expect(body.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(body.properties.kind.enum).toEqual(['RECEIPT', 'PHOTO', 'NEGOTIATION_RECORD', 'OTHER']);
+    expect(Object.keys(path.post.responses).sort()).toEqual(
+      ['201', '400', '401', '403', '404', '409', '413', '415', '422'].sort(),
+    );
+    const file = docs.body.paths['/v1/refunds/{id}/attachments/{attachmentId}'].get;
+    expect(Object.keys(file.responses['200'].content)).toEqual(
+      expect.arrayContaining(['application/pdf', 'image/png', 'image/jpeg']),
+    );
   });
 });

@@ -42,9 +42,15 @@ export async function startTestApp(
     DATABASE_URL: options.reach ? options.reach(db.url) : db.url,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = await createApp(config, logger, options.features ?? FEATURE_MODULES);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp(config, logger, options.features ?? FEATURE_MODULES);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
   const key = new TextEncoder().encode(TEST_SECRET);
   return {
     app,

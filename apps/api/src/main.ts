@@ -34,7 +34,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await createApp({ ...config, databaseUrl: database.url }, logger, FEATURE_MODULES);
+  const app = await createApp(
+    { ...config, databaseUrl: database.url },
+    logger,
+    FEATURE_MODULES,
+  ).catch(async (error: unknown) => {
+    // Configuration read by feature modules (SUPPORT_CHANNELS) fails here, not in loadConfig.
+    logger.fatal(error instanceof ConfigError ? error.message : { err: error }, 'start-up stopped');
+    await database.close();
+    process.exit(1);
+  });
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;

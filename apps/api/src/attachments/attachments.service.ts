@@ -17,7 +17,7 @@ export const UPLOADER_ROLES = ['customer', 'merchant', 'agent'] as const satisfi
 
 /**
  * When each role may add evidence: customers while the refund is theirs to edit or answer,
- * merchants and agents while they review it; everyone while it is disputed.
+ * merchants and agents while they review it; all three while it is disputed.
  */
 export const UPLOAD_STATUSES: Record<Role, readonly RefundStatus[]> = {
   customer: [
@@ -61,7 +61,7 @@ export class AttachmentsService {
     if (upload.tooLarge) {
       throw new AppError(
         'PAYLOAD_TOO_LARGE',
-        `A file may be at most ${FILE_SIZE_LIMIT} bytes (5 MiB).`,
+        `A file may be at most ${FILE_SIZE_LIMIT / (1024 * 1024)} MiB (${FILE_SIZE_LIMIT} bytes).`,
       );
     }
     const contentType = detectFileType(upload.content);

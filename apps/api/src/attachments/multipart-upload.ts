@@ -62,12 +62,14 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
     for await (const part of request.parts(PARTS_OPTIONS)) {
       if (part.type === 'file') {
         const read = await drain(part);
-        if (part.fieldname === 'file') file = { name: part.filename, ...read };
-        else
+        if (part.fieldname === 'file') {
+          file = { name: part.filename, ...read };
+        } else {
           errors.push({
             field: part.fieldname,
             message: 'is not accepted; send the file as `file`',
           });
+        }
       } else if (part.fieldname === 'kind') {
         kinds += 1;
         kind = part.valueTruncated ? undefined : part.value;
@@ -79,12 +81,14 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
     throw malformed(error);
   }
 
-  if (!file) errors.push({ field: 'file', message: 'a file part named `file` is required' });
-  else if (!file.tooLarge && file.content.length === 0) {
+  if (!file) {
+    errors.push({ field: 'file', message: 'a file part named `file` is required' });
+  } else if (!file.tooLarge && file.content.length === 0) {
     errors.push({ field: 'file', message: 'the file is empty' });
   }
-  if (kinds > 1) errors.push({ field: 'kind', message: 'must be sent once' });
-  else if (typeof kind !== 'string' || !KINDS.includes(kind)) {
+  if (kinds > 1) {
+    errors.push({ field: 'kind', message: 'must be sent once' });
+  } else if (typeof kind !== 'string' || !KINDS.includes(kind)) {
     errors.push({ field: 'kind', message: `must be one of ${KINDS.join(', ')}` });
   }
   if (errors.length > 0 || !file) {

@@ -23,6 +23,18 @@ export const TERMINAL_STATUSES: readonly RefundStatus[] = [
   RefundStatus.EXPIRED,
 ];
 
+/**
+ * Refunds in these states no longer hold any part of their payment: what they asked for is
+ * refundable again. Every other state counts against the payment (a dispute re-activates a
+ * rejected amount by leaving REJECTED).
+ */
+export const RELEASED_STATUSES: readonly RefundStatus[] = [
+  RefundStatus.CANCELLED,
+  RefundStatus.CLOSED,
+  RefundStatus.EXPIRED,
+  RefundStatus.REJECTED,
+];
+
 /** Everything but the terminal states (REJECTED counts only while its dispute window is open). */
 const OPEN_STATUSES = Object.values(RefundStatus).filter((s) => !TERMINAL_STATUSES.includes(s));
 

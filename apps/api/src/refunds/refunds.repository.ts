@@ -3,14 +3,7 @@ import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma, Refund, RefundEvent, Transaction } from '../generated/prisma/client';
 import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/prisma/enums';
-
-/** Refund statuses whose amount no longer counts against the payment. */
-export const RELEASED_STATUSES: RefundStatus[] = [
-  RefundStatus.CANCELLED,
-  RefundStatus.CLOSED,
-  RefundStatus.EXPIRED,
-  RefundStatus.REJECTED,
-];
+import { RELEASED_STATUSES } from './refund-transitions';
 
 export type Actor = Principal | { role: 'service'; id: string };
 

@@ -3,7 +3,7 @@ import type { NewestFirstKey } from '../common/pagination';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import { RefundStatus } from '../generated/prisma/enums';
-import { RELEASED_REFUND_STATUSES } from './refund-amounts';
+import { RELEASED_STATUSES } from '../refunds/refund-transitions';
 
 export interface NewTransaction {
   id: string;
@@ -81,7 +81,7 @@ export class TransactionsRepository {
       LEFT JOIN LATERAL (
         SELECT sum(f.amount) FILTER (WHERE f.status = ${RefundStatus.REFUNDED}::refund_status)
                  AS refunded,
-               sum(f.amount) FILTER (WHERE f.status <> ALL(${RELEASED_REFUND_STATUSES}::refund_status[]))
+               sum(f.amount) FILTER (WHERE f.status <> ALL(${RELEASED_STATUSES}::refund_status[]))
                  AS held
         FROM refunds f
         WHERE f.transaction_id = t.id

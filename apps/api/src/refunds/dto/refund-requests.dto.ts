@@ -14,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { ReasonCode } from '../../generated/prisma/enums';
@@ -175,8 +176,8 @@ export class PayoutDto {
   @MaxLength(200)
   reference?: string;
 
-  @ApiPropertyOptional({ description: 'Why it failed (FAILED)', maxLength: 2000 })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Why it failed: required when FAILED', maxLength: 2000 })
+  @ValidateIf((body: PayoutDto) => body.result === 'FAILED' || body.failureReason !== undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
