@@ -165,18 +165,22 @@ describe('attachments', () => {
 
     it('replays a retried upload with the same Idempotency-Key instead of storing it twice', async () => {
       const refundId = await refundIn('DRAFT');
-      // A retry re-sends the same bytes; the key's fingerprint covers the multipart headers.
-      const send = () =>
-        rawUpload(a.customer, refundId, [
-          ['Content-Disposition: form-data; name="kind"', 'PHOTO'],
-          ['Content-Disposition: form-data; name="file"; filename="a.png"', PNG],
-        ]).set('Idempotency-Key', 'upload-1');
-      const first = await send();
-      const retry = await send();
+      // Each attempt is framed with its own multipart boundary, as real clients retry.
+      const send = (file: Buffer) =>
+        t.http
+          .post(`/v1/refunds/${refundId}/attachments`)
+          .set('Authorization', a.customer)
+          .set('Idempotency-Key', 'upload-1')
+          .field('kind', 'PHOTO')
+          .attach('file', file, { filename: 'a.png', contentType: 'image/png' });
+      const first = await send(PNG);
+      const retry = await send(PNG);
       expect(first.status).toBe(201);
       expect(retry.status).toBe(201);
       expect(retry.headers['idempotent-replayed']).toBe('true');
       expect(retry.body).toEqual(first.body);
+      const other = await send(Buffer.concat([PNG, Buffer.from([0])]));
+      expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
       const list = await t.http
         .get(`/v1/refunds/${refundId}/attachments`)
         .set('Authorization', a.customer);

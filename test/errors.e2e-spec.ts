@@ -112,3 +112,25 @@ describe('rate limiting', () => {
     expect((await t.http.get('/v1/me').set('Authorization', bob)).status).toBe(200);
   });
 });
+
+describe('content types and authentication', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({}, { features: [ProbeModule] });
+  });
+  afterAll(() => t.close());
+
+  it('answers 401 before 415: an unreadable body without a token is still unauthenticated', async () => {
+    const res = await t.http.post('/test-probe').set('Content-Type', 'image/png').send('xxxx');
+    expect([res.status, res.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  it('answers 415 to a plain-text body on a JSON route', async () => {
+    const res = await t.http
+      .post('/test-probe')
+      .set('Authorization', await t.bearer('customer', 'cus-1'))
+      .set('Content-Type', 'text/plain')
+      .send('name=a');
+    expect([res.status, res.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+});

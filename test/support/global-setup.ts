@@ -24,7 +24,10 @@ export default async function globalSetup(): Promise<void> {
       fast: true,
     });
     serverUrl = embedded.url;
-    (globalThis as Record<string, unknown>).__EMBEDDED_PG__ = { stop: embedded.stop, dataDir };
+    (globalThis as Record<string, unknown>).__EMBEDDED_PG__ = {
+      stop: () => embedded.stop(),
+      dataDir,
+    };
   }
   process.env[ADMIN_ENV] = serverUrl;
   const template = `refund_desk_test_template_${process.pid}`;

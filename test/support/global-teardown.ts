@@ -9,6 +9,9 @@ export default async function globalTeardown(): Promise<void> {
     await admin.end();
   }
   const embedded = (globalThis as Record<string, unknown>).__EMBEDDED_PG__ as
-    { stop(): Promise<void> } | undefined;
-  await embedded?.stop();
+    { stop(): Promise<void>; dataDir: string } | undefined;
+  if (embedded) {
+    await embedded.stop();
+    await rm(embedded.dataDir, { recursive: true, force: true });
+  }
 }

@@ -57,6 +57,12 @@ export async function createApp(
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
+  // Bodies of other types stay unread and are refused by ContentTypeGuard, after authentication.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    request.unsupportedMediaType = true;
+    done(null, undefined);
+  });
 
   await app.register(helmet, {
     // The Swagger UI needs inline styles and scripts; the API itself serves only JSON.

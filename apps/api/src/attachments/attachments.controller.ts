@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -22,6 +23,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { AttachmentKind } from '../generated/prisma/enums';
+import { fingerprint, IdempotencyService } from '../idempotency/idempotency.service';
 import {
   AttachmentsService,
   MAX_ATTACHMENTS_PER_REFUND,
@@ -37,7 +39,10 @@ import { readUpload } from './multipart-upload';
 @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: no or bad bearer token' })
 @Controller('v1/refunds/:id/attachments')
 export class AttachmentsController {
-  constructor(private readonly attachments: AttachmentsService) {}
+  constructor(
+    private readonly attachments: AttachmentsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @Post()
   @Roles(...UPLOADER_ROLES)
@@ -87,8 +92,20 @@ export class AttachmentsController {
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Req() request: FastifyRequest,
-  ): Promise<AttachmentDto> {
-    return this.attachments.upload(principal, id, await readUpload(request));
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const upload = await readUpload(request);
+    // Keyed on what was sent (kind, name, bytes), not on the multipart framing, which differs
+    // between retries.
+    const sent = {
+      kind: upload.kind,
+      fileName: upload.fileName,
+      sha256: createHash('sha256').update(upload.content).digest('hex'),
+      tooLarge: upload.tooLarge,
+    };
+    return this.idempotency.run(request, reply, fingerprint(sent), () =>
+      this.attachments.upload(principal, id, upload),
+    );
   }
 
   @Get()

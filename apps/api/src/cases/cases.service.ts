@@ -355,7 +355,7 @@ export class CasesService {
           ...(step.to && step.to !== supportCase.status
             ? { status: { from: supportCase.status, to: step.to } }
             : {}),
-          ...(step.details && typeof step.details === 'object' ? (step.details as object) : {}),
+          ...(step.details && typeof step.details === 'object' ? step.details : {}),
         },
         step.message?.internal ?? false,
       );

@@ -26,15 +26,11 @@ export function isTerminal(refund: RefundFacts, now: Date): boolean {
 
 /** Whether the action's time window (if it has one) is still open. */
 export function withinWindow(action: RefundAction, refund: RefundFacts, now: Date): boolean {
-  switch (action) {
-    case 'dispute':
-    case 'escalate':
-      return !isTerminal(refund, now);
-    case 'merchant-response':
-      return refund.merchantResponseDueAt === null || now <= refund.merchantResponseDueAt;
-    default:
-      return true;
+  if (action === 'dispute' || action === 'escalate') return !isTerminal(refund, now);
+  if (action === 'merchant-response') {
+    return refund.merchantResponseDueAt === null || now <= refund.merchantResponseDueAt;
   }
+  return true;
 }
 
 /**

@@ -26,5 +26,6 @@ export function withDiagram(readme: string): string {
   const start = readme.indexOf(DIAGRAM_START);
   const end = readme.indexOf(DIAGRAM_END);
   if (start < 0 || end < start) throw new Error('README.md lacks the state-diagram markers');
-  return `${readme.slice(0, start + DIAGRAM_START.length)}\n${renderStateDiagram()}\n${readme.slice(end)}`;
+  // Blank lines around the block, as Prettier formats Markdown.
+  return `${readme.slice(0, start + DIAGRAM_START.length)}\n\n${renderStateDiagram()}\n\n${readme.slice(end)}`;
 }

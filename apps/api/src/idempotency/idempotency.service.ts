@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error';
+import { toProblem } from '../errors/problem';
+import type { Prisma } from '../generated/prisma/client';
+import { IdempotencyRepository, KeyScope } from './idempotency.repository';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const WAIT_MS = 10_000;
+const POLL_MS = 50;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+const toJson = (value: unknown): Prisma.InputJsonValue =>
+  JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
+
+/** JSON with sorted keys, so that the same body always has the same fingerprint. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(canonical(value)).digest('hex');
+}
+
+/**
+ * `Idempotency-Key` on any POST: the first request with a key runs; a retry with the same key
+ * and request replays its status and body, one with another request is 409
+ * IDEMPOTENCY_KEY_REUSED, and one arriving while the first still runs waits for it (up to 10 s).
+ * Keys belong to one principal, method and path, and are kept in PostgreSQL for 24 hours.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly keys: IdempotencyRepository) {}
+
+  /** Runs `handler` once per key; `requestFingerprint` identifies what was asked. */
+  async run(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    requestFingerprint: string,
+    handler: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const scope = this.scopeOf(request);
+    if (!scope) return handler();
+    const expiresAt = new Date(Date.now() + IDEMPOTENCY_TTL_MS);
+    if (!(await this.keys.reserve(scope, requestFingerprint, expiresAt))) {
+      return this.replay(scope, requestFingerprint, reply);
+    }
+    try {
+      const body = await handler();
+      await this.keys.complete(scope, reply.statusCode, toJson(body));
+      return body;
+    } catch (error) {
+      const problem = toProblem(error, String(request.id));
+      // A server-side failure may not happen again: let a retry run afresh.
+      if (problem.status >= 500) await this.keys.release(scope);
+      else await this.keys.complete(scope, problem.status, toJson(problem));
+      throw error;
+    }
+  }
+
+  private scopeOf(request: FastifyRequest): KeyScope | undefined {
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || key === undefined || !request.principal) return undefined;
+    if (typeof key !== 'string' || !KEY.test(key)) {
+      throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1–255 visible characters.', [
+        { field: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
+      ]);
+    }
+    return {
+      principal: `${request.principal.role}:${request.principal.id}`,
+      method: request.method,
+      path: request.url.split('?')[0],
+      key,
+    };
+  }
+
+  /** Waits for the first request with this key to finish, then answers what it answered. */
+  private async replay(scope: KeyScope, requestFingerprint: string, reply: FastifyReply) {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const record = await this.keys.find(scope);
+      if (!record) {
+        throw new AppError(
+          'IDEMPOTENCY_KEY_IN_PROGRESS',
+          'The first request with this key failed; retry.',
+        );
+      }
+      if (record.fingerprint !== requestFingerprint) {
+        throw new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request.',
+        );
+      }
+      if (record.responseStatus !== null) {
+        void reply.status(record.responseStatus).header('Idempotent-Replayed', 'true');
+        if (record.responseStatus >= 400) void reply.type('application/problem+json');
+        return record.responseBody;
+      }
+      if (Date.now() > deadline) {
+        throw new AppError(
+          'IDEMPOTENCY_KEY_IN_PROGRESS',
+          'A request with this Idempotency-Key is still running; retry shortly.',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
