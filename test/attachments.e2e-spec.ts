@@ -470,6 +470,41 @@ describe('attachments', () => {
     });
   });
 
+  describe('during a dispute', () => {
+    it("shows the merchant's evidence in the dispute case, for the agent", async () => {
+      const refundId = await refundIn('DISPUTED');
+      const uploaded = await upload(a.merchant, refundId, PDF, {
+        kind: 'RECEIPT',
+        filename: 'delivery-proof.pdf',
+      });
+      expect(uploaded.status).toBe(201);
+      const refund = await t.http.get(`/v1/refunds/${refundId}`).set('Authorization', a.agent);
+      const messages = await t.http
+        .get(`/v1/cases/${refund.body.caseId}/messages`)
+        .set('Authorization', a.agent);
+      expect(messages.body.at(-1)).toMatchObject({
+        author: { role: 'merchant', id: 'mer-1' },
+        details: { attachmentId: uploaded.body.id },
+      });
+      expect(messages.body.at(-1).body).toMatch(/delivery-proof\.pdf/);
+    });
+
+    it('refuses merchant evidence after merchantResponseDueAt with 422', async () => {
+      const late = await startTestApp({ DISPUTE_MERCHANT_RESPONSE_DAYS: '0' });
+      try {
+        const who = await actors(late);
+        const refundId = await refundIn('DISPUTED', late, who);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const res = await upload(who.merchant, refundId, PNG, { app: late });
+        expect([res.status, res.body.code]).toEqual([422, 'RESPONSE_WINDOW_CLOSED']);
+        // The customer's own evidence is still welcome.
+        expect((await upload(who.customer, refundId, PNG, { app: late })).status).toBe(201);
+      } finally {
+        await late.close();
+      }
+    });
+  });
+
   describe('listing and downloading', () => {
     let refundId: string;
     let png: { id: string; sha256: string };

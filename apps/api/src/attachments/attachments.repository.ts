@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
-import type { Attachment, Refund } from '../generated/prisma/client';
+import type { Attachment, Prisma, Refund } from '../generated/prisma/client';
 import { AttachmentKind } from '../generated/prisma/enums';
 import type { AttachmentMetadata } from './dto/attachment.dto';
 
@@ -45,6 +45,8 @@ export class AttachmentsRepository {
     input: NewAttachment,
     limit: number,
     allowed: (refund: Refund) => boolean,
+    /** More writes that belong to the upload (the dispute case's note), in its transaction. */
+    afterInsert?: (tx: Prisma.TransactionClient, attachment: AttachmentMetadata) => Promise<void>,
   ): Promise<InsertResult> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${input.refundId}::uuid FOR UPDATE`;
@@ -66,6 +68,7 @@ export class AttachmentsRepository {
         },
         omit: { content: true },
       });
+      await afterInsert?.(tx, attachment);
       return { outcome: 'done', attachment };
     });
   }

@@ -4,8 +4,9 @@ import type { Principal, Role } from '../auth/principal';
 import { FILE_SIZE_LIMIT } from '../create-app';
 import { AppError, notFound } from '../errors/app-error';
 import type { Refund } from '../generated/prisma/client';
-import { RefundStatus } from '../generated/prisma/enums';
-import { isTerminal } from '../refunds/next-actions';
+import { CaseReason, RefundStatus } from '../generated/prisma/enums';
+import { CasesService } from '../cases/cases.service';
+import { isTerminal, withinWindow } from '../refunds/next-actions';
 import { RefundsService } from '../refunds/refunds.service';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentDto, AttachmentMetadata, mapAttachment } from './dto/attachment.dto';
@@ -48,6 +49,7 @@ export class AttachmentsService {
   constructor(
     private readonly attachments: AttachmentsRepository,
     private readonly refunds: RefundsService,
+    private readonly cases: CasesService,
   ) {}
 
   /**
@@ -57,7 +59,9 @@ export class AttachmentsService {
    */
   async upload(principal: Principal, refundId: string, upload: Upload): Promise<AttachmentDto> {
     const refund = await this.refunds.findVisible(principal, refundId);
-    if (!mayUpload(principal.role, refund, new Date())) throw notAllowed(principal, refund);
+    const now = new Date();
+    if (!mayUpload(principal.role, refund, now)) throw notAllowed(principal, refund);
+    const disputed = refund.status === RefundStatus.DISPUTED;
     if (upload.tooLarge) {
       throw new AppError(
         'PAYLOAD_TOO_LARGE',
@@ -69,6 +73,17 @@ export class AttachmentsService {
       throw new AppError(
         'UNSUPPORTED_MEDIA_TYPE',
         'Only PDF, PNG, JPEG and UTF-8 plain text files are accepted (judged by their content).',
+      );
+    }
+    // The merchant's side of a dispute, evidence included, is due by merchantResponseDueAt.
+    if (
+      principal.role === 'merchant' &&
+      disputed &&
+      !withinWindow('merchant-response', refund, now)
+    ) {
+      throw new AppError(
+        'RESPONSE_WINDOW_CLOSED',
+        `The merchant's evidence was due by ${refund.merchantResponseDueAt?.toISOString()}.`,
       );
     }
     const result = await this.attachments.insertWithinLimit(
@@ -83,6 +98,15 @@ export class AttachmentsService {
       },
       MAX_ATTACHMENTS_PER_REFUND,
       (locked) => mayUpload(principal.role, locked, new Date()),
+      // Evidence added during a dispute shows in the dispute case, for the agent deciding it.
+      disputed
+        ? (tx, attachment) =>
+            this.cases.addToOpenCase(tx, refund.id, CaseReason.DISPUTE, {
+              author: principal,
+              body: `Attached ${attachment.fileName} (${attachment.kind}, ${attachment.contentType}).`,
+              details: { attachmentId: attachment.id },
+            })
+        : undefined,
     );
     switch (result.outcome) {
       case 'done':

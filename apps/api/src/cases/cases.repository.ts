@@ -6,7 +6,7 @@ import {
   type CaseMessage,
   type SupportCase,
 } from '../generated/prisma/client';
-import { CasePriority, CaseReason, CaseStatus } from '../generated/prisma/enums';
+import { CasePriority, CaseReason, CaseStatus, RefundStatus } from '../generated/prisma/enums';
 import { OPEN_CASE_STATUSES } from './case-sla';
 
 export type Tx = Prisma.TransactionClient;
@@ -70,6 +70,12 @@ export class CasesRepository {
   /** Locks the refund row: every way into a case for one refund then takes its turn. */
   async lockRefund(tx: Tx, refundId: string): Promise<void> {
     await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
+  }
+
+  /** Whether the refund's dispute is running, as committed (read under the caller's lock). */
+  async isDisputed(tx: Tx, refundId: string): Promise<boolean> {
+    const refund = await tx.refund.findUnique({ where: { id: refundId }, select: { status: true } });
+    return refund?.status === RefundStatus.DISPUTED;
   }
 
   async create(tx: Tx, data: Prisma.SupportCaseUncheckedCreateInput): Promise<SupportCase> {

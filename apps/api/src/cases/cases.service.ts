@@ -44,7 +44,7 @@ interface CaseChange {
   data?: Prisma.SupportCaseUncheckedUpdateInput;
   details?: Prisma.InputJsonValue;
   message?: NewMessage;
-  check?: (supportCase: SupportCase, now: Date) => void;
+  check?: (supportCase: SupportCase, now: Date, tx: Tx) => void | Promise<void>;
 }
 
 const queueCursor = {
@@ -257,8 +257,11 @@ export class CasesService {
       from: OPEN_CASE_STATUSES,
       to: CaseStatus.SOLVED,
       data: { solvedAt: now },
-      check: (supportCase) => {
-        if (supportCase.reason === CaseReason.DISPUTE) {
+      // While the dispute runs, its case ends with it; the refund's status, not the case's
+      // reason, tells (a customer's escalation may have changed the reason, and a case reopened
+      // after the dispute ended must stay solvable).
+      check: async (supportCase, _now, tx) => {
+        if (await this.cases.isDisputed(tx, supportCase.refundId)) {
           throw new AppError(
             'INVALID_TRANSITION',
             'A dispute case is solved by resolving or withdrawing the dispute.',
@@ -329,7 +332,7 @@ export class CasesService {
           `Cannot ${step.change} a ${supportCase.status} case.`,
         );
       }
-      step.check?.(supportCase, now);
+      await step.check?.(supportCase, now, tx);
       if (
         step.to &&
         OPEN_CASE_STATUSES.includes(step.to) &&
