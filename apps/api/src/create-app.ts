@@ -79,7 +79,6 @@ export async function createApp(
     limits: { fileSize: FILE_SIZE_LIMIT, files: 1, fields: 5, fieldSize: 1024 },
   });
   app.useGlobalPipes(validationPipe);
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

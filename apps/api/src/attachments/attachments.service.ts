@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UUID } from '../common/ids';
 import { Injectable } from '@nestjs/common';
 import type { Principal, Role } from '../auth/principal';
 import { FILE_SIZE_LIMIT } from '../create-app';
@@ -36,8 +37,6 @@ export const UPLOAD_STATUSES: Record<Role, readonly RefundStatus[]> = {
 export function mayUpload(role: Role, refund: Refund, now: Date): boolean {
   return UPLOAD_STATUSES[role].includes(refund.status) && !isTerminal(refund, now);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Download {
   attachment: AttachmentMetadata;

@@ -74,7 +74,10 @@ export class CasesRepository {
 
   /** Whether the refund's dispute is running, as committed (read under the caller's lock). */
   async isDisputed(tx: Tx, refundId: string): Promise<boolean> {
-    const refund = await tx.refund.findUnique({ where: { id: refundId }, select: { status: true } });
+    const refund = await tx.refund.findUnique({
+      where: { id: refundId },
+      select: { status: true },
+    });
     return refund?.status === RefundStatus.DISPUTED;
   }
 

