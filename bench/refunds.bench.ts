@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     ),
   ]);
   results.push([
-    'POST /v1/refunds + submit (own payment each)',
+    'POST /v1/transactions + POST /v1/refunds + submit (one iteration)',
     await measure('apply', async () => {
       const transactionId = await payment();
       const applied = await call('POST', '/v1/refunds', customer, {
