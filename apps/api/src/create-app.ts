@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { AppError, FieldError } from './errors/app-error';
+import { documentProblems } from './errors/openapi-problems';
 import { PinoLoggerService } from './logging/logger';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -80,17 +81,19 @@ export async function createApp(
   });
   app.useGlobalPipes(validationPipe);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Refund desk')
-      .setDescription(
-        'Refund requests for e-wallet payments: apply, submit evidence, review, dispute, ' +
-          'payout, and escalation to support. Errors are application/problem+json (RFC 9457).',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
+  const document = documentProblems(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Refund desk')
+        .setDescription(
+          'Refund requests for e-wallet payments: apply, submit evidence, review, dispute, ' +
+            'payout, and escalation to support. Errors are application/problem+json (RFC 9457).',
+        )
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;

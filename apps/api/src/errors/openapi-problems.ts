@@ -1,0 +1,60 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { ERROR_CODES } from './app-error';
+
+type Responses = Record<string, { description?: string; content?: unknown }>;
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  required: ['type', 'title', 'status', 'detail', 'code', 'requestId'],
+  properties: {
+    type: { type: 'string', example: 'https://refund-desk.dev/problems/not-found' },
+    title: { type: 'string', example: 'Not Found' },
+    status: { type: 'integer', example: 404 },
+    detail: { type: 'string', example: 'Refund not found' },
+    code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+    requestId: { type: 'string' },
+  },
+};
+
+/** Errors any route may answer, whatever its own documentation says. */
+const COMMON: Record<string, string> = {
+  '400': 'VALIDATION_FAILED or MALFORMED_REQUEST: the request is malformed or invalid',
+  '429': 'RATE_LIMITED: too many requests from this caller',
+  '503': 'DATABASE_UNAVAILABLE: retry later',
+};
+
+/**
+ * Gives every error response of the document the problem+json schema, and adds the errors that
+ * every route shares (400, 401 on authenticated routes, 429, 503) where a route does not list them.
+ */
+export function documentProblems(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components };
+  document.components.schemas = { ...document.components.schemas, Problem: PROBLEM_SCHEMA };
+  const content = {
+    'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+  };
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations as Record<string, unknown>)) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      const op = operation as { responses: Responses; security?: unknown[] };
+      const shared = op.security?.length
+        ? { ...COMMON, '401': 'UNAUTHENTICATED: no valid bearer token' }
+        : COMMON;
+      for (const [status, description] of Object.entries(shared)) {
+        op.responses[status] ??= { description };
+      }
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) >= 400) response.content = content;
+      }
+    }
+  }
+  return document;
+}
