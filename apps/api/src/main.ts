@@ -62,4 +62,10 @@ async function main(): Promise<void> {
   logger.info({ url: `http://localhost:${config.port}`, docs: '/docs' }, 'refund desk listening');
 }
 
-void main();
+main().catch((error: unknown) => {
+  // Start-up failures (the embedded database not starting, a port taken) end here, briefly.
+  console.error(
+    `refund desk did not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
