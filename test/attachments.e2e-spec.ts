@@ -632,7 +632,7 @@ describe('attachments', () => {
     expect(body.properties.file).toMatchObject({ type: 'string', format: 'binary' });
     expect(body.properties.kind.enum).toEqual(['RECEIPT', 'PHOTO', 'NEGOTIATION_RECORD', 'OTHER']);
     expect(Object.keys(path.post.responses).sort()).toEqual(
-      ['201', '400', '401', '403', '404', '409', '413', '415', '422'].sort(),
+      ['201', '400', '401', '403', '404', '409', '413', '415', '422', '429', '503'].sort(),
     );
     const file = docs.body.paths['/v1/refunds/{id}/attachments/{attachmentId}'].get;
     expect(Object.keys(file.responses['200'].content)).toEqual(

@@ -58,7 +58,13 @@ async function main(): Promise<void> {
     process.once(signal, () => void shutdown(signal));
   }
 
-  await app.listen({ port: config.port, host: '0.0.0.0' });
+  try {
+    await app.listen({ port: config.port, host: '0.0.0.0' });
+  } catch (error) {
+    await app.close();
+    await database.close();
+    throw error;
+  }
   logger.info({ url: `http://localhost:${config.port}`, docs: '/docs' }, 'refund desk listening');
 }
 

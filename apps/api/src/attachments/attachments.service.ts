@@ -5,7 +5,7 @@ import type { Principal, Role } from '../auth/principal';
 import { FILE_SIZE_LIMIT } from '../create-app';
 import { AppError, notFound } from '../errors/app-error';
 import type { Refund } from '../generated/prisma/client';
-import { CaseReason, RefundStatus } from '../generated/prisma/enums';
+import { RefundStatus } from '../generated/prisma/enums';
 import { CasesService } from '../cases/cases.service';
 import { isTerminal, withinWindow } from '../refunds/next-actions';
 import { RefundsService } from '../refunds/refunds.service';
@@ -100,7 +100,7 @@ export class AttachmentsService {
       // Evidence added during a dispute shows in the dispute case, for the agent deciding it.
       disputed
         ? (tx, attachment) =>
-            this.cases.addToOpenCase(tx, refund.id, CaseReason.DISPUTE, {
+            this.cases.addToOpenCase(tx, refund.id, {
               author: principal,
               body: `Attached ${attachment.fileName} (${attachment.kind}, ${attachment.contentType}).`,
               details: { attachmentId: attachment.id },

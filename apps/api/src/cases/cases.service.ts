@@ -133,14 +133,17 @@ export class CasesService {
     return { supportCase, created: false };
   }
 
-  /** Solves the refund's open case if its reason is one of `reasons`, recording the outcome. */
+  /**
+   * Solves the refund's open case, recording the outcome: any open case (`'any'`), or only one
+   * whose current reason is listed.
+   */
   async solveForRefund(
     tx: Tx,
     refundId: string,
-    input: { reasons: readonly CaseReason[]; outcome: string; message: NewMessage },
+    input: { reasons: readonly CaseReason[] | 'any'; outcome: string; message: NewMessage },
   ): Promise<void> {
     const open = await this.cases.lockOpenForRefund(tx, refundId);
-    if (!open || !input.reasons.includes(open.reason)) return;
+    if (!open || (input.reasons !== 'any' && !input.reasons.includes(open.reason))) return;
     const now = new Date();
     await this.cases.update(tx, open.id, {
       status: CaseStatus.SOLVED,
@@ -154,10 +157,10 @@ export class CasesService {
     await this.cases.addMessage(tx, open.id, input.message);
   }
 
-  /** Adds a message to the refund's open case of the given reason, if there is one. */
-  async addToOpenCase(tx: Tx, refundId: string, reason: CaseReason, message: NewMessage) {
+  /** Adds a message to the refund's open case, if there is one. */
+  async addToOpenCase(tx: Tx, refundId: string, message: NewMessage) {
     const open = await this.cases.lockOpenForRefund(tx, refundId);
-    if (open?.reason === reason) await this.cases.addMessage(tx, open.id, message);
+    if (open) await this.cases.addMessage(tx, open.id, message);
   }
 
   async list(principal: Principal, query: ListCasesQueryDto): Promise<Page<SupportCaseDto>> {

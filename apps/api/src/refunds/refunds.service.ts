@@ -46,6 +46,13 @@ interface Plan {
 }
 
 const SERVICE = { role: 'service', id: 'refund-desk' } as const;
+const SCHEDULER = { role: 'service', id: 'scheduler' } as const;
+
+/**
+ * While a refund is DISPUTED its open case is the dispute's, whatever reason a later escalation
+ * gave it: resolving or withdrawing the dispute solves it.
+ */
+const DISPUTE_CASE = 'any' as const;
 
 @Injectable()
 export class RefundsService {
@@ -291,7 +298,7 @@ export class RefundsService {
       to: RefundStatus.CLOSED,
       afterWrite: (tx, refund) =>
         this.cases.solveForRefund(tx, refund.id, {
-          reasons: [CaseReason.DISPUTE],
+          reasons: DISPUTE_CASE,
           outcome: 'WITHDRAWN',
           message: { author: principal, body: 'The customer withdrew the dispute.' },
         }),
@@ -311,7 +318,7 @@ export class RefundsService {
       details: { outcome: dto.outcome },
       afterWrite: (tx, refund) =>
         this.cases.solveForRefund(tx, refund.id, {
-          reasons: [CaseReason.DISPUTE],
+          reasons: DISPUTE_CASE,
           outcome: dto.outcome,
           message: { author: principal, body: dto.note },
         }),
@@ -361,7 +368,7 @@ export class RefundsService {
       },
       // The agent working the dispute sees the merchant's side in the case.
       (tx) =>
-        this.cases.addToOpenCase(tx, refund.id, CaseReason.DISPUTE, {
+        this.cases.addToOpenCase(tx, refund.id, {
           author: principal,
           body: dto.statement,
           details: { kind: 'merchant-response' },
@@ -419,7 +426,7 @@ export class RefundsService {
           priority: CasePriority.HIGH,
           channel: 'SYSTEM',
           message: {
-            author: SERVICE,
+            author: SCHEDULER,
             body: `The merchant's review was due at ${refund.reviewDueAt?.toISOString()} and is overdue.`,
           },
         });
