@@ -173,6 +173,38 @@ describe('rules that hold under concurrency', () => {
     expect(malformed.status).toBe(400);
   });
 
+  it('an escalation that waited behind a cancel is refused (409) and opens no case', async () => {
+    const { id } = await draft(t, a);
+    await act(t, a.customer, id, 'submit');
+    // Hold the refund's row so both requests queue behind us: cancel first, escalate second.
+    const holder = new Client({ connectionString: t.db.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM refunds WHERE id = $1 FOR UPDATE', [id]);
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 100; i++) {
+        const res = await holder.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+            WHERE NOT l.granted AND s.datname = current_database()`,
+        );
+        if (res.rows[0].n >= n) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`never saw ${n} waiting`);
+    };
+    const cancel = act(t, a.customer, id, 'cancel');
+    await waiting(1);
+    const escalate = act(t, a.customer, id, 'escalate', { message: 'Hello?' });
+    await waiting(2);
+    await holder.query('COMMIT');
+    await holder.end();
+    expect((await cancel).status).toBe(200);
+    const late = await escalate;
+    expect([late.status, late.body.code]).toEqual([409, 'INVALID_TRANSITION']);
+    const refund = await t.http.get(`/v1/refunds/${id}`).set('Authorization', a.customer);
+    expect([refund.body.status, refund.body.caseId]).toEqual(['CANCELLED', null]);
+  });
+
   it('the timeline cannot be updated or deleted, even with SQL', async () => {
     const { id } = await draft(t, a);
     const client = new Client({ connectionString: t.db.url });

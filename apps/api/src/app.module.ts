@@ -4,7 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { PrincipalThrottlerGuard } from './auth/principal-throttler.guard';
-import { ContentTypeGuard } from './common/content-type.guard';
+import { BodyGuard } from './common/body.guard';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
@@ -37,7 +37,7 @@ export class AppModule {
         // Guards run in this order: authentication first, so limits apply per principal.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
-        { provide: APP_GUARD, useClass: ContentTypeGuard },
+        { provide: APP_GUARD, useClass: BodyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
       exports: [AppConfig, AppLogger],

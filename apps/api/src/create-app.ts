@@ -5,11 +5,14 @@ import { DynamicModule, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { AppError, FieldError } from './errors/app-error';
 import { documentProblems } from './errors/openapi-problems';
+import { registerJsonBodyParser } from './common/json-body';
+import { sendProblem } from './errors/problem.filter';
 import { PinoLoggerService } from './logging/logger';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -48,22 +51,20 @@ export async function createApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     trustProxy: true,
+    // Errors of Fastify's router (a malformed URL) answer problem+json too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger, features),
     adapter,
-    { logger: new PinoLoggerService(logger), abortOnError: false },
+    { logger: new PinoLoggerService(logger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
-  // Bodies of other types stay unread and are refused by ContentTypeGuard, after authentication.
-  fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser('*', (request, _payload, done) => {
-    request.unsupportedMediaType = true;
-    done(null, undefined);
-  });
+  registerJsonBodyParser(fastify);
 
   await app.register(helmet, {
     // The Swagger UI needs inline styles and scripts; the API itself serves only JSON.

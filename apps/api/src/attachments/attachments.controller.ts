@@ -21,6 +21,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { AcceptsMultipart } from '../common/body.guard';
 import type { Principal } from '../auth/principal';
 import { AttachmentKind } from '../generated/prisma/enums';
 import { fingerprint, IdempotencyService } from '../idempotency/idempotency.service';
@@ -45,6 +46,7 @@ export class AttachmentsController {
   ) {}
 
   @Post()
+  @AcceptsMultipart()
   @Roles(...UPLOADER_ROLES)
   @ApiOperation({
     summary: 'Attach evidence to a refund',

@@ -1,10 +1,11 @@
 import 'fastify';
+import type { AppError } from '../errors/app-error';
 import type { Principal } from './principal';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
-    /** The body's content type is one no route reads (see ContentTypeGuard). */
-    unsupportedMediaType?: boolean;
+    /** What is wrong with the body, answered by BodyGuard after authentication. */
+    bodyError?: AppError;
   }
 }

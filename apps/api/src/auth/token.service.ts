@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { jwtVerify, SignJWT } from 'jose';
 import { AppConfig } from '../config/app-config';
+import { isStorableText } from '../common/json-body';
 import { Principal, Role, ROLES } from './principal';
+
+/** A principal id is stored and compared as text: 1–128 characters, no control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const PRINCIPAL_ID = /^[^\u0000-\u001f\u007f]{1,128}$/;
+
+function isPrincipalId(sub: string | undefined): sub is string {
+  return sub !== undefined && PRINCIPAL_ID.test(sub) && isStorableText(sub);
+}
 
 /** HS256 bearer tokens with the brief's claims: `sub`, `role`, `exp`. */
 @Injectable()
@@ -20,7 +29,11 @@ export class TokenService {
         requiredClaims: ['sub', 'exp'],
       });
       const role = payload.role;
-      if (typeof role !== 'string' || !ROLES.includes(role as Role) || !payload.sub) {
+      if (
+        typeof role !== 'string' ||
+        !ROLES.includes(role as Role) ||
+        !isPrincipalId(payload.sub)
+      ) {
         return undefined;
       }
       return { role: role as Role, id: payload.sub };

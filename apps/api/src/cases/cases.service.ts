@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UUID } from '../common/ids';
 import type { Principal } from '../auth/principal';
 import { BusinessCalendar } from '../common/business-time';
-import { encodeCursor, decodeCursor, Page, toPage } from '../common/pagination';
+import { cursorDate, decodeCursor, encodeCursor, Page, toPage } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../errors/app-error';
 import type { Prisma, SupportCase } from '../generated/prisma/client';
@@ -53,10 +53,9 @@ const queueCursor = {
   decode: (cursor: string): QueueKey =>
     decodeCursor(cursor, (key) => {
       const [priority, dueAt, id] = key;
-      if (key.length !== 3 || typeof dueAt !== 'string' || typeof id !== 'string') return;
-      const date = new Date(dueAt);
-      if (!PRIORITY_ORDER.includes(priority as CasePriority) || Number.isNaN(date.getTime()))
-        return;
+      const date = cursorDate(dueAt);
+      if (key.length !== 3 || !date || typeof id !== 'string') return;
+      if (!PRIORITY_ORDER.includes(priority as CasePriority)) return;
       return UUID.test(id) ? { priority: priority as CasePriority, dueAt: date, id } : undefined;
     }),
 };
@@ -338,7 +337,6 @@ export class CasesService {
           `Cannot ${step.change} a ${supportCase.status} case.`,
         );
       }
-      await step.check?.(supportCase, now, tx);
       if (
         step.to &&
         OPEN_CASE_STATUSES.includes(step.to) &&
@@ -350,6 +348,8 @@ export class CasesService {
           throw new AppError('CONFLICT', `The refund already has an open case (${other.id}).`);
         }
       }
+      // The step's own rules last: conflicts (409) answer before business rules (422).
+      await step.check?.(supportCase, now, tx);
       const result = await this.cases.update(tx, id, {
         ...step.data,
         ...(step.to ? { status: step.to } : {}),

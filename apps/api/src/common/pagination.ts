@@ -71,6 +71,15 @@ export function decodeCursor<K>(cursor: string, parse: (key: unknown[]) => K | u
   return parsed;
 }
 
+/** A timestamp from a cursor: the exact ISO form we encode, within PostgreSQL's range. */
+export function cursorDate(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== value) return undefined;
+  const year = date.getUTCFullYear();
+  return year >= 1970 && year <= 9999 ? date : undefined;
+}
+
 /** The sort key of lists ordered newest first: `ORDER BY created_at DESC, id DESC`. */
 export interface NewestFirstKey {
   createdAt: Date;
@@ -90,9 +99,8 @@ export function newestFirstCursor(id: RegExp): {
     decode: (cursor) =>
       decodeCursor(cursor, (key) => {
         const [createdAt, rowId] = key;
-        if (key.length !== 2 || typeof createdAt !== 'string' || typeof rowId !== 'string') return;
-        const date = new Date(createdAt);
-        if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) return;
+        const date = cursorDate(createdAt);
+        if (key.length !== 2 || !date || typeof rowId !== 'string') return;
         return id.test(rowId) ? { createdAt: date, id: rowId } : undefined;
       }),
   };

@@ -8,7 +8,11 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   if (body.status >= 500) {
     request.log.error({ err: error }, 'request failed');
   }
-  void reply.status(body.status).type('application/problem+json').send(body);
+  void reply
+    .status(body.status)
+    .header('X-Request-Id', request.id)
+    .type('application/problem+json')
+    .send(body);
 }
 
 @Catch()

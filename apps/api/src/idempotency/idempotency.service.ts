@@ -53,10 +53,9 @@ export class IdempotencyService {
     if (!(await this.keys.reserve(scope, requestFingerprint, expiresAt))) {
       return this.replay(scope, requestFingerprint, reply);
     }
+    let body: unknown;
     try {
-      const body = await handler();
-      await this.keys.complete(scope, reply.statusCode, toJson(body));
-      return body;
+      body = await handler();
     } catch (error) {
       const problem = toProblem(error, String(request.id));
       // A server-side failure may not happen again: let a retry run afresh.
@@ -64,6 +63,9 @@ export class IdempotencyService {
       else await this.keys.complete(scope, problem.status, toJson(problem));
       throw error;
     }
+    // Should recording fail, the key stays reserved: a retry is told to wait, never run twice.
+    await this.keys.complete(scope, reply.statusCode, toJson(body));
+    return body;
   }
 
   private scopeOf(request: FastifyRequest): KeyScope | undefined {

@@ -270,14 +270,17 @@ export class RefundsController {
   })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' })
   @ApiConflictResponse({ description: 'INVALID_TRANSITION: the refund is terminal' })
+  @ApiPreconditionFailedResponse({ description: 'VERSION_MISMATCH: stale If-Match' })
+  @IF_MATCH
   @IDEMPOTENCY_KEY
   async escalate(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: EscalateDto,
+    @IfMatch() ifMatch: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { created, supportCase } = await this.refunds.escalate(p, id, body);
+    const { created, supportCase } = await this.refunds.escalate(p, id, body, ifMatch);
     if (!created) void reply.status(200);
     return supportCase;
   }
@@ -287,8 +290,9 @@ export class RefundsController {
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: MerchantResponseDto,
+    @IfMatch() ifMatch?: number,
   ) {
-    return this.refunds.merchantResponse(p, id, body);
+    return this.refunds.merchantResponse(p, id, body, ifMatch);
   }
 }
 

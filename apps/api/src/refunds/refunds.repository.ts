@@ -112,7 +112,7 @@ export class RefundsRepository {
     reasonCode: ReasonCode;
     description: string | null;
     actor: Principal;
-  }): Promise<WriteResult> {
+  }): Promise<Exclude<WriteResult, { outcome: 'conflict' }>> {
     const { transaction } = input;
     return this.prisma.$transaction(async (tx) => {
       const refundable = await this.lockRefundable(tx, transaction.id);
@@ -177,16 +177,23 @@ export class RefundsRepository {
     });
   }
 
-  /** A timeline-only event (escalate, merchant-response): the refund itself is unchanged. */
+  /**
+   * A timeline-only event (escalate, merchant-response): the refund itself is unchanged. `check`
+   * sees the refund as locked for the transaction and throws to refuse, so a concurrent change
+   * of state is never missed.
+   */
   async appendEvent<T>(
     refundId: string,
-    event: NewEvent,
-    afterWrite: (tx: Tx) => Promise<T>,
-  ): Promise<T> {
+    check: (locked: Refund) => void,
+    event: (locked: Refund) => NewEvent,
+    afterWrite: (tx: Tx, locked: Refund) => Promise<T>,
+  ): Promise<{ refund: Refund; result: T }> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
-      await this.insertEvent(tx, refundId, event);
-      return afterWrite(tx);
+      const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
+      check(refund);
+      await this.insertEvent(tx, refundId, event(refund));
+      return { refund, result: await afterWrite(tx, refund) };
     });
   }
 

@@ -27,9 +27,9 @@ import {
 import { mapRefund, mapRefundEvent, RefundDto, RefundEventDto } from './dto/refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import { missingEvidence } from './evidence';
-import { isTerminal, nextActions, withinWindow } from './next-actions';
+import { nextActions, withinWindow } from './next-actions';
 import { RefundAction, TRANSITIONS } from './refund-transitions';
-import { AfterWrite, AmountGuard, RefundsRepository, WriteResult } from './refunds.repository';
+import { AfterWrite, AmountGuard, RefundsRepository, Tx, WriteResult } from './refunds.repository';
 
 const cursors = newestFirstCursor(UUID);
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -129,6 +129,15 @@ export class RefundsService {
         `A ${refund.status} refund can no longer be edited.`,
       );
     }
+    const fields = Object.entries(dto)
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => field);
+    if (fields.length === 0) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Nothing to change: send amount, reasonCode or description.',
+      );
+    }
     const amount = dto.amount === undefined ? undefined : BigInt(dto.amount);
     const result = await this.refunds.transition({
       id: refund.id,
@@ -140,7 +149,7 @@ export class RefundsService {
         fromStatus: RefundStatus.DRAFT,
         toStatus: RefundStatus.DRAFT,
         actor: principal,
-        details: { fields: Object.keys(dto) },
+        details: { fields },
       },
       amountGuard:
         amount !== undefined && amount > refund.amount
@@ -354,26 +363,18 @@ export class RefundsService {
     principal: Principal,
     id: string,
     dto: MerchantResponseDto,
+    ifMatch?: number,
   ): Promise<RefundDto> {
-    const refund = await this.findVisible(principal, id);
-    this.checkAllowed(refund, 'merchant-response', new Date());
-    await this.refunds.appendEvent(
-      refund.id,
-      {
-        action: 'merchant-response',
-        fromStatus: refund.status,
-        toStatus: refund.status,
-        actor: principal,
-        note: dto.statement,
-      },
+    const { refund } = await this.appendOnly(principal, id, 'merchant-response', ifMatch, {
+      note: dto.statement,
       // The agent working the dispute sees the merchant's side in the case.
-      (tx) =>
-        this.cases.addToOpenCase(tx, refund.id, {
+      afterWrite: (tx, locked) =>
+        this.cases.addToOpenCase(tx, locked.id, {
           author: principal,
           body: dto.statement,
           details: { kind: 'merchant-response' },
         }),
-    );
+    });
     return this.toDto(refund, principal);
   }
 
@@ -385,34 +386,30 @@ export class RefundsService {
     principal: Principal,
     id: string,
     dto: EscalateDto,
+    ifMatch?: number,
   ): Promise<{ created: boolean; supportCase: EscalationDto }> {
-    const refund = await this.findVisible(principal, id);
     const now = new Date();
-    this.checkAllowed(refund, 'escalate', now);
-    const overdue =
-      refund.reviewDueAt !== null &&
-      refund.reviewDueAt <= now &&
-      (refund.status === RefundStatus.SUBMITTED || refund.status === RefundStatus.UNDER_REVIEW);
-    const { supportCase, created } = await this.refunds.appendEvent(
-      refund.id,
-      {
-        action: 'escalate',
-        fromStatus: refund.status,
-        toStatus: refund.status,
-        actor: principal,
-        note: dto.message,
-      },
-      (tx) =>
-        this.cases.openOrJoin(tx, {
+    const { result } = await this.appendOnly(principal, id, 'escalate', ifMatch, {
+      note: dto.message,
+      afterWrite: (tx, refund) => {
+        const overdue =
+          refund.reviewDueAt !== null &&
+          refund.reviewDueAt <= now &&
+          (refund.status === RefundStatus.SUBMITTED || refund.status === RefundStatus.UNDER_REVIEW);
+        return this.cases.openOrJoin(tx, {
           refund,
           reason: CaseReason.CUSTOMER_REQUEST,
           priority: overdue ? CasePriority.HIGH : CasePriority.NORMAL,
           channel: dto.channel ?? 'IN_APP_CHAT',
           message: { author: principal, body: dto.message },
-        }),
-    );
+        });
+      },
+    });
     const availableChannels = await this.support.availableChannelIds(now);
-    return { created, supportCase: { ...mapCase(supportCase, now), availableChannels } };
+    return {
+      created: result.created,
+      supportCase: { ...mapCase(result.supportCase, now), availableChannels },
+    };
   }
 
   /** The overdue-review scan (a scheduled job): each passed deadline escalates once. */
@@ -447,6 +444,37 @@ export class RefundsService {
       expired.push(...batch);
       if (batch.length === 0) return expired;
     }
+  }
+
+  /**
+   * An action that only appends to the timeline (escalate, merchant-response): checked like any
+   * action, then checked again on the refund as locked, so that it cannot slip in after a
+   * concurrent change of state.
+   */
+  private async appendOnly<T>(
+    principal: Principal,
+    id: string,
+    action: 'escalate' | 'merchant-response',
+    ifMatch: number | undefined,
+    step: { note: string; afterWrite: (tx: Tx, refund: Refund) => Promise<T> },
+  ): Promise<{ refund: Refund; result: T }> {
+    const check = (refund: Refund) => {
+      this.checkVersion(refund, ifMatch);
+      this.checkAllowed(refund, action, new Date());
+    };
+    check(await this.findVisible(principal, id));
+    return this.refunds.appendEvent(
+      id,
+      check,
+      (refund) => ({
+        action,
+        fromStatus: refund.status,
+        toStatus: refund.status,
+        actor: principal,
+        note: step.note,
+      }),
+      step.afterWrite,
+    );
   }
 
   /**
@@ -493,22 +521,24 @@ export class RefundsService {
     }
   }
 
+  /** 409 unless the state allows the action, then 422 if its time window has closed. */
   private checkAllowed(refund: Refund, action: RefundAction, now: Date): void {
     const from: readonly RefundStatus[] = TRANSITIONS[action].from;
-    if (!from.includes(refund.status) || (action === 'escalate' && isTerminal(refund, now))) {
-      throw new AppError('INVALID_TRANSITION', `Cannot ${action} a ${refund.status} refund.`);
-    }
-    if (withinWindow(action, refund, now)) return;
-    if (action === 'dispute') {
+    if (from.includes(refund.status) && withinWindow(action, refund, now)) return;
+    if (from.includes(refund.status) && action === 'dispute') {
       throw new AppError(
         'DISPUTE_WINDOW_CLOSED',
         `The dispute window closed at ${refund.disputeDeadlineAt?.toISOString()}.`,
       );
     }
-    throw new AppError(
-      'RESPONSE_WINDOW_CLOSED',
-      `The merchant response was due by ${refund.merchantResponseDueAt?.toISOString()}.`,
-    );
+    if (from.includes(refund.status) && action === 'merchant-response') {
+      throw new AppError(
+        'RESPONSE_WINDOW_CLOSED',
+        `The merchant response was due by ${refund.merchantResponseDueAt?.toISOString()}.`,
+      );
+    }
+    // Otherwise the state forbids it (escalate included: a REJECTED refund past its window has ended).
+    throw new AppError('INVALID_TRANSITION', `Cannot ${action} a ${refund.status} refund.`);
   }
 
   /** Turns a write result into the refund, or the error that explains why it was refused. */
@@ -523,18 +553,12 @@ export class RefundsService {
     return this.written(result);
   }
 
-  private written(result: WriteResult): Refund {
-    switch (result.outcome) {
-      case 'done':
-        return result.refund;
-      case 'exceeds':
-        throw new AppError(
-          'AMOUNT_EXCEEDS_REFUNDABLE',
-          `The payment has only ${result.refundable} left to refund.`,
-        );
-      case 'conflict':
-        throw new AppError('INVALID_TRANSITION', 'The refund changed meanwhile; fetch it again.');
-    }
+  private written(result: Exclude<WriteResult, { outcome: 'conflict' }>): Refund {
+    if (result.outcome === 'done') return result.refund;
+    throw new AppError(
+      'AMOUNT_EXCEEDS_REFUNDABLE',
+      `The payment has only ${result.refundable} left to refund.`,
+    );
   }
 
   /** When the review ends, an open REVIEW_OVERDUE case is solved with what was decided. */

@@ -45,21 +45,24 @@ export class CreateRefundDto {
   description?: string;
 }
 
+/** PATCH fields may be left out, but not set to null. */
+const isPresent = (_body: object, value: unknown): boolean => value !== undefined;
+
 export class UpdateRefundDto {
   @ApiPropertyOptional({ example: 1000000 })
-  @IsOptional()
+  @ValidateIf(isPresent)
   @IsInt()
   @Min(1)
   @Max(MAX_AMOUNT)
   amount?: number;
 
   @ApiPropertyOptional({ enum: REASON_CODES })
-  @IsOptional()
+  @ValidateIf(isPresent)
   @IsIn(REASON_CODES)
   reasonCode?: ReasonCode;
 
   @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @ValidateIf(isPresent)
   @IsString()
   @MaxLength(2000)
   description?: string;

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors/app-error';
+
+// NUL cannot be stored in PostgreSQL text, nor an unpaired surrogate in jsonb: both are refused
+// at the edge rather than failing in the database.
+// eslint-disable-next-line no-control-regex -- NUL is what it refuses
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a string can be stored as PostgreSQL text and jsonb. */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+/**
+ * Parses JSON bodies without refusing them on the spot: a problem is recorded on the request
+ * and answered by BodyGuard, after authentication, so that the brief's order (401, 403, then
+ * 400) holds for bodies too. Every body must be a JSON object of storable text.
+ */
+export function registerJsonBodyParser(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (request, raw: string | Buffer, done) => {
+      const text = raw.toString();
+      if (text.trim() === '') return done(null, undefined);
+      let field: string | undefined;
+      let body: unknown;
+      try {
+        body = JSON.parse(text, (key, value: unknown) => {
+          if (typeof value === 'string' && !isStorableText(value)) field ??= key || 'body';
+          return value;
+        });
+      } catch {
+        request.bodyError = new AppError('MALFORMED_REQUEST', 'The body is not valid JSON.');
+        return done(null, undefined);
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        request.bodyError = new AppError('VALIDATION_FAILED', 'The body must be a JSON object.', [
+          { field: 'body', message: 'must be a JSON object' },
+        ]);
+      } else if (field !== undefined) {
+        request.bodyError = new AppError('VALIDATION_FAILED', 'The request is invalid.', [
+          { field, message: 'must not contain NUL or unpaired surrogate characters' },
+        ]);
+      }
+      done(null, body);
+    },
+  );
+  // Bodies of any other type stay unread; BodyGuard answers 415 after authentication.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    request.bodyError = new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send JSON (application/json), or multipart/form-data for uploads.',
+    );
+    done(null, undefined);
+  });
+}

@@ -1,0 +1,125 @@
+import { SignJWT } from 'jose';
+import { startTestApp, TestApp, TEST_SECRET } from './support/app';
+import { act, actors, Actors, draft } from './support/refunds';
+
+/** Inputs that once reached the database or the framework unchecked: each is a clean 4xx. */
+describe('hostile input', () => {
+  let t: TestApp;
+  let a: Actors;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await actors(t);
+  });
+  afterAll(() => t.close());
+
+  const expectProblem = (res: any, status: number, code: string) => {
+    expect([res.status, res.body.code]).toEqual([status, code]);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+  };
+
+  it('refuses NUL characters and unpaired surrogates in any text field with 400', async () => {
+    const refund = await draft(t, a);
+    const nul = await t.http
+      .patch(`/v1/refunds/${refund.id}`)
+      .set('Authorization', a.customer)
+      .send({ description: 'bad\u0000byte' });
+    expectProblem(nul, 400, 'VALIDATION_FAILED');
+    expect(nul.body.errors).toEqual([{ field: 'description', message: expect.any(String) }]);
+    const surrogate = await t.http
+      .post(`/v1/refunds/${refund.id}/escalate`)
+      .set('Authorization', a.customer)
+      .set('Content-Type', 'application/json')
+      .send('{"message":"lone \\ud800 surrogate"}');
+    expectProblem(surrogate, 400, 'VALIDATION_FAILED');
+    const nested = await act(t, a.customer, refund.id, 'dispute', {
+      statement: 'x',
+      negotiationRecords: [{ at: '2026-11-20T00:00:00Z', channel: 'chat', summary: 'a\u0000' }],
+    });
+    expectProblem(nested, 400, 'VALIDATION_FAILED');
+  });
+
+  it('refuses null for PATCH fields and an empty PATCH, changing nothing', async () => {
+    const refund = await draft(t, a);
+    for (const body of [{ amount: null }, { reasonCode: null }, {}]) {
+      const res = await t.http
+        .patch(`/v1/refunds/${refund.id}`)
+        .set('Authorization', a.customer)
+        .send(body);
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+    }
+    const after = await t.http.get(`/v1/refunds/${refund.id}`).set('Authorization', a.customer);
+    expect(after.body.version).toBe(1);
+  });
+
+  it('refuses bodies that are not JSON objects', async () => {
+    const refund = await draft(t, a);
+    for (const body of ['[]', '"x"', 'null', '42']) {
+      const res = await t.http
+        .post(`/v1/refunds/${refund.id}/cancel`)
+        .set('Authorization', a.customer)
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+    }
+    const multipart = await t.http
+      .post(`/v1/refunds/${refund.id}/cancel`)
+      .set('Authorization', a.customer)
+      .field('note', 'x');
+    expectProblem(multipart, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers malformed JSON only once the caller is known: 401, then 403, then 400', async () => {
+    const send = (auth?: string) => {
+      const req = t.http.post('/v1/refunds').set('Content-Type', 'application/json');
+      if (auth) void req.set('Authorization', auth);
+      return req.send('{"transactionId":');
+    };
+    expectProblem(await send(), 401, 'UNAUTHENTICATED');
+    expectProblem(await send(a.merchant), 403, 'FORBIDDEN');
+    expectProblem(await send(a.customer), 400, 'MALFORMED_REQUEST');
+  });
+
+  it('refuses forged cursors outside the database range with 400', async () => {
+    const cursor = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    const far = '-271821-04-20T00:00:00.000Z';
+    const lists = [
+      ['/v1/refunds', cursor([far, id])],
+      ['/v1/transactions', cursor([far, 'TX-1'])],
+      ['/v1/cases', cursor(['HIGH', far, id])],
+      ['/v1/cases', cursor(['HIGH', '5', id])],
+    ];
+    for (const [path, value] of lists) {
+      const res = await t.http.get(`${path}?cursor=${value}`).set('Authorization', a.agent);
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+    }
+  });
+
+  it('answers a malformed URL with problem+json', async () => {
+    const res = await t.http.get('/v1/refunds/%FF').set('Authorization', a.agent);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('refuses a token whose subject holds control characters (401)', async () => {
+    const token = await new SignJWT({ role: 'customer' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('cus\u0000-1')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(TEST_SECRET));
+    const res = await t.http.get('/v1/refunds').set('Authorization', `Bearer ${token}`);
+    expectProblem(res, 401, 'UNAUTHENTICATED');
+  });
+
+  it('honours If-Match on timeline-only actions too', async () => {
+    const refund = await draft(t, a);
+    const res = await t.http
+      .post(`/v1/refunds/${refund.id}/escalate`)
+      .set('Authorization', a.customer)
+      .set('If-Match', '"5"')
+      .send({ message: 'Hello?' });
+    expectProblem(res, 412, 'VERSION_MISMATCH');
+  });
+});
