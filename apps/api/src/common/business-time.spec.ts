@@ -3,7 +3,6 @@ import {
   addBusinessDays,
   addBusinessHours,
   isBusinessDay,
-  isWithinHours,
   type BusinessCalendar,
   type BusinessHours,
 } from './business-time';
@@ -303,54 +302,5 @@ describe('addBusinessHours', () => {
     expect(() => addBusinessHours(at('2026-11-24T10:00'), 1, jakarta, { start, end })).toThrow(
       RangeError,
     );
-  });
-});
-
-describe('isWithinHours', () => {
-  const weekdays = { days: [1, 2, 3, 4, 5], start: '08:00', end: '20:00' };
-
-  it('includes the opening minute and excludes the closing minute', () => {
-    expect(isWithinHours(at('2026-11-27T08:00'), JAKARTA, weekdays)).toBe(true);
-    expect(isWithinHours(at('2026-11-27T19:59:59.999'), JAKARTA, weekdays)).toBe(true);
-    expect(isWithinHours(at('2026-11-27T07:59'), JAKARTA, weekdays)).toBe(false);
-    expect(isWithinHours(at('2026-11-27T20:00'), JAKARTA, weekdays)).toBe(false);
-  });
-
-  it('is closed on days not listed and open on the ones that are', () => {
-    expect(isWithinHours(at('2026-11-28T10:00'), JAKARTA, weekdays)).toBe(false);
-    const withSaturday = { ...weekdays, days: [1, 2, 3, 4, 5, 6] };
-    expect(isWithinHours(at('2026-11-28T10:00'), JAKARTA, withSaturday)).toBe(true);
-    expect(isWithinHours(at('2026-11-29T10:00'), JAKARTA, withSaturday)).toBe(false);
-  });
-
-  it('reads the weekday and time on the given zone clock', () => {
-    const fridayEveningUtc = new Date('2026-11-27T19:00:00Z');
-    expect(isWithinHours(fridayEveningUtc, 'UTC', weekdays)).toBe(true);
-    // Saturday 02:00 in Jakarta.
-    expect(isWithinHours(fridayEveningUtc, JAKARTA, weekdays)).toBe(false);
-  });
-
-  it('stays open round the clock with every day and 00:00–24:00', () => {
-    const always = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' };
-    expect(isWithinHours(at('2026-11-29T00:00'), JAKARTA, always)).toBe(true);
-    expect(isWithinHours(at('2026-11-29T23:59:59.999'), JAKARTA, always)).toBe(true);
-  });
-
-  it('ignores holidays unless they are given, then closes all day', () => {
-    const christmasDay = at('2026-12-25T10:00');
-    expect(isWithinHours(christmasDay, JAKARTA, weekdays)).toBe(true);
-    expect(isWithinHours(christmasDay, JAKARTA, { ...weekdays, holidays: ['2026-12-25'] })).toBe(
-      false,
-    );
-  });
-
-  it('rejects weekdays outside 1–7 and hours that do not open before closing', () => {
-    const friday = at('2026-11-27T10:00');
-    expect(() => isWithinHours(friday, JAKARTA, { ...weekdays, days: [0] })).toThrow(RangeError);
-    expect(() => isWithinHours(friday, JAKARTA, { ...weekdays, days: [8] })).toThrow(RangeError);
-    expect(() =>
-      isWithinHours(friday, JAKARTA, { ...weekdays, start: '22:00', end: '06:00' }),
-    ).toThrow(RangeError);
-    expect(() => isWithinHours(friday, 'Nowhere/Town', weekdays)).toThrow(RangeError);
   });
 });

@@ -14,15 +14,6 @@ export interface BusinessHours {
   end: string;
 }
 
-/** Opening hours of a support channel. */
-export interface OpeningHours extends BusinessHours {
-  /** ISO weekdays the channel is open: 1 = Monday … 7 = Sunday. */
-  days: readonly number[];
-  /** Optional 'YYYY-MM-DD' local dates on which the channel is closed all day. */
-  holidays?: readonly string[];
-}
-
-const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
 const MINUTES_PER_DAY = 24 * 60;
 
@@ -107,26 +98,6 @@ export function addBusinessHours(
     }
     date = addCalendarDays(date, 1);
   }
-}
-
-/**
- * Whether `at` falls inside a channel's opening hours [start, end) on one of its weekdays, in the
- * given zone. Closed all day on the optional holidays. Hours must not wrap past midnight.
- */
-export function isWithinHours(at: Date, timeZone: string, hours: OpeningHours): boolean {
-  const local = toZone(at, timeZone);
-  const { open, close } = parseHours(hours);
-  for (const day of hours.days) {
-    if (!Number.isInteger(day) || day < 1 || day > 7) {
-      throw new RangeError(`Opening days must be ISO weekdays 1–7, got ${day}`);
-    }
-  }
-  const holidays = holidaySet(hours.holidays ?? []);
-  if (!hours.days.includes(local.weekday)) return false;
-  if (holidays.has(isoDate(dateOf(local)))) return false;
-  // Compared on the wall clock to the millisecond, so 17:59:59.999 is in and 18:00 is out.
-  const msOfDay = ((local.hour * 60 + local.minute) * 60 + local.second) * 1000 + local.millisecond;
-  return msOfDay >= open * MS_PER_MINUTE && msOfDay < close * MS_PER_MINUTE;
 }
 
 function toZone(at: Date, timeZone: string): DateTime {

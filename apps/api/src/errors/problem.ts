@@ -107,12 +107,6 @@ function fastifyProblem(error: { code: string; statusCode: number; message: stri
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
       return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', id);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'This content type is not accepted here.', id);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problem(400, 'MALFORMED_REQUEST', 'The JSON body is empty.', id);
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return problem(400, 'MALFORMED_REQUEST', 'The body is not valid JSON.', id);
     default:
       if (error.statusCode >= 400 && error.statusCode < 500) {
         const code = HTTP_STATUS_CODES[error.statusCode] ?? 'MALFORMED_REQUEST';
@@ -139,9 +133,6 @@ export function toProblem(error: unknown, requestId: string): Problem {
     const detail =
       status === 404 ? 'No such resource.' : status >= 500 ? 'Unexpected error.' : error.message;
     return problem(status, code, detail, requestId);
-  }
-  if (error instanceof SyntaxError && 'statusCode' in error) {
-    return problem(400, 'MALFORMED_REQUEST', 'The body is not valid JSON.', requestId);
   }
   if (isDatabaseUnavailable(error)) {
     return problem(

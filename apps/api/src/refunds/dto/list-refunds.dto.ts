@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination';
 import { RefundStatus } from '../../generated/prisma/enums';
+import { TRANSACTION_ID } from '../../transactions/dto/register-transaction.dto';
 
 export class ListRefundsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: Object.values(RefundStatus) })
@@ -12,7 +13,7 @@ export class ListRefundsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: 'TX-1001' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'transactionId must be a ledger payment id' })
+  @Matches(TRANSACTION_ID, { message: 'transactionId must be a ledger payment id' })
   transactionId?: string;
 
   @ApiPropertyOptional({

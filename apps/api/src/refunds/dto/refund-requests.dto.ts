@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDateString,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -18,6 +17,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ReasonCode } from '../../generated/prisma/enums';
+import { TRANSACTION_ID } from '../../transactions/dto/register-transaction.dto';
+import { IsInstant } from '../../transactions/dto/validators';
 
 const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
 const REASON_CODES = Object.values(ReasonCode);
@@ -25,7 +26,7 @@ const REASON_CODES = Object.values(ReasonCode);
 export class CreateRefundDto {
   @ApiProperty({ example: 'TX-1001', description: "The payment's ledger id" })
   @IsString()
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'transactionId must be a ledger payment id' })
+  @Matches(TRANSACTION_ID, { message: 'transactionId must be a ledger payment id' })
   transactionId!: string;
 
   @ApiProperty({ example: 1500000, description: 'Minor units of the payment currency' })
@@ -102,7 +103,7 @@ export class ProvideInfoDto {
 
 export class NegotiationRecordDto {
   @ApiProperty({ example: '2026-11-20T10:00:00Z' })
-  @IsDateString({ strict: true })
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ example: 'merchant chat' })
