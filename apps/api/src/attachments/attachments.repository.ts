@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
+import { lockRefund } from '../database/row-locks';
 import type { Attachment, Prisma, Refund } from '../generated/prisma/client';
 import { AttachmentKind } from '../generated/prisma/enums';
 import type { AttachmentMetadata } from './dto/attachment.dto';
@@ -49,7 +50,7 @@ export class AttachmentsRepository {
     afterInsert?: (tx: Prisma.TransactionClient, attachment: AttachmentMetadata) => Promise<void>,
   ): Promise<InsertResult> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${input.refundId}::uuid FOR UPDATE`;
+      await lockRefund(tx, input.refundId);
       const refund = await tx.refund.findUniqueOrThrow({ where: { id: input.refundId } });
       if (!allowed(refund)) return { outcome: 'not-allowed', refund };
       const count = await tx.attachment.count({ where: { refundId: input.refundId } });

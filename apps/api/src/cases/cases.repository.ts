@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { lockRefund } from '../database/row-locks';
 import {
   Prisma,
   type CaseHistory,
@@ -69,7 +70,7 @@ export class CasesRepository {
 
   /** Locks the refund row: every way into a case for one refund then takes its turn. */
   async lockRefund(tx: Tx, refundId: string): Promise<void> {
-    await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
+    await lockRefund(tx, refundId);
   }
 
   /** Whether the refund's dispute is running, as committed (read under the caller's lock). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
+import { lockRefund } from '../database/row-locks';
 import type { Prisma, Refund, RefundEvent, Transaction } from '../generated/prisma/client';
 import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/prisma/enums';
 import { RELEASED_STATUSES } from './refund-transitions';
@@ -189,7 +190,7 @@ export class RefundsRepository {
     afterWrite: (tx: Tx, locked: Refund) => Promise<T>,
   ): Promise<{ refund: Refund; result: T }> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
+      await lockRefund(tx, refundId);
       const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
       check(refund);
       await this.insertEvent(tx, refundId, event(refund));
