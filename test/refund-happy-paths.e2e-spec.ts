@@ -1,15 +1,16 @@
 import { startTestApp, TestApp } from './support/app';
 import { act, actors, Actors, draft } from './support/refunds';
 
-describe('refund happy paths', () => {
-  let t: TestApp;
-  let a: Actors;
-  beforeAll(async () => {
-    t = await startTestApp();
-    a = await actors(t);
-  });
-  afterAll(() => t.close());
+// One app for the paths that need the default configuration; others start their own.
+let t: TestApp;
+let a: Actors;
+beforeAll(async () => {
+  t = await startTestApp();
+  a = await actors(t);
+});
+afterAll(() => t.close());
 
+describe('refund happy paths', () => {
   it('apply → submit → start-review → approve → payout → REFUNDED', async () => {
     const refund = await draft(t, a);
     expect(refund).toMatchObject({ status: 'DRAFT', version: 1, amount: 300_000, currency: 'IDR' });
@@ -54,14 +55,6 @@ describe('refund happy paths', () => {
 });
 
 describe('more paths through the table', () => {
-  let t: TestApp;
-  let a: Actors;
-  beforeAll(async () => {
-    t = await startTestApp();
-    a = await actors(t);
-  });
-  afterAll(() => t.close());
-
   it('reject → dispute → resolve in the customer favour → payout → REFUNDED', async () => {
     const { id } = await draft(t, a);
     await act(t, a.customer, id, 'submit');
@@ -195,14 +188,6 @@ describe('expiry, through the running scheduler', () => {
 });
 
 describe('actions without a body', () => {
-  let t: TestApp;
-  let a: Actors;
-  beforeAll(async () => {
-    t = await startTestApp();
-    a = await actors(t);
-  });
-  afterAll(() => t.close());
-
   it('accept a POST with no body at all, as curl sends it', async () => {
     const { id } = await draft(t, a);
     const res = await t.http.post(`/v1/refunds/${id}/submit`).set('Authorization', a.customer);

@@ -1,15 +1,16 @@
 import { startTestApp, TestApp } from './support/app';
 import { act, actors, Actors, draft, payment } from './support/refunds';
 
-describe('applying and editing', () => {
-  let t: TestApp;
-  let a: Actors;
-  beforeAll(async () => {
-    t = await startTestApp();
-    a = await actors(t);
-  });
-  afterAll(() => t.close());
+// One app for the rules that need the default configuration; others start their own.
+let t: TestApp;
+let a: Actors;
+beforeAll(async () => {
+  t = await startTestApp();
+  a = await actors(t);
+});
+afterAll(() => t.close());
 
+describe('applying and editing', () => {
   const apply = (auth: string, body: Record<string, unknown>) =>
     t.http.post('/v1/refunds').set('Authorization', auth).send(body);
 
@@ -104,14 +105,6 @@ describe('applying and editing', () => {
 });
 
 describe('the evidence checklist', () => {
-  let t: TestApp;
-  let a: Actors;
-  beforeAll(async () => {
-    t = await startTestApp();
-    a = await actors(t);
-  });
-  afterAll(() => t.close());
-
   it('OTHER needs a description of at least 20 characters', async () => {
     const refund = await draft(t, a, { reasonCode: 'OTHER', description: 'too short' });
     const refused = await act(t, a.customer, refund.id, 'submit');
