@@ -8,6 +8,9 @@ import { RELEASED_STATUSES } from './refund-transitions';
 
 export type Actor = Principal | { role: 'service'; id: string };
 
+/** The service's own scans (expiry, overdue reviews) act as this actor. */
+export const SCHEDULER: Actor = { role: 'service', id: 'scheduler' };
+
 export interface NewEvent {
   action: string;
   fromStatus: RefundStatus | null;
@@ -227,7 +230,7 @@ export class RefundsRepository {
           action: 'escalate',
           fromStatus: refund.status,
           toStatus: refund.status,
-          actor: { role: 'service', id: 'scheduler' },
+          actor: SCHEDULER,
           note: `The review was due at ${refund.reviewDueAt?.toISOString()}; escalated to support.`,
         });
         await escalate(tx, refund);
@@ -264,7 +267,7 @@ export class RefundsRepository {
           action: 'expire',
           fromStatus: row.from_status,
           toStatus: RefundStatus.EXPIRED,
-          actor: { role: 'service', id: 'scheduler' },
+          actor: SCHEDULER,
           note:
             row.from_status === RefundStatus.DRAFT
               ? 'The draft was not submitted in time.'

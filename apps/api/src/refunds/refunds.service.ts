@@ -29,7 +29,14 @@ import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import { missingEvidence } from './evidence';
 import { nextActions, withinWindow } from './next-actions';
 import { RefundAction, TRANSITIONS } from './refund-transitions';
-import { AfterWrite, AmountGuard, RefundsRepository, Tx, WriteResult } from './refunds.repository';
+import {
+  AfterWrite,
+  AmountGuard,
+  RefundsRepository,
+  SCHEDULER,
+  Tx,
+  WriteResult,
+} from './refunds.repository';
 
 const cursors = newestFirstCursor(UUID);
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -46,7 +53,6 @@ interface Plan {
 }
 
 const SERVICE = { role: 'service', id: 'refund-desk' } as const;
-const SCHEDULER = { role: 'service', id: 'scheduler' } as const;
 
 /**
  * While a refund is DISPUTED its open case is the dispute's, whatever reason a later escalation
