@@ -1,9 +1,11 @@
 import type { DynamicModule } from '@nestjs/common';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { CasesModule } from './cases/cases.module';
+import { EventsModule } from './events/events.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { SupportModule } from './support/support.module';
 import { TransactionsModule } from './transactions/transactions.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The product's feature modules, each a folder beside this file. */
 export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
@@ -12,4 +14,6 @@ export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
   AttachmentsModule,
   CasesModule,
   TransactionsModule,
+  EventsModule,
+  WebhooksModule,
 ];

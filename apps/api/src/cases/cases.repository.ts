@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { lockRefund } from '../database/row-locks';
+import { caseEventType } from '../events/event-types';
+import { EventsRepository } from '../events/events.repository';
 import {
   Prisma,
   type CaseHistory,
@@ -9,6 +11,7 @@ import {
 } from '../generated/prisma/client';
 import { CasePriority, CaseReason, CaseStatus, RefundStatus } from '../generated/prisma/enums';
 import { OPEN_CASE_STATUSES } from './case-sla';
+import { mapCase } from './dto/case.dto';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -42,7 +45,10 @@ export interface QueueKey {
 
 @Injectable()
 export class CasesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
+  ) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(work);
@@ -106,14 +112,27 @@ export class CasesRepository {
     });
   }
 
+  /**
+   * Records a change of the case (given as it is after the change) in its history and, unless
+   * it is internal, as a `case.*` event in the outbox.
+   */
   async addHistory(
     tx: Tx,
-    caseId: string,
+    supportCase: SupportCase,
     change: string,
     actor: Author,
     details?: Prisma.InputJsonValue,
     internal = false,
   ): Promise<CaseHistory> {
+    const caseId = supportCase.id;
+    if (!internal) {
+      await this.events.record(tx, {
+        type: caseEventType(change),
+        refundId: supportCase.refundId,
+        caseId,
+        data: mapCase(supportCase),
+      });
+    }
     // The case row is locked by the caller's transaction, so sequences cannot collide.
     const [{ next }] = await tx.$queryRaw<{ next: number }[]>`
       SELECT (coalesce(max(sequence), 0) + 1)::int AS next FROM case_history

@@ -103,7 +103,7 @@ export class CasesService {
         createdAt: now,
         updatedAt: now,
       });
-      await this.cases.addHistory(tx, supportCase.id, 'opened', input.message.author, {
+      await this.cases.addHistory(tx, supportCase, 'opened', input.message.author, {
         reason: input.reason,
         priority: input.priority,
         channel: input.channel,
@@ -123,7 +123,7 @@ export class CasesService {
       data.status = CaseStatus.OPEN;
     }
     const supportCase = await this.cases.update(tx, open.id, data);
-    await this.cases.addHistory(tx, open.id, 'joined', input.message.author, {
+    await this.cases.addHistory(tx, supportCase, 'joined', input.message.author, {
       reason: { from: open.reason, to: input.reason },
       priority: { from: open.priority, to: priority },
       status: { from: open.status, to: supportCase.status },
@@ -144,12 +144,12 @@ export class CasesService {
     const open = await this.cases.lockOpenForRefund(tx, refundId);
     if (!open || (input.reasons !== 'any' && !input.reasons.includes(open.reason))) return;
     const now = new Date();
-    await this.cases.update(tx, open.id, {
+    const solved = await this.cases.update(tx, open.id, {
       status: CaseStatus.SOLVED,
       solvedAt: now,
       outcome: input.outcome,
     });
-    await this.cases.addHistory(tx, open.id, 'solved', input.message.author, {
+    await this.cases.addHistory(tx, solved, 'solved', input.message.author, {
       status: { from: open.status, to: CaseStatus.SOLVED },
       outcome: input.outcome,
     });
@@ -357,7 +357,7 @@ export class CasesService {
       const author: Author = principal;
       await this.cases.addHistory(
         tx,
-        id,
+        result,
         step.change,
         author,
         {

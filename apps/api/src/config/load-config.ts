@@ -25,6 +25,18 @@ function integer(env: Env, name: string, fallback: number, min = 0, max = 1_000_
   return value;
 }
 
+/** A positive decimal (fractions let tests shorten timeouts and windows to seconds). */
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new ConfigError(name, `must be a number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
@@ -136,9 +148,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     caseSlaHours: caseSlaHours(env),
     supportChannelsFile: env.SUPPORT_CHANNELS?.trim() || undefined,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0),
-    webhookTimeoutSeconds: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 600),
-    webhookRetryBaseSeconds: integer(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 1, 86_400),
-    webhookRetryHours: integer(env, 'WEBHOOK_RETRY_HOURS', 24, 1, 720),
+    webhookTimeoutSeconds: decimal(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 0.1, 600),
+    webhookRetryBaseSeconds: decimal(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 0.1, 86_400),
+    webhookRetryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0.0001, 720),
     webhookAllowPrivateUrls: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
     logLevel,
   });

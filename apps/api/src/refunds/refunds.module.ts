@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { SupportModule } from '../support/support.module';
+import { EventsModule } from '../events/events.module';
 import { AppConfig } from '../config/app-config';
 import { SchedulerService } from '../jobs/scheduler.service';
 import { RefundsController } from './refunds.controller';
@@ -8,7 +9,7 @@ import { RefundsRepository } from './refunds.repository';
 import { RefundsService } from './refunds.service';
 
 @Module({
-  imports: [CasesModule, SupportModule],
+  imports: [CasesModule, EventsModule, SupportModule],
   controllers: [RefundsController],
   providers: [RefundsService, RefundsRepository],
   exports: [RefundsService],

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
 import { lockRefund } from '../database/row-locks';
+import { EventsRepository } from '../events/events.repository';
 import type { Prisma, Refund, RefundEvent, Transaction } from '../generated/prisma/client';
 import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/prisma/enums';
+import { refundData } from './dto/refund.dto';
 import { RELEASED_STATUSES } from './refund-transitions';
 
 export type Actor = Principal | { role: 'service'; id: string };
@@ -44,7 +46,10 @@ export type AfterWrite = (tx: Tx, refund: Refund) => Promise<void>;
 
 @Injectable()
 export class RefundsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
+  ) {}
 
   findById(id: string): Promise<Refund | null> {
     return this.prisma.refund.findUnique({ where: { id } });
@@ -138,6 +143,7 @@ export class RefundsRepository {
         toStatus: RefundStatus.DRAFT,
         actor: input.actor,
       });
+      await this.publish(tx, refund, 'apply');
       return { outcome: 'done', refund };
     });
   }
@@ -171,13 +177,15 @@ export class RefundsRepository {
       });
       if (!refund) return { outcome: 'conflict' };
       await this.insertEvent(tx, refund.id, params.event);
-      if (!params.afterWrite) return { outcome: 'done', refund };
+      if (!params.afterWrite) {
+        await this.publish(tx, refund, params.event.action);
+        return { outcome: 'done', refund };
+      }
       await params.afterWrite(tx, refund);
       // Re-read: the extra writes may point the refund at a new case.
-      return {
-        outcome: 'done',
-        refund: await tx.refund.findUniqueOrThrow({ where: { id: refund.id } }),
-      };
+      const final = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+      await this.publish(tx, final, params.event.action);
+      return { outcome: 'done', refund: final };
     });
   }
 
@@ -196,8 +204,13 @@ export class RefundsRepository {
       await lockRefund(tx, refundId);
       const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
       check(refund);
-      await this.insertEvent(tx, refundId, event(refund));
-      return { refund, result: await afterWrite(tx, refund) };
+      const appended = event(refund);
+      await this.insertEvent(tx, refundId, appended);
+      const result = await afterWrite(tx, refund);
+      // The refund is unchanged but for the case it may now point to.
+      const final = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
+      await this.publish(tx, final, appended.action);
+      return { refund: final, result };
     });
   }
 
@@ -234,6 +247,7 @@ export class RefundsRepository {
           note: `The review was due at ${refund.reviewDueAt?.toISOString()}; escalated to support.`,
         });
         await escalate(tx, refund);
+        await this.publish(tx, await tx.refund.findUniqueOrThrow({ where: { id } }), 'escalate');
       }
       return claimed.map((row) => row.id);
     });
@@ -273,6 +287,11 @@ export class RefundsRepository {
               ? 'The draft was not submitted in time.'
               : 'The request for information was not answered in time.',
         });
+        await this.publish(
+          tx,
+          await tx.refund.findUniqueOrThrow({ where: { id: row.id } }),
+          'expire',
+        );
       }
       return expired.map((row) => row.id);
     });
@@ -291,6 +310,16 @@ export class RefundsRepository {
          AND status::text <> ALL(${RELEASED_STATUSES})
          AND (${except ?? null}::uuid IS NULL OR id <> ${except ?? null}::uuid)`;
     return payment.amount - held.total;
+  }
+
+  /** The outbox event of a timeline action: `refund.<action>` with the refund as it ends up. */
+  private publish(tx: Tx, refund: Refund, action: string): Promise<void> {
+    return this.events.record(tx, {
+      type: `refund.${action}`,
+      refundId: refund.id,
+      caseId: refund.caseId,
+      data: refundData(refund),
+    });
   }
 
   private async insertEvent(tx: Tx, refundId: string, event: NewEvent): Promise<RefundEvent> {

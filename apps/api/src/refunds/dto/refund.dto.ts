@@ -58,6 +58,11 @@ export class RefundEventDto {
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
 export function mapRefund(refund: Refund, nextActions: RefundAction[]): RefundDto {
+  return { ...refundData(refund), nextActions };
+}
+
+/** The refund as GET returns it, but for `nextActions` (which depends on who asks): event data. */
+export function refundData(refund: Refund): Omit<RefundDto, 'nextActions'> {
   return {
     id: refund.id,
     transactionId: refund.transactionId,
@@ -79,7 +84,6 @@ export function mapRefund(refund: Refund, nextActions: RefundAction[]): RefundDt
     payoutReference: refund.payoutReference,
     payoutFailureReason: refund.payoutFailureReason,
     refundedAt: iso(refund.refundedAt),
-    nextActions,
     createdAt: refund.createdAt.toISOString(),
     updatedAt: refund.updatedAt.toISOString(),
   };

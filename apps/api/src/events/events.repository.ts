@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { Event, Prisma } from '../generated/prisma/client';
+
+export type Tx = Prisma.TransactionClient;
+
+export interface NewEvent {
+  type: string;
+  /** Every event belongs to a refund: it orders deliveries and scopes who sees the event. */
+  refundId: string;
+  caseId?: string | null;
+  /** The object as GET returns it, without `nextActions`. */
+  data: object;
+}
+
+export interface EventFilter {
+  customerId?: string;
+  merchantId?: string;
+  type?: string;
+  typePrefix?: string;
+}
+
+@Injectable()
+export class EventsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * The outbox write: records the event in the caller's transaction and, in the same statement,
+   * enqueues one delivery for every webhook endpoint that wants it (the system's for every
+   * event, a merchant's for its own refunds). Committed together with the change or not at all.
+   */
+  async record(tx: Tx, event: NewEvent): Promise<void> {
+    await tx.$executeRaw`
+      WITH event AS (
+        INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data)
+        SELECT ${randomUUID()}::uuid, ${event.type}, refund.id, ${event.caseId ?? null}::uuid,
+               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::jsonb
+          FROM refunds refund WHERE refund.id = ${event.refundId}::uuid
+        RETURNING id, position, refund_id, merchant_id)
+      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at)
+      SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position, now()
+        FROM event
+        JOIN webhook_endpoints endpoint
+          ON ${event.type} = ANY(endpoint.events)
+         AND (endpoint.owner_role = 'system' OR endpoint.owner_id = event.merchant_id)`;
+  }
+
+  /** Newest first, keyset-paginated on (createdAt, id). */
+  list(filter: EventFilter, limit: number, after?: { createdAt: Date; id: string }): Promise<Event[]> {
+    return this.prisma.event.findMany({
+      where: {
+        customerId: filter.customerId,
+        merchantId: filter.merchantId,
+        AND: [
+          { type: filter.type },
+          filter.typePrefix ? { type: { startsWith: filter.typePrefix } } : {},
+        ],
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { lt: after.createdAt } },
+                { createdAt: after.createdAt, id: { lt: after.id } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+  }
+}

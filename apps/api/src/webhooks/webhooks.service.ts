@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { UUID } from '../common/ids';
+import { newestFirstCursor, Page, PaginationQueryDto, toPage } from '../common/pagination';
+import { AppConfig } from '../config/app-config';
+import { AppError, notFound } from '../errors/app-error';
+import type { WebhookEndpoint } from '../generated/prisma/client';
+import { mapDelivery, WebhookDeliveryDto } from './dto/webhook-delivery.dto';
+import {
+  CreatedWebhookEndpointDto,
+  CreateWebhookEndpointDto,
+  mapEndpoint,
+  WebhookEndpointDto,
+} from './dto/webhook-endpoint.dto';
+import { hostOf, resolvedAddressProblem, urlProblem } from './safe-url';
+import { newSigningSecret } from './signature';
+import { WebhooksRepository } from './webhooks.repository';
+
+const cursors = newestFirstCursor(UUID);
+
+const invalid = (field: string, message: string) =>
+  new AppError('VALIDATION_FAILED', 'The request is invalid.', [{ field, message }]);
+
+/** Webhook endpoints: merchants manage their own, the system role all of them. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(
+    principal: Principal,
+    dto: CreateWebhookEndpointDto,
+  ): Promise<CreatedWebhookEndpointDto> {
+    if (principal.role === 'merchant' && dto.events.some((type) => !type.startsWith('refund.'))) {
+      throw invalid('events', 'merchants receive refund.* events only (cases are not theirs)');
+    }
+    const allowPrivate = this.config.webhookAllowPrivateUrls;
+    const problem =
+      urlProblem(dto.url, allowPrivate) ??
+      (allowPrivate ? undefined : await resolvedAddressProblem(hostOf(new URL(dto.url))));
+    if (problem) throw invalid('url', problem);
+    const secret = newSigningSecret();
+    const endpoint = await this.webhooks.createEndpoint({
+      ownerRole: principal.role,
+      ownerId: principal.id,
+      url: new URL(dto.url).href,
+      events: dto.events,
+      secret,
+    });
+    return { ...mapEndpoint(endpoint), secret };
+  }
+
+  async list(principal: Principal, query: PaginationQueryDto): Promise<Page<WebhookEndpointDto>> {
+    const rows = await this.webhooks.listEndpoints(
+      principal.role === 'system' ? {} : { ownerRole: principal.role, ownerId: principal.id },
+      query.limit + 1,
+      query.cursor ? cursors.decode(query.cursor) : undefined,
+    );
+    return toPage(rows, query.limit, cursors.encode, mapEndpoint);
+  }
+
+  async get(principal: Principal, id: string): Promise<WebhookEndpointDto> {
+    return mapEndpoint(await this.findVisible(principal, id));
+  }
+
+  async delete(principal: Principal, id: string): Promise<void> {
+    const endpoint = await this.findVisible(principal, id);
+    if (!(await this.webhooks.deleteEndpoint(endpoint.id))) throw notFound('Webhook endpoint');
+  }
+
+  async deliveries(
+    principal: Principal,
+    id: string,
+    query: PaginationQueryDto,
+  ): Promise<Page<WebhookDeliveryDto>> {
+    const endpoint = await this.findVisible(principal, id);
+    const rows = await this.webhooks.listDeliveries(
+      endpoint.id,
+      query.limit + 1,
+      query.cursor ? cursors.decode(query.cursor) : undefined,
+    );
+    return toPage(rows, query.limit, cursors.encode, mapDelivery);
+  }
+
+  /** Sends a FAILED delivery again, with a new retry window; 409 for any other status. */
+  async retry(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryDto> {
+    const endpoint = await this.findVisible(principal, id);
+    const delivery = UUID.test(deliveryId)
+      ? await this.webhooks.findDelivery(endpoint.id, deliveryId)
+      : null;
+    if (!delivery) throw notFound('Delivery');
+    if (!(await this.webhooks.requeueFailed(delivery.id))) {
+      throw new AppError(
+        'INVALID_TRANSITION',
+        `Only a FAILED delivery can be retried; this one is ${delivery.status}.`,
+      );
+    }
+    const requeued = await this.webhooks.findDelivery(endpoint.id, delivery.id);
+    if (!requeued) throw notFound('Delivery');
+    return mapDelivery(requeued);
+  }
+
+  /** The endpoint if the caller manages it (its owner, or the system role); 404 otherwise. */
+  private async findVisible(principal: Principal, id: string): Promise<WebhookEndpoint> {
+    const endpoint = UUID.test(id) ? await this.webhooks.findEndpoint(id) : null;
+    const mine =
+      endpoint &&
+      (principal.role === 'system' ||
+        (endpoint.ownerRole === principal.role && endpoint.ownerId === principal.id));
+    if (!endpoint || !mine) throw notFound('Webhook endpoint');
+    return endpoint;
+  }
+}
