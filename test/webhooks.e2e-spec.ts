@@ -1,0 +1,366 @@
+import { Client } from 'pg';
+import { WebhookDeliveryService } from '../apps/api/src/webhooks/webhook-delivery.service';
+import { verifySignature } from '../apps/api/src/webhooks/signature';
+import { startTestApp, TestApp } from './support/app';
+import { eventually, sleep, stopScheduler } from './support/cases';
+import { act, actors, Actors, draft } from './support/refunds';
+import { Received, Receiver, startReceiver } from './support/webhook-receiver';
+
+/** Receivers run on loopback, so the tests allow private URLs; timeouts and windows are short. */
+const ENV = {
+  WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+  WEBHOOK_TIMEOUT_SECONDS: '0.5',
+  WEBHOOK_RETRY_BASE_SECONDS: '0.1',
+  WEBHOOK_RETRY_HOURS: '0.001',
+};
+
+const REFUND_TYPES = [
+  'refund.apply',
+  'refund.submit',
+  'refund.start-review',
+  'refund.approve',
+  'refund.payout',
+];
+
+async function subscribe(t: TestApp, auth: string, url: string, events = REFUND_TYPES) {
+  const res = await t.http
+    .post('/v1/webhook-endpoints')
+    .set('Authorization', auth)
+    .send({ url, events });
+  if (res.status !== 201) throw new Error(`subscribe: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; secret: string };
+}
+
+/** The whole life of a refund: apply, submit, start-review, approve, payout. */
+async function refundLife(t: TestApp, a: Actors): Promise<string> {
+  const refund = await draft(t, a);
+  for (const [who, action, body] of [
+    [a.customer, 'submit', {}],
+    [a.merchant, 'start-review', {}],
+    [a.merchant, 'approve', { note: 'Sorry about that.' }],
+    [a.system, 'payout', { result: 'SUCCEEDED', reference: 'PAYOUT-1' }],
+  ] as const) {
+    const res = await act(t, who, refund.id as string, action, body);
+    if (res.status !== 200) throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return refund.id as string;
+}
+
+const ofRefund = (received: Received[], refundId: string) =>
+  received.filter((r) => r.event.data.id === refundId || r.event.data.refundId === refundId);
+
+describe('webhooks', () => {
+  let t: TestApp;
+  let a: Actors;
+  let worker: WebhookDeliveryService;
+  const receivers: Receiver[] = [];
+  const receiver = async (answer?: Parameters<typeof startReceiver>[0]) => {
+    const started = await startReceiver(answer);
+    receivers.push(started);
+    return started;
+  };
+  /** Runs the delivery job (as the scheduler would) until `done`, or fails after `timeoutMs`. */
+  const deliverUntil = (done: () => boolean, what: string, timeoutMs = 10_000) =>
+    eventually(
+      async () => {
+        await worker.deliverDue();
+        return done();
+      },
+      what,
+      timeoutMs,
+    );
+
+  beforeAll(async () => {
+    t = await startTestApp(ENV);
+    await stopScheduler(t.app);
+    a = await actors(t);
+    worker = t.app.get(WebhookDeliveryService);
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await t.close();
+  });
+
+  describe('endpoints', () => {
+    it('answer the signing secret once, at creation, and never again', async () => {
+      const hook = await receiver();
+      const created = await subscribe(t, a.merchant, hook.url);
+      expect(created).toMatchObject({
+        url: hook.url,
+        events: REFUND_TYPES,
+        owner: { role: 'merchant', id: 'mer-1' },
+      });
+      expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+
+      const one = await t.http
+        .get(`/v1/webhook-endpoints/${created.id}`)
+        .set('Authorization', a.merchant);
+      expect(one.status).toBe(200);
+      expect(one.body).not.toHaveProperty('secret');
+      const list = await t.http.get('/v1/webhook-endpoints').set('Authorization', a.merchant);
+      expect(list.body.data.map((e: { id: string }) => e.id)).toContain(created.id);
+      expect(JSON.stringify(list.body)).not.toContain(created.secret);
+    });
+
+    it('belong to their merchant: others get 404, the system sees all, other roles 403', async () => {
+      const hook = await receiver();
+      const { id } = await subscribe(t, a.merchant, hook.url);
+      for (const path of [`/v1/webhook-endpoints/${id}`, `/v1/webhook-endpoints/${id}/deliveries`]) {
+        const foreign = await t.http.get(path).set('Authorization', a.otherMerchant);
+        expect(foreign.status).toBe(404);
+        expect((await t.http.get(path).set('Authorization', a.system)).status).toBe(200);
+      }
+      const others = await t.http.get('/v1/webhook-endpoints').set('Authorization', a.otherMerchant);
+      expect(others.body.data.map((e: { id: string }) => e.id)).not.toContain(id);
+      expect(
+        (await t.http.delete(`/v1/webhook-endpoints/${id}`).set('Authorization', a.otherMerchant))
+          .status,
+      ).toBe(404);
+      for (const auth of [a.customer, a.agent]) {
+        const res = await t.http
+          .post('/v1/webhook-endpoints')
+          .set('Authorization', auth)
+          .send({ url: hook.url, events: REFUND_TYPES });
+        expect(res.status).toBe(403);
+        expect((await t.http.get('/v1/webhook-endpoints').set('Authorization', auth)).status).toBe(
+          403,
+        );
+      }
+    });
+
+    it('refuse unknown event types, and case events for merchants', async () => {
+      const hook = await receiver();
+      for (const events of [[], ['refund.nope'], ['refund.apply', 'refund.apply'], 'refund.apply']) {
+        const res = await t.http
+          .post('/v1/webhook-endpoints')
+          .set('Authorization', a.merchant)
+          .send({ url: hook.url, events });
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+      }
+      const cases = await t.http
+        .post('/v1/webhook-endpoints')
+        .set('Authorization', a.merchant)
+        .send({ url: hook.url, events: ['case.opened'] });
+      expect(cases.status).toBe(400);
+      expect(cases.body.errors).toEqual([{ field: 'events', message: expect.stringMatching(/refund/) }]);
+      await subscribe(t, a.system, hook.url, ['case.opened', 'refund.apply']);
+    });
+
+    it('delete: 204, then 404, and its deliveries stop', async () => {
+      const hook = await receiver();
+      const { id } = await subscribe(t, a.merchant, hook.url);
+      const res = await t.http.delete(`/v1/webhook-endpoints/${id}`).set('Authorization', a.merchant);
+      expect(res.status).toBe(204);
+      expect(
+        (await t.http.get(`/v1/webhook-endpoints/${id}`).set('Authorization', a.merchant)).status,
+      ).toBe(404);
+      await draft(t, a);
+      await worker.deliverDue();
+      expect(hook.received).toEqual([]);
+    });
+  });
+
+  it('deliver a correctly signed event for each transition of a refund, in order', async () => {
+    const hook = await receiver();
+    const otherHook = await receiver();
+    const { secret } = await subscribe(t, a.merchant, hook.url);
+    await subscribe(t, a.otherMerchant, otherHook.url);
+    const refundId = await refundLife(t, a);
+    await deliverUntil(() => ofRefund(hook.received, refundId).length === 5, 'five events');
+
+    const got = ofRefund(hook.received, refundId);
+    expect(got.map((r) => r.event.type)).toEqual(REFUND_TYPES);
+    expect(got.map((r) => r.event.data.status)).toEqual([
+      'DRAFT',
+      'SUBMITTED',
+      'UNDER_REVIEW',
+      'APPROVED',
+      'REFUNDED',
+    ]);
+    for (const r of got) {
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['refund-event-id']).toBe(r.event.id);
+      expect(r.headers['refund-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(verifySignature(r.headers['refund-signature'] as string, r.body, secret)).toBe(true);
+      expect(verifySignature(r.headers['refund-signature'] as string, r.body, 'whsec_wrong')).toBe(
+        false,
+      );
+      expect(r.event.data).not.toHaveProperty('nextActions');
+      expect(Object.keys(r.event).sort()).toEqual(['createdAt', 'data', 'id', 'type']);
+    }
+    // The same events, with the same ids, as GET /v1/events lists them (newest first).
+    const listed = await t.http
+      .get('/v1/events')
+      .query({ limit: 100 })
+      .set('Authorization', a.merchant);
+    const mine = listed.body.data.filter((e: Received['event']) => e.data.id === refundId);
+    expect(mine.map((e: Received['event']) => e.id).reverse()).toEqual(got.map((r) => r.event.id));
+    // Another merchant's endpoint hears nothing of it.
+    expect(ofRefund(otherHook.received, refundId)).toEqual([]);
+  });
+
+  it('a receiver that fails twice then succeeds gets every event acknowledged exactly once, in order', async () => {
+    let failures = 0;
+    const hook = await receiver(() => (failures++ < 2 ? 500 : 200));
+    const { id: endpointId } = await subscribe(t, a.merchant, hook.url);
+    const refundId = await refundLife(t, a);
+    await deliverUntil(() => hook.acknowledged().length === 5, 'five acknowledgements');
+
+    const events = ofRefund(hook.received, refundId);
+    expect(events.map((r) => r.answer)).toEqual([500, 500, 200, 200, 200, 200, 200]);
+    // The failing event was retried with the same id, and held back the later ones meanwhile.
+    expect(new Set(events.slice(0, 3).map((r) => r.event.id)).size).toBe(1);
+    expect(events.slice(2).map((r) => r.event.type)).toEqual(REFUND_TYPES);
+    const acknowledged = hook.acknowledged();
+    expect(new Set(acknowledged).size).toBe(5);
+
+    const deliveries = await t.http
+      .get(`/v1/webhook-endpoints/${endpointId}/deliveries`)
+      .set('Authorization', a.merchant);
+    expect(deliveries.status).toBe(200);
+    const first = deliveries.body.data.find(
+      (d: { eventId: string }) => d.eventId === events[0].event.id,
+    );
+    expect(first).toMatchObject({
+      eventType: 'refund.apply',
+      status: 'SUCCEEDED',
+      attemptCount: 3,
+      nextAttemptAt: null,
+    });
+    expect(first.attempts.map((x: { statusCode: number }) => x.statusCode)).toEqual([500, 500, 200]);
+    // Only a short excerpt of what the receiver said is kept.
+    expect(first.attempts[0].responseExcerpt.length).toBeLessThanOrEqual(200);
+    expect(first.attempts[0].responseExcerpt).toMatch(/^failing on purpose/);
+  });
+
+  it("a failing event holds back only its own refund's later events", async () => {
+    let stuck = '';
+    const hook = await receiver((event) => (event.data.id === stuck ? 503 : 200));
+    await subscribe(t, a.merchant, hook.url, ['refund.apply', 'refund.submit']);
+    const blocked = await draft(t, a);
+    stuck = blocked.id as string;
+    await act(t, a.customer, stuck, 'submit');
+    const free = await draft(t, a);
+    await act(t, a.customer, free.id as string, 'submit');
+    await deliverUntil(() => ofRefund(hook.received, free.id as string).length === 2, 'the free refund');
+    expect(ofRefund(hook.received, free.id as string).map((r) => r.event.type)).toEqual([
+      'refund.apply',
+      'refund.submit',
+    ]);
+    // The blocked refund's submit never went out while its apply kept failing.
+    expect(ofRefund(hook.received, stuck).length).toBeGreaterThan(0);
+    expect(ofRefund(hook.received, stuck).every((r) => r.event.type === 'refund.apply')).toBe(true);
+  });
+
+  it('a receiver that never answers is retried, then marked failed; a manual retry delivers it', async () => {
+    let hang = true;
+    const hook = await receiver(() => (hang ? 'hang' : 200));
+    const { id: endpointId } = await subscribe(t, a.merchant, hook.url, ['refund.apply']);
+    const refund = await draft(t, a);
+    const deliveryOf = async () => {
+      const res = await t.http
+        .get(`/v1/webhook-endpoints/${endpointId}/deliveries`)
+        .set('Authorization', a.merchant);
+      return res.body.data[0];
+    };
+    // The retry window is 3.6 s: attempts time out after 0.5 s and back off from 0.1 s.
+    const failed = await eventually(
+      async () => {
+        await worker.deliverDue();
+        const delivery = await deliveryOf();
+        return delivery.status === 'FAILED' ? delivery : undefined;
+      },
+      'the delivery to fail',
+      20_000,
+    );
+    expect(failed.attemptCount).toBeGreaterThanOrEqual(3);
+    expect(failed.attempts).toHaveLength(failed.attemptCount);
+    for (const attempt of failed.attempts) {
+      expect(attempt).toMatchObject({ statusCode: null, error: 'timed out after 500 ms' });
+    }
+    expect(new Set(hook.received.map((r) => r.event.id))).toEqual(new Set([failed.eventId]));
+    expect(hook.acknowledged()).toEqual([]);
+    // Failed for good: the worker leaves it alone.
+    const before = hook.received.length;
+    await worker.deliverDue();
+    expect(hook.received.length).toBe(before);
+
+    hang = false;
+    const retry = await t.http
+      .post(`/v1/webhook-endpoints/${endpointId}/deliveries/${failed.id}/retry`)
+      .set('Authorization', a.merchant);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id: failed.id, status: 'PENDING' });
+    await deliverUntil(() => hook.acknowledged().length === 1, 'the retried delivery');
+    expect(hook.acknowledged()).toEqual([failed.eventId]);
+    expect(hook.received.at(-1)?.event.data.id).toBe(refund.id);
+    expect(await deliveryOf()).toMatchObject({ status: 'SUCCEEDED', deliveredAt: expect.any(String) });
+
+    const again = await t.http
+      .post(`/v1/webhook-endpoints/${endpointId}/deliveries/${failed.id}/retry`)
+      .set('Authorization', a.merchant);
+    expect(again.status).toBe(409);
+    const missing = await t.http
+      .post(`/v1/webhook-endpoints/${endpointId}/deliveries/00000000-0000-4000-8000-000000000000/retry`)
+      .set('Authorization', a.merchant);
+    expect(missing.status).toBe(404);
+  });
+
+  it('records nothing, and delivers nothing, for a change that rolls back at commit', async () => {
+    const hook = await receiver();
+    await subscribe(t, a.merchant, hook.url);
+    const refund = await draft(t, a);
+    const id = refund.id as string;
+    await act(t, a.customer, id, 'submit');
+    await act(t, a.merchant, id, 'start-review');
+    // A deferred trigger fails the approval at COMMIT, after every write of it (the timeline
+    // row, the outbox event and its deliveries) was made: the transaction's last moment.
+    const client = new Client({ connectionString: t.db.url });
+    await client.connect();
+    try {
+      await client.query(`
+        CREATE FUNCTION fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'injected failure at commit'; END $$;
+        CREATE CONSTRAINT TRIGGER fail_approval AFTER UPDATE ON refunds
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+          WHEN (NEW.status = 'APPROVED' AND NEW.id = '${id}') EXECUTE FUNCTION fail_at_commit();`);
+      const approve = await act(t, a.merchant, id, 'approve');
+      expect(approve.status).toBeGreaterThanOrEqual(500);
+      const { rows } = await client.query(
+        `SELECT type FROM events WHERE refund_id = $1 ORDER BY position`,
+        [id],
+      );
+      expect(rows.map((row) => row.type)).toEqual(['refund.apply', 'refund.submit', 'refund.start-review']);
+      await client.query('DROP TRIGGER fail_approval ON refunds');
+    } finally {
+      await client.end();
+    }
+    await deliverUntil(() => ofRefund(hook.received, id).length === 3, 'the committed events');
+    await sleep(200);
+    await worker.deliverDue();
+    expect(ofRefund(hook.received, id).map((r) => r.event.type)).toEqual([
+      'refund.apply',
+      'refund.submit',
+      'refund.start-review',
+    ]);
+    // The refund is as it was; approving again now commits, and is delivered.
+    expect((await act(t, a.merchant, id, 'approve')).status).toBe(200);
+    await deliverUntil(() => ofRefund(hook.received, id).length === 4, 'the approval');
+  });
+
+  it('two workers at once attempt each delivery once', async () => {
+    const hook = await receiver();
+    await subscribe(t, a.merchant, hook.url);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await refundLife(t, a));
+    await Promise.all([worker.deliverDue(), worker.deliverDue(), worker.deliverDue()]);
+    await deliverUntil(() => hook.acknowledged().length >= 30, 'thirty events');
+    const got = hook.received.filter((r) => ids.includes(r.event.data.id as string));
+    expect(got).toHaveLength(30);
+    expect(new Set(got.map((r) => r.event.id)).size).toBe(30);
+    for (const id of ids) {
+      expect(ofRefund(got, id).map((r) => r.event.type)).toEqual(REFUND_TYPES);
+    }
+  });
+});
