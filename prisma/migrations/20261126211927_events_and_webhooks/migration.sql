@@ -66,16 +66,13 @@ CREATE TABLE "webhook_attempts" (
 CREATE UNIQUE INDEX "events_position_key" ON "events"("position");
 
 -- CreateIndex
-CREATE INDEX "events_created_at_id_idx" ON "events"("created_at" DESC, "id" DESC);
+CREATE INDEX "events_customer_id_position_idx" ON "events"("customer_id", "position" DESC);
 
 -- CreateIndex
-CREATE INDEX "events_customer_id_created_at_id_idx" ON "events"("customer_id", "created_at" DESC, "id" DESC);
+CREATE INDEX "events_merchant_id_position_idx" ON "events"("merchant_id", "position" DESC);
 
 -- CreateIndex
-CREATE INDEX "events_merchant_id_created_at_id_idx" ON "events"("merchant_id", "created_at" DESC, "id" DESC);
-
--- CreateIndex
-CREATE INDEX "events_type_created_at_id_idx" ON "events"("type", "created_at" DESC, "id" DESC);
+CREATE INDEX "events_type_position_idx" ON "events"("type", "position" DESC);
 
 -- CreateIndex
 CREATE INDEX "webhook_endpoints_owner_role_owner_id_created_at_id_idx" ON "webhook_endpoints"("owner_role", "owner_id", "created_at" DESC, "id" DESC);
@@ -84,7 +81,7 @@ CREATE INDEX "webhook_endpoints_owner_role_owner_id_created_at_id_idx" ON "webho
 CREATE INDEX "webhook_deliveries_endpoint_id_refund_id_event_position_idx" ON "webhook_deliveries"("endpoint_id", "refund_id", "event_position");
 
 -- CreateIndex
-CREATE INDEX "webhook_deliveries_endpoint_id_created_at_id_idx" ON "webhook_deliveries"("endpoint_id", "created_at" DESC, "id" DESC);
+CREATE INDEX "webhook_deliveries_endpoint_id_event_position_idx" ON "webhook_deliveries"("endpoint_id", "event_position" DESC);
 
 -- CreateIndex
 CREATE INDEX "webhook_deliveries_status_next_attempt_at_idx" ON "webhook_deliveries"("status", "next_attempt_at");

@@ -123,3 +123,22 @@ export function toPage<R, T>(
     nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null,
   };
 }
+
+/**
+ * Cursors of a list ordered by a bigint sequence (the outbox's `position`), highest first: the
+ * cursor is the position of the last row served.
+ */
+export function positionCursor<R>(positionOf: (row: R) => bigint): {
+  encode: (row: R) => string;
+  decode: (cursor: string) => bigint;
+} {
+  return {
+    encode: (row) => encodeCursor([positionOf(row).toString()]),
+    decode: (cursor) =>
+      decodeCursor(cursor, (key) => {
+        const [position] = key;
+        if (key.length !== 1 || typeof position !== 'string') return;
+        return /^[1-9]\d{0,17}$/.test(position) ? BigInt(position) : undefined;
+      }),
+  };
+}

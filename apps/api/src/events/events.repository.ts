@@ -46,8 +46,8 @@ export class EventsRepository {
          AND (endpoint.owner_role = 'system' OR endpoint.owner_id = event.merchant_id)`;
   }
 
-  /** Newest first, keyset-paginated on (createdAt, id). */
-  list(filter: EventFilter, limit: number, after?: { createdAt: Date; id: string }): Promise<Event[]> {
+  /** Newest first (by position), keyset-paginated: `before` is the last position served. */
+  list(filter: EventFilter, limit: number, before?: bigint): Promise<Event[]> {
     return this.prisma.event.findMany({
       where: {
         customerId: filter.customerId,
@@ -56,16 +56,9 @@ export class EventsRepository {
           { type: filter.type },
           filter.typePrefix ? { type: { startsWith: filter.typePrefix } } : {},
         ],
-        ...(after
-          ? {
-              OR: [
-                { createdAt: { lt: after.createdAt } },
-                { createdAt: after.createdAt, id: { lt: after.id } },
-              ],
-            }
-          : {}),
+        position: before === undefined ? undefined : { lt: before },
       },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      orderBy: { position: 'desc' },
       take: limit,
     });
   }

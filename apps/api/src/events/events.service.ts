@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { UUID } from '../common/ids';
-import { newestFirstCursor, Page, toPage } from '../common/pagination';
+import { Page, positionCursor, toPage } from '../common/pagination';
+import type { Event } from '../generated/prisma/client';
 import { EventDto, ListEventsQueryDto, mapEvent } from './dto/event.dto';
 import { EventFilter, EventsRepository } from './events.repository';
 
-const cursors = newestFirstCursor(UUID);
+const cursors = positionCursor((event: Event) => event.position);
 
 /** Whose events a principal sees: a customer's own, a merchant's own refunds', everything for agents and the system. */
 function visibleEvents(principal: Principal): EventFilter {

@@ -39,16 +39,6 @@ export interface AttemptOutcome {
   nextAttemptAt?: Date;
 }
 
-const afterKey = (after?: NewestFirstKey): Prisma.WebhookEndpointWhereInput =>
-  after
-    ? {
-        OR: [
-          { createdAt: { lt: after.createdAt } },
-          { createdAt: after.createdAt, id: { lt: after.id } },
-        ],
-      }
-    : {};
-
 @Injectable()
 export class WebhooksRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -67,7 +57,17 @@ export class WebhooksRepository {
     after?: NewestFirstKey,
   ): Promise<WebhookEndpoint[]> {
     return this.prisma.webhookEndpoint.findMany({
-      where: { ...owner, ...afterKey(after) },
+      where: {
+        ...owner,
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { lt: after.createdAt } },
+                { createdAt: after.createdAt, id: { lt: after.id } },
+              ],
+            }
+          : {}),
+      },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
@@ -79,14 +79,15 @@ export class WebhooksRepository {
     return count === 1;
   }
 
+  /** Newest event first; `before` is the last event position served. */
   listDeliveries(
     endpointId: string,
     limit: number,
-    after?: NewestFirstKey,
+    before?: bigint,
   ): Promise<DeliveryWithAttempts[]> {
     return this.prisma.webhookDelivery.findMany({
-      where: { endpointId, ...(afterKey(after) as Prisma.WebhookDeliveryWhereInput) },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      where: { endpointId, eventPosition: before === undefined ? undefined : { lt: before } },
+      orderBy: { eventPosition: 'desc' },
       take: limit,
       include: { attempts: { orderBy: { number: 'asc' } }, event: { select: { type: true } } },
     });

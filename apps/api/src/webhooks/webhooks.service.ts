@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { UUID } from '../common/ids';
-import { newestFirstCursor, Page, PaginationQueryDto, toPage } from '../common/pagination';
+import {
+  newestFirstCursor,
+  Page,
+  PaginationQueryDto,
+  positionCursor,
+  toPage,
+} from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../errors/app-error';
-import type { WebhookEndpoint } from '../generated/prisma/client';
+import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client';
 import { mapDelivery, WebhookDeliveryDto } from './dto/webhook-delivery.dto';
 import {
   CreatedWebhookEndpointDto,
@@ -17,6 +23,7 @@ import { newSigningSecret } from './signature';
 import { WebhooksRepository } from './webhooks.repository';
 
 const cursors = newestFirstCursor(UUID);
+const deliveryCursors = positionCursor((row: WebhookDelivery) => row.eventPosition);
 
 const invalid = (field: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid.', [{ field, message }]);
@@ -79,9 +86,9 @@ export class WebhooksService {
     const rows = await this.webhooks.listDeliveries(
       endpoint.id,
       query.limit + 1,
-      query.cursor ? cursors.decode(query.cursor) : undefined,
+      query.cursor ? deliveryCursors.decode(query.cursor) : undefined,
     );
-    return toPage(rows, query.limit, cursors.encode, mapDelivery);
+    return toPage(rows, query.limit, deliveryCursors.encode, mapDelivery);
   }
 
   /** Sends a FAILED delivery again, with a new retry window; 409 for any other status. */
