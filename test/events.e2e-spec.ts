@@ -81,8 +81,7 @@ describe('GET /v1/events', () => {
     expect(dispute?.data).toMatchObject({ id: refundId, status: 'DISPUTED', caseId });
     expect(dispute?.data).not.toHaveProperty('nextActions');
     const solved = events.find((e) => e.type === 'case.solved');
-    const { breached: _breached, ...caseNow } = await readCase(t, a.agent, caseId);
-    expect(solved?.data).toMatchObject({ ...caseNow, updatedAt: expect.any(String) });
+    expect(solved?.data).toEqual(await readCase(t, a.agent, caseId));
     expect(events.at(-1)?.data).toEqual({
       ...(await getRefund(t, a.agent, refundId)),
       nextActions: undefined,
@@ -109,8 +108,9 @@ describe('GET /v1/events', () => {
     const opened = await allEvents(a.agent, { type: 'case.opened' });
     expect(opened.map((e) => e.type)).toEqual(['case.opened']);
     const paged = await allEvents(a.agent, { limit: 2 });
-    const whole = (await t.http.get('/v1/events').query({ limit: 100 }).set('Authorization', a.agent))
-      .body.data as Event[];
+    const whole = (
+      await t.http.get('/v1/events').query({ limit: 100 }).set('Authorization', a.agent)
+    ).body.data as Event[];
     expect(paged.map((e) => e.id)).toEqual(whole.map((e) => e.id));
   });
 

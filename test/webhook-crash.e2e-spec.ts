@@ -25,7 +25,9 @@ function freePort(): Promise<number> {
 }
 
 /** The service as its own process (`npm start` without the build step), on the test's database. */
-async function startServiceProcess(databaseUrl: string): Promise<{ child: ChildProcess; output: () => string }> {
+async function startServiceProcess(
+  databaseUrl: string,
+): Promise<{ child: ChildProcess; output: () => string }> {
   let output = '';
   const child = spawn(
     process.execPath,
@@ -80,11 +82,13 @@ describe('webhooks across a crash', () => {
 
     const started = await startServiceProcess(t.db.url);
     service = started.child;
-    await eventually(async () => hook.received.length === 1, 'the service to deliver', 40_000).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}\n${started.output()}`);
-      },
-    );
+    await eventually(
+      () => Promise.resolve(hook.received.length === 1),
+      'the service to deliver',
+      40_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${started.output()}`);
+    });
     const exited = new Promise((resolve) => service?.once('exit', resolve));
     service.kill('SIGKILL');
     await exited;

@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { WebhookDeliveryService } from '../apps/api/src/webhooks/webhook-delivery.service';
 import { verifySignature } from '../apps/api/src/webhooks/signature';
@@ -105,12 +110,17 @@ describe('webhooks', () => {
     it('belong to their merchant: others get 404, the system sees all, other roles 403', async () => {
       const hook = await receiver();
       const { id } = await subscribe(t, a.merchant, hook.url);
-      for (const path of [`/v1/webhook-endpoints/${id}`, `/v1/webhook-endpoints/${id}/deliveries`]) {
+      for (const path of [
+        `/v1/webhook-endpoints/${id}`,
+        `/v1/webhook-endpoints/${id}/deliveries`,
+      ]) {
         const foreign = await t.http.get(path).set('Authorization', a.otherMerchant);
         expect(foreign.status).toBe(404);
         expect((await t.http.get(path).set('Authorization', a.system)).status).toBe(200);
       }
-      const others = await t.http.get('/v1/webhook-endpoints').set('Authorization', a.otherMerchant);
+      const others = await t.http
+        .get('/v1/webhook-endpoints')
+        .set('Authorization', a.otherMerchant);
       expect(others.body.data.map((e: { id: string }) => e.id)).not.toContain(id);
       expect(
         (await t.http.delete(`/v1/webhook-endpoints/${id}`).set('Authorization', a.otherMerchant))
@@ -130,7 +140,12 @@ describe('webhooks', () => {
 
     it('refuse unknown event types, and case events for merchants', async () => {
       const hook = await receiver();
-      for (const events of [[], ['refund.nope'], ['refund.apply', 'refund.apply'], 'refund.apply']) {
+      for (const events of [
+        [],
+        ['refund.nope'],
+        ['refund.apply', 'refund.apply'],
+        'refund.apply',
+      ]) {
         const res = await t.http
           .post('/v1/webhook-endpoints')
           .set('Authorization', a.merchant)
@@ -143,14 +158,18 @@ describe('webhooks', () => {
         .set('Authorization', a.merchant)
         .send({ url: hook.url, events: ['case.opened'] });
       expect(cases.status).toBe(400);
-      expect(cases.body.errors).toEqual([{ field: 'events', message: expect.stringMatching(/refund/) }]);
+      expect(cases.body.errors).toEqual([
+        { field: 'events', message: expect.stringMatching(/refund/) },
+      ]);
       await subscribe(t, a.system, hook.url, ['case.opened', 'refund.apply']);
     });
 
     it('delete: 204, then 404, and its deliveries stop', async () => {
       const hook = await receiver();
       const { id } = await subscribe(t, a.merchant, hook.url);
-      const res = await t.http.delete(`/v1/webhook-endpoints/${id}`).set('Authorization', a.merchant);
+      const res = await t.http
+        .delete(`/v1/webhook-endpoints/${id}`)
+        .set('Authorization', a.merchant);
       expect(res.status).toBe(204);
       expect(
         (await t.http.get(`/v1/webhook-endpoints/${id}`).set('Authorization', a.merchant)).status,
@@ -228,7 +247,9 @@ describe('webhooks', () => {
       attemptCount: 3,
       nextAttemptAt: null,
     });
-    expect(first.attempts.map((x: { statusCode: number }) => x.statusCode)).toEqual([500, 500, 200]);
+    expect(first.attempts.map((x: { statusCode: number }) => x.statusCode)).toEqual([
+      500, 500, 200,
+    ]);
     // Only a short excerpt of what the receiver said is kept.
     expect(first.attempts[0].responseExcerpt.length).toBeLessThanOrEqual(200);
     expect(first.attempts[0].responseExcerpt).toMatch(/^failing on purpose/);
@@ -243,7 +264,10 @@ describe('webhooks', () => {
     await act(t, a.customer, stuck, 'submit');
     const free = await draft(t, a);
     await act(t, a.customer, free.id as string, 'submit');
-    await deliverUntil(() => ofRefund(hook.received, free.id as string).length === 2, 'the free refund');
+    await deliverUntil(
+      () => ofRefund(hook.received, free.id as string).length === 2,
+      'the free refund',
+    );
     expect(ofRefund(hook.received, free.id as string).map((r) => r.event.type)).toEqual([
       'refund.apply',
       'refund.submit',
@@ -295,14 +319,19 @@ describe('webhooks', () => {
     await deliverUntil(() => hook.acknowledged().length === 1, 'the retried delivery');
     expect(hook.acknowledged()).toEqual([failed.eventId]);
     expect(hook.received.at(-1)?.event.data.id).toBe(refund.id);
-    expect(await deliveryOf()).toMatchObject({ status: 'SUCCEEDED', deliveredAt: expect.any(String) });
+    expect(await deliveryOf()).toMatchObject({
+      status: 'SUCCEEDED',
+      deliveredAt: expect.any(String),
+    });
 
     const again = await t.http
       .post(`/v1/webhook-endpoints/${endpointId}/deliveries/${failed.id}/retry`)
       .set('Authorization', a.merchant);
     expect(again.status).toBe(409);
     const missing = await t.http
-      .post(`/v1/webhook-endpoints/${endpointId}/deliveries/00000000-0000-4000-8000-000000000000/retry`)
+      .post(
+        `/v1/webhook-endpoints/${endpointId}/deliveries/00000000-0000-4000-8000-000000000000/retry`,
+      )
       .set('Authorization', a.merchant);
     expect(missing.status).toBe(404);
   });
@@ -331,7 +360,11 @@ describe('webhooks', () => {
         `SELECT type FROM events WHERE refund_id = $1 ORDER BY position`,
         [id],
       );
-      expect(rows.map((row) => row.type)).toEqual(['refund.apply', 'refund.submit', 'refund.start-review']);
+      expect(rows.map((row) => row.type)).toEqual([
+        'refund.apply',
+        'refund.submit',
+        'refund.start-review',
+      ]);
       await client.query('DROP TRIGGER fail_approval ON refunds');
     } finally {
       await client.end();
@@ -361,6 +394,61 @@ describe('webhooks', () => {
     expect(new Set(got.map((r) => r.event.id)).size).toBe(30);
     for (const id of ids) {
       expect(ofRefund(got, id).map((r) => r.event.type)).toEqual(REFUND_TYPES);
+    }
+  });
+
+  it("the README's receiver example verifies signatures and acknowledges every event", async () => {
+    const readme = await readFile(path.resolve(__dirname, '../README.md'), 'utf8');
+    const example = /<!-- receiver-example -->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'receiver-'));
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    await writeFile(path.join(dir, 'receiver.mjs'), example as string);
+    const url = `http://127.0.0.1:${port}/refund-desk`;
+    const { id: endpointId, secret } = await subscribe(t, a.merchant, url);
+    const child = spawn(process.execPath, [path.join(dir, 'receiver.mjs')], {
+      env: { ...process.env, WEBHOOK_SECRET: secret, PORT: String(port) },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    try {
+      // A forged delivery is refused.
+      await eventually(
+        () =>
+          fetch(url, {
+            method: 'POST',
+            headers: { 'refund-signature': 't=1,v1=00' },
+            body: '{}',
+          }).then(
+            (res) => res.status === 400,
+            () => false,
+          ),
+        'the example receiver to listen',
+      );
+      const refundId = await refundLife(t, a);
+      await deliverUntil(
+        () =>
+          output
+            .trim()
+            .split('\n')
+            .filter((line) => line.includes(refundId)).length === 5,
+        'five events at the example receiver',
+      );
+      expect(output).toContain(`refund.payout ${refundId} REFUNDED`);
+      const deliveries = await t.http
+        .get(`/v1/webhook-endpoints/${endpointId}/deliveries`)
+        .set('Authorization', a.merchant);
+      expect(deliveries.body.data.map((d: { status: string }) => d.status)).toEqual(
+        Array(5).fill('SUCCEEDED'),
+      );
+    } finally {
+      child.kill();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -29,9 +29,7 @@ export async function startReceiver(answer: Answer = () => 200): Promise<Receive
     received,
     answer,
     acknowledged: () =>
-      received
-        .filter((r) => typeof r.answer === 'number' && r.answer < 300)
-        .map((r) => r.event.id),
+      received.filter((r) => typeof r.answer === 'number' && r.answer < 300).map((r) => r.event.id),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -15,7 +15,9 @@ describe('webhook signatures', () => {
   it('refuse another body, secret, timestamp or an old delivery', () => {
     expect(verifySignature(header, `${body} `, secret, 300, now)).toBe(false);
     expect(verifySignature(header, body, newSigningSecret(), 300, now)).toBe(false);
-    expect(verifySignature(header.replace('t=1795687200', 't=1795687201'), body, secret, 300, now)).toBe(false);
+    expect(
+      verifySignature(header.replace('t=1795687200', 't=1795687201'), body, secret, 300, now),
+    ).toBe(false);
     expect(verifySignature(header, body, secret, 300, now + 301_000)).toBe(false);
     expect(verifySignature('t=x,v1=zz', body, secret, 300, now)).toBe(false);
     expect(verifySignature('', body, secret, 300, now)).toBe(false);

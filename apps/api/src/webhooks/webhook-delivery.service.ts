@@ -85,7 +85,10 @@ export class WebhookDeliveryService {
       await this.webhooks.recordAttempt(delivery, outcome);
     } catch (error) {
       // E.g. the endpoint was deleted meanwhile; an unrecorded claim runs out and is retried.
-      this.logger.error({ err: error, deliveryId: delivery.id }, 'recording a webhook attempt failed');
+      this.logger.error(
+        { err: error, deliveryId: delivery.id },
+        'recording a webhook attempt failed',
+      );
     }
   }
 }

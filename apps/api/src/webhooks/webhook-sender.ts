@@ -26,7 +26,11 @@ export interface SendOptions {
  * POSTs one webhook: no redirects followed, the whole exchange bounded by the timeout, only a
  * short excerpt of the answer read. 2xx is success; anything else, or no answer, is a failure.
  */
-export async function postWebhook(url: URL, body: string, options: SendOptions): Promise<SendResult> {
+export async function postWebhook(
+  url: URL,
+  body: string,
+  options: SendOptions,
+): Promise<SendResult> {
   const started = Date.now();
   const done = (result: Omit<SendResult, 'durationMs'>): SendResult => ({
     ...result,

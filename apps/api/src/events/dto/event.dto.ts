@@ -5,7 +5,10 @@ import type { Event } from '../../generated/prisma/client';
 import { EVENT_TYPES } from '../event-types';
 
 export class EventDto {
-  @ApiProperty({ format: 'uuid', description: 'Stable across webhook retries: receivers drop repeats' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'Stable across webhook retries: receivers drop repeats',
+  })
   id!: string;
 
   @ApiProperty({ enum: EVENT_TYPES, example: 'refund.approve' })

@@ -9,7 +9,11 @@ export class WebhookAttemptDto {
   @ApiProperty() durationMs!: number;
   @ApiProperty({ type: Number, nullable: true, description: "The receiver's HTTP status" })
   statusCode!: number | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Why no answer came (timeout, refused, …)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why no answer came (timeout, refused, …)',
+  })
   error!: string | null;
   @ApiProperty({
     type: String,
@@ -26,7 +30,11 @@ export class WebhookDeliveryDto {
   @ApiProperty() eventType!: string;
   @ApiProperty({ enum: Object.values(WebhookDeliveryStatus) }) status!: WebhookDeliveryStatus;
   @ApiProperty() attemptCount!: number;
-  @ApiProperty({ type: String, nullable: true, description: 'When it is tried next (PENDING only)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'When it is tried next (PENDING only)',
+  })
   nextAttemptAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) deliveredAt!: string | null;
   @ApiProperty() createdAt!: string;

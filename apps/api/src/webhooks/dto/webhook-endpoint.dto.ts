@@ -28,7 +28,7 @@ export class CreateWebhookEndpointDto {
     type: [String],
     enum: EVENT_TYPES,
     example: ['refund.submit', 'refund.approve'],
-    description: "The event types to receive; merchants may take refund.* types only",
+    description: 'The event types to receive; merchants may take refund.* types only',
   })
   @IsArray()
   @ArrayMinSize(1)
@@ -49,7 +49,8 @@ export class WebhookEndpointDto {
 export class CreatedWebhookEndpointDto extends WebhookEndpointDto {
   @ApiProperty({
     example: 'whsec_…',
-    description: 'Signs every delivery (Refund-Signature). Shown in this answer only: store it now.',
+    description:
+      'Signs every delivery (Refund-Signature). Shown in this answer only: store it now.',
   })
   secret!: string;
 }
