@@ -41,12 +41,19 @@ export function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
+const DNS_TIMEOUT_MS = 5_000;
+
 /** Why the host's addresses are refused, or undefined (every address it resolves to is public). */
 export async function resolvedAddressProblem(host: string): Promise<string | undefined> {
   if (isIP(host)) return undefined;
-  const addresses = await new Promise<LookupAddress[] | undefined>((resolve) =>
-    lookup(host, { all: true }, (error, found) => resolve(error ? undefined : found)),
-  );
+  const addresses = await new Promise<LookupAddress[] | undefined>((resolve) => {
+    // A resolver that does not answer is a host that does not resolve, not a hanging request.
+    const timer = setTimeout(() => resolve(undefined), DNS_TIMEOUT_MS);
+    lookup(host, { all: true }, (error, found) => {
+      clearTimeout(timer);
+      resolve(error ? undefined : found);
+    });
+  });
   if (!addresses || addresses.length === 0) return `url host ${host} does not resolve`;
   const refused = addresses.find((entry) => !isPublicAddress(entry.address));
   return refused
