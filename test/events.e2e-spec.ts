@@ -9,7 +9,8 @@ import {
   stopScheduler,
   SUBMIT,
 } from './support/cases';
-import { act, actors, Actors } from './support/refunds';
+import { RefundsService } from '../apps/api/src/refunds/refunds.service';
+import { act, actors, Actors, draft } from './support/refunds';
 
 interface Event {
   id: string;
@@ -88,6 +89,54 @@ describe('GET /v1/events', () => {
     });
   });
 
+  it('records the scans, edits, merchant responses and case work as well', async () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const edited = (await draft(t, a)).id as string;
+    const patch = await t.http
+      .patch(`/v1/refunds/${edited}`)
+      .set('Authorization', a.customer)
+      .send({ description: 'Blue, size M.' });
+    expect(patch.status).toBe(200);
+    const overdue = await refundThrough(t, a, [SUBMIT]);
+    const refunds = t.app.get(RefundsService);
+    await refunds.expireDue(new Date(Date.now() + 40 * DAY));
+    await refunds.escalateOverdue(new Date(Date.now() + 30 * DAY));
+    const disputed = await refundThrough(t, a, [SUBMIT, REJECT, DISPUTE]);
+    const response = await act(t, a.merchant, disputed, 'merchant-response', {
+      statement: 'The courier has a signed receipt.',
+    });
+    expect(response.status).toBe(200);
+    const disputeCase = (await getRefund(t, a.agent, disputed)).caseId;
+    expect((await caseAction(t, a.agent, disputeCase, 'assign', { agentId: 'agt-1' })).status).toBe(
+      200,
+    );
+
+    const all = (await allEvents(a.agent, { limit: 100 })).reverse();
+    const typesOf = (id: string) =>
+      all.filter((e) => e.data.id === id || e.data.refundId === id).map((e) => e.type);
+    expect(typesOf(edited)).toEqual(['refund.apply', 'refund.edit', 'refund.expire']);
+    expect(typesOf(overdue)).toEqual([
+      'refund.apply',
+      'refund.submit',
+      'case.opened',
+      'refund.escalate',
+    ]);
+    expect(typesOf(disputed)).toEqual([
+      'refund.apply',
+      'refund.submit',
+      'refund.reject',
+      'case.opened',
+      'refund.dispute',
+      'case.updated',
+      'refund.merchant-response',
+      'case.updated',
+    ]);
+    expect(all.find((e) => e.type === 'refund.expire')?.data).toMatchObject({
+      id: edited,
+      status: 'EXPIRED',
+    });
+  });
+
   it('is scoped like refunds: merchants see their refunds without case events', async () => {
     const customer = ofRefund(await allEvents(a.customer));
     expect(customer.map((e) => e.type)).toContain('case.opened');
@@ -106,7 +155,9 @@ describe('GET /v1/events', () => {
 
   it('filters by type, and walks pages without gaps or repeats', async () => {
     const opened = await allEvents(a.agent, { type: 'case.opened' });
-    expect(opened.map((e) => e.type)).toEqual(['case.opened']);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.every((e) => e.type === 'case.opened')).toBe(true);
+    expect(ofRefund(opened)).toHaveLength(1);
     const paged = await allEvents(a.agent, { limit: 2 });
     const whole = (
       await t.http.get('/v1/events').query({ limit: 100 }).set('Authorization', a.agent)

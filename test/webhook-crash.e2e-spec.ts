@@ -9,7 +9,7 @@ import { Receiver, startReceiver } from './support/webhook-receiver';
 
 const ENV = {
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-  WEBHOOK_TIMEOUT_SECONDS: '2',
+  WEBHOOK_TIMEOUT_SECONDS: '1',
   WEBHOOK_RETRY_BASE_SECONDS: '0.1',
 };
 
@@ -94,7 +94,7 @@ describe('webhooks across a crash', () => {
     await exited;
 
     // Another worker takes over. The killed worker's claim holds until its lease runs out
-    // (timeout + 5 s), so nobody sends the event twice at once, and the refund's next event waits.
+    // (timeout + 10 s), so nobody sends the event twice at once, and the refund's next event waits.
     const worker = t.app.get(WebhookDeliveryService);
     await worker.deliverDue();
     expect(hook.received).toHaveLength(1);

@@ -44,6 +44,11 @@ describe('webhook URL safety', () => {
     ['https://[::1]/hooks', /loopback, private or reserved/],
     ['https://[fd00::1]/hooks', /loopback, private or reserved/],
     ['https://[::ffff:10.0.0.1]/hooks', /loopback, private or reserved/],
+    ['https://[::7f00:1]/hooks', /loopback, private or reserved/],
+    ['https://[::a9fe:a9fe]/latest/meta-data', /loopback, private or reserved/],
+    ['https://[64:ff9b::a00:1]/hooks', /loopback, private or reserved/],
+    ['https://2130706433/hooks', /loopback, private or reserved/],
+    ['https://0x7f.1/hooks', /loopback, private or reserved/],
     ['https://localhost/hooks', /resolves to a loopback, private or reserved address/],
     ['https://user:secret@93.184.216.34/hooks', /credentials/],
     ['https://93.184.216.34/hooks#part', /fragment/],
@@ -74,14 +79,20 @@ describe('webhook URL safety', () => {
     expect(deleted.status).toBe(204);
   });
 
-  it('the worker refuses private addresses too, whatever got into the database', async () => {
+  it('the worker refuses private addresses and plain http too, whatever got into the database', async () => {
     // Endpoints written straight to the database (as if made while private URLs were allowed,
-    // or a name that resolves elsewhere now): the worker checks the address it connects to.
+    // or a name that resolves elsewhere now): the worker checks what it connects to. Every URL
+    // here is on loopback, so even a broken check would send nothing elsewhere.
     const port = new URL(hook.url).port;
+    const refusals: Record<string, RegExp> = {
+      [`https://127.0.0.1:${port}/hooks`]: /^refused: .*loopback, private or reserved address/,
+      [`https://localhost:${port}/hooks`]: /^refused: .*loopback, private or reserved address/,
+      [`http://127.0.0.1:${port}/hooks`]: /^refused: not https$/,
+    };
     const client = new Client({ connectionString: t.db.url });
     await client.connect();
     try {
-      for (const url of [hook.url, `http://localhost:${port}/hooks`]) {
+      for (const url of Object.keys(refusals)) {
         await client.query(
           `INSERT INTO webhook_endpoints (id, owner_role, owner_id, url, events, secret)
            VALUES (gen_random_uuid(), 'merchant', 'mer-1', $1, '{refund.apply}', 'whsec_x')`,
@@ -95,6 +106,7 @@ describe('webhook URL safety', () => {
     await t.app.get(WebhookDeliveryService).deliverDue();
     expect(hook.received).toEqual([]);
     const list = await t.http.get('/v1/webhook-endpoints').set('Authorization', a.merchant);
+    expect(list.body.data).toHaveLength(3);
     for (const endpoint of list.body.data) {
       const res = await t.http
         .get(`/v1/webhook-endpoints/${endpoint.id}/deliveries`)
@@ -102,7 +114,7 @@ describe('webhook URL safety', () => {
       const [attempt] = res.body.data[0].attempts;
       expect(attempt).toMatchObject({
         statusCode: null,
-        error: expect.stringMatching(/^refused: .*loopback, private or reserved address/),
+        error: expect.stringMatching(refusals[endpoint.url]),
       });
     }
   });

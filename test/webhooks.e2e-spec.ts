@@ -16,7 +16,7 @@ const ENV = {
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
   WEBHOOK_TIMEOUT_SECONDS: '0.5',
   WEBHOOK_RETRY_BASE_SECONDS: '0.1',
-  WEBHOOK_RETRY_HOURS: '0.001',
+  WEBHOOK_RETRY_HOURS: '0.002',
 };
 
 const REFUND_TYPES = [
@@ -219,6 +219,33 @@ describe('webhooks', () => {
     expect(ofRefund(otherHook.received, refundId)).toEqual([]);
   });
 
+  it('an Idempotency-Key replay of the creation answers without the secret', async () => {
+    const hook = await receiver();
+    const send = () =>
+      t.http
+        .post('/v1/webhook-endpoints')
+        .set('Authorization', a.merchant)
+        .set('Idempotency-Key', 'create-endpoint-1')
+        .send({ url: hook.url, events: ['refund.apply'] });
+    const first = await send();
+    expect(first.status).toBe(201);
+    expect(first.body.secret).toMatch(/^whsec_/);
+    const replay = await send();
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual({ ...first.body, secret: undefined });
+    const client = new Client({ connectionString: t.db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT response_body::text AS body FROM idempotency_keys',
+      );
+      expect(rows.map((row) => row.body).join()).not.toContain(first.body.secret);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('a receiver that fails twice then succeeds gets every event acknowledged exactly once, in order', async () => {
     let failures = 0;
     const hook = await receiver(() => (failures++ < 2 ? 500 : 200));
@@ -288,7 +315,7 @@ describe('webhooks', () => {
         .set('Authorization', a.merchant);
       return res.body.data[0];
     };
-    // The retry window is 3.6 s: attempts time out after 0.5 s and back off from 0.1 s.
+    // The retry window is 7.2 s: attempts time out after 0.5 s and back off from 0.1 s.
     const failed = await eventually(
       async () => {
         await worker.deliverDue();
@@ -310,12 +337,20 @@ describe('webhooks', () => {
     await worker.deliverDue();
     expect(hook.received.length).toBe(before);
 
-    hang = false;
     const retry = await t.http
       .post(`/v1/webhook-endpoints/${endpointId}/deliveries/${failed.id}/retry`)
       .set('Authorization', a.merchant);
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ id: failed.id, status: 'PENDING' });
+    // The retry opens a new window, and the backoff starts again from the base (0.05–0.1 s).
+    await worker.deliverDue();
+    const retried = await deliveryOf();
+    expect(retried).toMatchObject({ status: 'PENDING', attemptCount: failed.attemptCount + 1 });
+    const lastAttemptEnd =
+      Date.parse(retried.attempts.at(-1).startedAt) + retried.attempts.at(-1).durationMs;
+    expect(Date.parse(retried.nextAttemptAt) - lastAttemptEnd).toBeLessThan(1_000);
+
+    hang = false;
     await deliverUntil(() => hook.acknowledged().length === 1, 'the retried delivery');
     expect(hook.acknowledged()).toEqual([failed.eventId]);
     expect(hook.received.at(-1)?.event.data.id).toBe(refund.id);

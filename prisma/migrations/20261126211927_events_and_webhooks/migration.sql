@@ -1,5 +1,5 @@
 -- CreateEnum
-CREATE TYPE "WebhookDeliveryStatus" AS ENUM ('PENDING', 'SUCCEEDED', 'FAILED');
+CREATE TYPE "webhook_delivery_status" AS ENUM ('PENDING', 'SUCCEEDED', 'FAILED');
 
 -- CreateTable
 CREATE TABLE "events" (
@@ -36,8 +36,9 @@ CREATE TABLE "webhook_deliveries" (
     "event_id" UUID NOT NULL,
     "refund_id" UUID NOT NULL,
     "event_position" BIGINT NOT NULL,
-    "status" "WebhookDeliveryStatus" NOT NULL DEFAULT 'PENDING',
+    "status" "webhook_delivery_status" NOT NULL DEFAULT 'PENDING',
     "attempt_count" INTEGER NOT NULL DEFAULT 0,
+    "window_attempts" INTEGER NOT NULL DEFAULT 0,
     "next_attempt_at" TIMESTAMPTZ(3) NOT NULL,
     "first_attempt_at" TIMESTAMPTZ(3),
     "last_attempt_at" TIMESTAMPTZ(3),

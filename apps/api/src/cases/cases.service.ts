@@ -159,7 +159,11 @@ export class CasesService {
   /** Adds a message to the refund's open case, if there is one. */
   async addToOpenCase(tx: Tx, refundId: string, message: NewMessage) {
     const open = await this.cases.lockOpenForRefund(tx, refundId);
-    if (open) await this.cases.addMessage(tx, open.id, message);
+    if (!open) return;
+    // A change of the case like any message: its history and a case.updated event record it.
+    const updated = await this.cases.update(tx, open.id, {});
+    await this.cases.addHistory(tx, updated, 'message', message.author, message.details);
+    await this.cases.addMessage(tx, open.id, message);
   }
 
   async list(principal: Principal, query: ListCasesQueryDto): Promise<Page<SupportCaseDto>> {

@@ -29,21 +29,28 @@ export class EventsRepository {
    * The outbox write: records the event in the caller's transaction and, in the same statement,
    * enqueues one delivery for every webhook endpoint that wants it (the system's for every
    * event, a merchant's for its own refunds). Committed together with the change or not at all.
+   * `created_at` is the moment of recording (not the transaction's start), so it follows the
+   * refund's order too.
    */
   async record(tx: Tx, event: NewEvent): Promise<void> {
     await tx.$executeRaw`
       WITH event AS (
-        INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data)
+        INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
         SELECT ${randomUUID()}::uuid, ${event.type}, refund.id, ${event.caseId ?? null}::uuid,
-               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::jsonb
+               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::jsonb,
+               clock_timestamp()
           FROM refunds refund WHERE refund.id = ${event.refundId}::uuid
-        RETURNING id, position, refund_id, merchant_id)
-      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at)
-      SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position, now()
+        RETURNING id, position, refund_id, merchant_id, created_at)
+      INSERT INTO webhook_deliveries
+             (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at, created_at, updated_at)
+      SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position,
+             event.created_at, event.created_at, event.created_at
         FROM event
         JOIN webhook_endpoints endpoint
           ON ${event.type} = ANY(endpoint.events)
-         AND (endpoint.owner_role = 'system' OR endpoint.owner_id = event.merchant_id)`;
+         AND (endpoint.owner_role = 'system' OR endpoint.owner_id = event.merchant_id)
+      -- An endpoint being deleted meanwhile is waited for, then skipped (not a foreign-key error).
+         FOR KEY SHARE OF endpoint`;
   }
 
   /** Newest first (by position), keyset-paginated: `before` is the last position served. */

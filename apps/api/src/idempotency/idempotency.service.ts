@@ -14,6 +14,13 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 const toJson = (value: unknown): Prisma.InputJsonValue =>
   JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
 
+function without(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || !body || typeof body !== 'object') return body;
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter(([key]) => !fields.includes(key)),
+  );
+}
+
 /** JSON with sorted keys, so that the same body always has the same fingerprint. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -46,6 +53,7 @@ export class IdempotencyService {
     reply: FastifyReply,
     requestFingerprint: string,
     handler: () => Promise<unknown>,
+    notReplayed: readonly string[] = [],
   ): Promise<unknown> {
     const scope = this.scopeOf(request);
     if (!scope) return handler();
@@ -64,7 +72,7 @@ export class IdempotencyService {
       throw error;
     }
     // Should recording fail, the key stays reserved: a retry is told to wait, never run twice.
-    await this.keys.complete(scope, reply.statusCode, toJson(body));
+    await this.keys.complete(scope, reply.statusCode, toJson(without(body, notReplayed)));
     return body;
   }
 

@@ -20,7 +20,8 @@ const TICK_MS = 1_000;
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly jobs: PeriodicJob[] = [];
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  /** The runs in progress, by job: each job runs apart, so a slow one holds no other back. */
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repository: JobsRepository,
@@ -33,14 +34,20 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
+      for (const job of this.jobs) {
+        if (this.running.has(job.name)) continue;
+        this.running.set(
+          job.name,
+          this.runIfDue(job).finally(() => this.running.delete(job.name)),
+        );
+      }
     }, TICK_MS);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await Promise.all(this.running.values());
   }
 
   /** Runs a job now, whatever its schedule (tests and operators). */
@@ -50,15 +57,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     await job.run();
   }
 
-  private async tick(): Promise<void> {
-    for (const job of this.jobs) {
-      try {
-        if (await this.repository.claimDueRun(job.name, job.intervalSeconds)) {
-          await job.run();
-        }
-      } catch (error) {
-        this.logger.error({ err: error, job: job.name }, 'scheduled job failed');
-      }
+  private async runIfDue(job: PeriodicJob): Promise<void> {
+    try {
+      if (await this.repository.claimDueRun(job.name, job.intervalSeconds)) await job.run();
+    } catch (error) {
+      this.logger.error({ err: error, job: job.name }, 'scheduled job failed');
     }
   }
 }

@@ -3,17 +3,20 @@ import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
+/** IPv6 global unicast; anything outside it (the deprecated IPv4-compatible ::/96 included) is refused. */
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
 /**
  * Whether webhooks may reach an address: public unicast only. Loopback, private, link-local,
  * carrier-grade NAT, multicast, reserved and the IPv6 forms that embed such addresses are not
  * (a webhook URL must not become a way into the service's own network).
  */
 export function isPublicAddress(address: string): boolean {
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
-  return parsed.range() === 'unicast';
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range() === 'unicast';
+  return v6.range() === 'unicast' && v6.match(GLOBAL_UNICAST);
 }
 
 /** Why a webhook URL is refused, or undefined when it is fine as written (DNS is checked apart). */

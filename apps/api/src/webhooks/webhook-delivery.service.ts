@@ -2,18 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { WebhookDeliveryStatus } from '../generated/prisma/enums';
 import { AppLogger } from '../logging/app-logger';
-import { nextAttemptAt } from './retry-schedule';
+import { retryDelayMs } from './retry-schedule';
 import { signatureHeader } from './signature';
 import { postWebhook } from './webhook-sender';
-import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
-const BATCH = 25;
-/** Batches per run at most, so that one busy run does not hold the scheduler's other jobs back. */
-const MAX_BATCHES = 20;
-/** How long past the timeout a claim lasts: then another worker may try the delivery again. */
-const LEASE_MARGIN_MS = 5_000;
+/** Deliveries in flight at once, per instance. */
+const CONCURRENCY = 25;
+/** A run stops claiming new deliveries after this long (those in flight finish first). */
+const RUN_BUDGET_MS = 5_000;
+/**
+ * How long past the timeout a claim lasts: then another worker may try the delivery again. It
+ * covers recording the outcome, one statement.
+ */
+const LEASE_MARGIN_MS = 10_000;
 
-/** The delivery worker: a scheduled job that POSTs due deliveries and records what happened. */
+/**
+ * The delivery worker, a scheduled job: a pool that POSTs due deliveries and records each
+ * outcome as it comes, claiming more as slots free up, so one slow receiver holds up only its
+ * own slot (and, by order, its own refund's later events).
+ */
 @Injectable()
 export class WebhookDeliveryService {
   constructor(
@@ -25,14 +33,26 @@ export class WebhookDeliveryService {
   /** Delivers what is due now; returns how many attempts were made. */
   async deliverDue(): Promise<number> {
     const timeoutMs = this.config.webhookTimeoutSeconds * 1000;
+    const deadline = Date.now() + RUN_BUDGET_MS;
+    const inFlight = new Set<Promise<void>>();
     let attempts = 0;
-    for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const claimed = await this.webhooks.claimDue(BATCH, timeoutMs + LEASE_MARGIN_MS);
-      await Promise.all(claimed.map((delivery) => this.attempt(delivery, timeoutMs)));
+    for (;;) {
+      const free = CONCURRENCY - inFlight.size;
+      const claimed =
+        free > 0 && Date.now() < deadline
+          ? await this.webhooks.claimDue(free, timeoutMs + LEASE_MARGIN_MS)
+          : [];
+      for (const delivery of claimed) {
+        const attempt: Promise<void> = this.attempt(delivery, timeoutMs).finally(() =>
+          inFlight.delete(attempt),
+        );
+        inFlight.add(attempt);
+      }
       attempts += claimed.length;
-      if (claimed.length < BATCH) break;
+      if (inFlight.size === 0) return attempts;
+      // An answer frees a slot, and may make the same refund's next event due.
+      await Promise.race(inFlight);
     }
-    return attempts;
   }
 
   private async attempt(delivery: ClaimedDelivery, timeoutMs: number): Promise<void> {
@@ -53,21 +73,27 @@ export class WebhookDeliveryService {
         'refund-signature': signatureHeader(delivery.secret, body, startedAt),
       },
     });
-    const outcome: AttemptOutcome = {
-      startedAt,
-      durationMs: result.durationMs,
-      statusCode: result.statusCode,
-      error: result.error,
-      responseExcerpt: result.excerpt,
-      status: WebhookDeliveryStatus.SUCCEEDED,
-    };
-    if (!result.ok) {
-      const next = nextAttemptAt(delivery.attemptCount, delivery.firstAttemptAt, new Date(), {
-        baseSeconds: this.config.webhookRetryBaseSeconds,
-        retryHours: this.config.webhookRetryHours,
+    let status: WebhookDeliveryStatus | null;
+    try {
+      status = await this.webhooks.recordAttempt(delivery, {
+        startedAt,
+        durationMs: result.durationMs,
+        statusCode: result.statusCode,
+        error: result.error,
+        responseExcerpt: result.excerpt,
+        ok: result.ok,
+        retryDelayMs: retryDelayMs(delivery.windowAttempts, this.config.webhookRetryBaseSeconds),
+        retryWindowMs: this.config.webhookRetryHours * 3_600_000,
       });
-      outcome.status = next ? WebhookDeliveryStatus.PENDING : WebhookDeliveryStatus.FAILED;
-      outcome.nextAttemptAt = next ?? undefined;
+    } catch (error) {
+      // Unrecorded, the claim runs out and the delivery is attempted again: nothing is lost.
+      this.logger.error(
+        { err: error, deliveryId: delivery.id },
+        'recording a webhook attempt failed',
+      );
+      return;
+    }
+    if (!result.ok) {
       this.logger.warn(
         {
           deliveryId: delivery.id,
@@ -76,18 +102,9 @@ export class WebhookDeliveryService {
           attempt: delivery.attemptCount,
           statusCode: result.statusCode,
           error: result.error,
-          willRetry: next !== null,
+          status: status ?? 'endpoint deleted',
         },
         'webhook delivery failed',
-      );
-    }
-    try {
-      await this.webhooks.recordAttempt(delivery, outcome);
-    } catch (error) {
-      // E.g. the endpoint was deleted meanwhile; an unrecorded claim runs out and is retried.
-      this.logger.error(
-        { err: error, deliveryId: delivery.id },
-        'recording a webhook attempt failed',
       );
     }
   }

@@ -37,6 +37,9 @@ export async function postWebhook(
     durationMs: Date.now() - started,
   });
   const host = hostOf(url);
+  if (!options.allowPrivate && url.protocol !== 'https:') {
+    return done({ ok: false, statusCode: null, error: 'refused: not https', excerpt: null });
+  }
   if (!options.allowPrivate && isIP(host) && !isPublicAddress(host)) {
     return done({
       ok: false,

@@ -13,6 +13,7 @@ import {
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { PaginationQueryDto } from '../common/pagination';
+import { NotReplayed } from '../idempotency/idempotency.interceptor';
 import { WebhookDeliveryDto, WebhookDeliveryPageDto } from './dto/webhook-delivery.dto';
 import {
   CreatedWebhookEndpointDto,
@@ -36,7 +37,12 @@ export class WebhooksController {
       "A merchant's endpoint receives the events of its own refunds; the system's, all events. The answer carries the signing secret, shown this once.",
   })
   @ApiCreatedResponse({ type: CreatedWebhookEndpointDto })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A replay answers the endpoint without its secret: the secret is shown once',
+  })
+  @NotReplayed('secret')
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWebhookEndpointDto) {
     return this.webhooks.create(principal, body);
   }

@@ -18,6 +18,8 @@ export type DeliveryWithAttempts = WebhookDelivery & {
 export interface ClaimedDelivery {
   id: string;
   attemptCount: number;
+  /** Attempts in the current retry window, this one included. */
+  windowAttempts: number;
   firstAttemptAt: Date;
   endpointId: string;
   url: string;
@@ -34,9 +36,11 @@ export interface AttemptOutcome {
   statusCode: number | null;
   error: string | null;
   responseExcerpt: string | null;
-  /** SUCCEEDED, FAILED (for good), or PENDING with the time of the next try. */
-  status: WebhookDeliveryStatus;
-  nextAttemptAt?: Date;
+  ok: boolean;
+  /** After a failure: how long to wait before the next try (the window may end it first). */
+  retryDelayMs: number;
+  /** How long after its first attempt a delivery is retried. */
+  retryWindowMs: number;
 }
 
 @Injectable()
@@ -108,6 +112,7 @@ export class WebhooksRepository {
         status: WebhookDeliveryStatus.PENDING,
         nextAttemptAt: new Date(),
         firstAttemptAt: null,
+        windowAttempts: 0,
         updatedAt: new Date(),
       },
     });
@@ -138,12 +143,14 @@ export class WebhooksRepository {
       UPDATE webhook_deliveries d
          SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
              attempt_count = d.attempt_count + 1,
+             window_attempts = d.window_attempts + 1,
              first_attempt_at = coalesce(d.first_attempt_at, now()),
              last_attempt_at = now(),
              updated_at = now()
         FROM due, webhook_endpoints endpoint, events event
        WHERE d.id = due.id AND endpoint.id = d.endpoint_id AND event.id = d.event_id
       RETURNING d.id::text AS "id", d.attempt_count AS "attemptCount",
+                d.window_attempts AS "windowAttempts",
                 d.first_attempt_at AS "firstAttemptAt", endpoint.id::text AS "endpointId",
                 endpoint.url, endpoint.secret, event.id::text AS "eventId",
                 event.type AS "eventType", event.created_at AS "eventCreatedAt",
@@ -151,37 +158,42 @@ export class WebhooksRepository {
   }
 
   /**
-   * Records one attempt and its outcome. The outcome applies only if the delivery is still the
-   * claim this worker made (same attempt, still pending): a worker whose lease ran out cannot
-   * overwrite a newer attempt's result.
+   * Records one attempt and its outcome, in one statement on the database's clock. The outcome
+   * applies only if the delivery is still the claim this worker made (same attempt, still
+   * pending): a worker whose lease ran out cannot overwrite a newer attempt's result. A failure
+   * is retried after `retryDelayMs`, the last time at the end of the window; after it, FAILED.
+   * Returns the delivery's status, or null if it is gone (its endpoint was deleted).
    */
-  async recordAttempt(claimed: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.webhookAttempt.create({
-        data: {
-          deliveryId: claimed.id,
-          number: claimed.attemptCount,
-          startedAt: outcome.startedAt,
-          durationMs: outcome.durationMs,
-          statusCode: outcome.statusCode,
-          error: outcome.error,
-          responseExcerpt: outcome.responseExcerpt,
-        },
-      });
-      const now = new Date();
-      await tx.webhookDelivery.updateMany({
-        where: {
-          id: claimed.id,
-          attemptCount: claimed.attemptCount,
-          status: WebhookDeliveryStatus.PENDING,
-        },
-        data: {
-          status: outcome.status,
-          ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
-          ...(outcome.status === WebhookDeliveryStatus.SUCCEEDED ? { deliveredAt: now } : {}),
-          updatedAt: now,
-        },
-      });
-    });
+  async recordAttempt(
+    claimed: ClaimedDelivery,
+    outcome: AttemptOutcome,
+  ): Promise<WebhookDeliveryStatus | null> {
+    const [row] = await this.prisma.$queryRaw<{ status: WebhookDeliveryStatus }[]>`
+      WITH window_end AS (
+        SELECT first_attempt_at + make_interval(secs => ${outcome.retryWindowMs / 1000}::double precision) AS at
+          FROM webhook_deliveries WHERE id = ${claimed.id}::uuid),
+      updated AS (
+        UPDATE webhook_deliveries d SET
+          status = CASE WHEN ${outcome.ok}::boolean THEN 'SUCCEEDED'::webhook_delivery_status
+                        WHEN now() >= window_end.at THEN 'FAILED'::webhook_delivery_status
+                        ELSE 'PENDING'::webhook_delivery_status END,
+          next_attempt_at = CASE WHEN ${outcome.ok}::boolean THEN d.next_attempt_at
+            ELSE least(now() + make_interval(secs => ${outcome.retryDelayMs / 1000}::double precision),
+                       window_end.at) END,
+          delivered_at = CASE WHEN ${outcome.ok}::boolean THEN now() END,
+          updated_at = now()
+          FROM window_end
+         WHERE d.id = ${claimed.id}::uuid AND d.attempt_count = ${claimed.attemptCount}
+           AND d.status = 'PENDING'
+        RETURNING d.status),
+      attempt AS (
+        INSERT INTO webhook_attempts
+               (id, delivery_id, number, started_at, duration_ms, status_code, error, response_excerpt)
+        SELECT gen_random_uuid(), id, ${claimed.attemptCount}, ${outcome.startedAt},
+               ${outcome.durationMs}, ${outcome.statusCode}, ${outcome.error}, ${outcome.responseExcerpt}
+          FROM webhook_deliveries WHERE id = ${claimed.id}::uuid)
+      SELECT coalesce((SELECT status FROM updated), d.status) AS status
+        FROM webhook_deliveries d WHERE d.id = ${claimed.id}::uuid`;
+    return row?.status ?? null;
   }
 }
