@@ -1,18 +1,11 @@
-const digitsCache = new Map<string, number>();
+import { code as currencyCode } from 'currency-codes';
 
-/** Minor units of an ISO 4217 currency, as the browser's Intl data knows them. */
+/**
+ * Minor units of an ISO 4217 currency from the same maintained list as the API: the browser's
+ * own data differs for some (Chromium formats IDR with none, ISO 4217 gives it two).
+ */
 function minorDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-        .maximumFractionDigits;
-    } catch {
-      digits = 2;
-    }
-    digitsCache.set(currency, digits ?? 2);
-  }
-  return digits ?? 2;
+  return currencyCode(currency)?.digits ?? 2;
 }
 
 /** An amount in minor units, e.g. 300000 IDR → "IDR 3,000.00". */
@@ -25,6 +18,7 @@ export function formatMoney(amount: number, currency: string): string {
       currency,
       currencyDisplay: 'code',
       minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
     }).format(value);
   } catch {
     return `${currency} ${value.toFixed(digits)}`;

@@ -42,32 +42,41 @@ export function StatusBadge({ status }: { status: string }) {
 
 /** Payment, amount, reason, status and every deadline of a refund. */
 export function RefundSummary({ refund }: { refund: Refund }) {
-  const rows: [string, ReactNode][] = [
+  // [term, value, wide?]: wide rows take the panel's whole width.
+  const rows: [string, ReactNode, boolean?][] = [
     ['Status', <StatusBadge key="s" status={refund.status} />],
-    ['Amount', formatMoney(refund.amount, refund.currency)],
+    [
+      'Amount',
+      <span key="a" className="nowrap">
+        {formatMoney(refund.amount, refund.currency)}
+      </span>,
+    ],
     ['Payment', <code key="p">{refund.transactionId}</code>],
+    ['Reason', humanize(refund.reasonCode)],
     ['Customer', refund.customerId],
     ['Merchant', refund.merchantId],
-    ['Reason', humanize(refund.reasonCode)],
-    ['Description', refund.description ?? '—'],
+    ['Description', refund.description ?? '—', true],
     ['Submitted', formatTime(refund.submittedAt)],
     ['Review due', formatTime(refund.reviewDueAt)],
     ['Decided', formatTime(refund.decidedAt)],
   ];
-  if (refund.decisionReason) rows.push(['Decision reason', refund.decisionReason]);
   if (refund.disputeDeadlineAt)
     rows.push(['Dispute window ends', formatTime(refund.disputeDeadlineAt)]);
   if (refund.merchantResponseDueAt) {
-    rows.push(['Merchant response due', formatTime(refund.merchantResponseDueAt)]);
+    rows.push(['Merchant answer due', formatTime(refund.merchantResponseDueAt)]);
   }
-  if (refund.payoutReference) rows.push(['Payout reference', refund.payoutReference]);
-  if (refund.payoutFailureReason) rows.push(['Payout failure', refund.payoutFailureReason]);
   if (refund.refundedAt) rows.push(['Refunded', formatTime(refund.refundedAt)]);
-  rows.push(['Refund id', <code key="i">{refund.id}</code>], ['Version', String(refund.version)]);
+  if (refund.payoutReference) rows.push(['Payout reference', refund.payoutReference]);
+  if (refund.decisionReason) rows.push(['Decision reason', refund.decisionReason, true]);
+  if (refund.payoutFailureReason) rows.push(['Payout failure', refund.payoutFailureReason, true]);
+  rows.push(
+    ['Refund id', <code key="i">{refund.id}</code>, true],
+    ['Version', String(refund.version)],
+  );
   return (
     <dl className="facts">
-      {rows.map(([term, value]) => (
-        <div key={term}>
+      {rows.map(([term, value, wide]) => (
+        <div key={term} className={wide ? 'wide' : undefined}>
           <dt>{term}</dt>
           <dd>{value}</dd>
         </div>

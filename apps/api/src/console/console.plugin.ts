@@ -9,7 +9,7 @@ export const CONSOLE_PATH = '/console';
 
 /**
  * The console needs no inline script or style (unlike the Swagger UI, which the global policy
- * serves); it previews evidence from blob: URLs it creates itself.
+ * serves); it previews evidence from blob: URLs it creates itself (images, and PDFs in a frame).
  */
 export const CONSOLE_CSP = [
   "default-src 'self'",
@@ -18,7 +18,7 @@ export const CONSOLE_CSP = [
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "frame-src 'self' blob:",
-  "object-src 'none'",
+  'object-src blob:',
   "connect-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'self'",
