@@ -18,7 +18,7 @@ export const CONSOLE_CSP = [
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "frame-src 'self' blob:",
-  'object-src blob:',
+  "object-src 'none'",
   "connect-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'self'",
