@@ -2,10 +2,10 @@
  * `npm run test:console`: the agent console in real Chromium against the running service.
  * Same set-up as `npm test` (a migrated template database per run), browser tests only.
  */
-const base = require('../../jest.config.js');
+import base from '../../jest.config.js';
 
 /** @type {import('jest').Config} */
-module.exports = {
+export default {
   ...base,
   rootDir: '../..',
   roots: ['<rootDir>/test/console'],
