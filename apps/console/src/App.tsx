@@ -31,7 +31,10 @@ export function App() {
     [token, signOut],
   );
 
-  // A token kept from earlier in this tab is checked once more.
+  const [checkError, setCheckError] = useState<string | null>(null);
+  const [checks, setChecks] = useState(0);
+
+  // A token kept from earlier in this tab is checked once more (401 signs out by itself).
   useEffect(() => {
     if (!api || me) return;
     api.me().then(
@@ -39,9 +42,9 @@ export function App() {
         principal.role === 'agent'
           ? setMe(principal)
           : signOut('The console needs an agent token.'),
-      () => undefined,
+      (caught: unknown) => setCheckError(caught instanceof Error ? caught.message : String(caught)),
     );
-  }, [api, me, signOut]);
+  }, [api, me, signOut, checks]);
 
   if (!token || !api) {
     return (
@@ -56,7 +59,33 @@ export function App() {
       />
     );
   }
-  if (!me) return <p className="loading">Checking your sign-in…</p>;
+  if (!me) {
+    return (
+      <main id="main" className="sign-in">
+        {checkError ? (
+          <>
+            <p className="banner error" role="alert">
+              Your sign-in could not be checked: {checkError}
+            </p>
+            <button
+              type="button"
+              onClick={() => {
+                setCheckError(null);
+                setChecks((n) => n + 1);
+              }}
+            >
+              Try again
+            </button>{' '}
+            <button type="button" onClick={() => signOut()}>
+              Sign out
+            </button>
+          </>
+        ) : (
+          <p className="loading">Checking your sign-in…</p>
+        )}
+      </main>
+    );
+  }
   const session: Session = { api, me, signOut };
   return (
     <SessionContext.Provider value={session}>

@@ -61,6 +61,9 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
   const [refunds, setRefunds] = useState<Record<string, Refund>>({});
   const loaded = useRef(0);
   const requested = useRef(new Set<string>());
+  // Answers to an earlier filter, or to a poll overtaken by a newer one, are dropped.
+  const generation = useRef(0);
+  const inFlight = useRef(false);
   const now = useNow();
 
   const query = useCallback(
@@ -79,6 +82,9 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
 
   /** Reloads as many rows as are shown now (at least one page), from the top. */
   const refresh = useCallback(async () => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const mine = generation.current;
     setLoading(true);
     try {
       const rows: SupportCase[] = [];
@@ -90,22 +96,28 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
         next = page.nextCursor;
         cursor = next ?? undefined;
       } while (next && rows.length < loaded.current);
+      if (mine !== generation.current) return;
       loaded.current = Math.max(rows.length, PAGE_SIZE);
       setCases(rows);
       setNextCursor(next);
       setError(null);
       setUpdatedAt(Date.now());
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
+      if (mine === generation.current) {
+        setError(caught instanceof ApiError ? caught.message : String(caught));
+      }
     } finally {
+      inFlight.current = false;
       setLoading(false);
     }
   }, [api, query]);
 
   const showMore = async () => {
     if (!nextCursor || !cases) return;
+    const mine = generation.current;
     try {
       const page = await api.get<Page<SupportCase>>('/v1/cases', query(nextCursor));
+      if (mine !== generation.current) return;
       const rows = [...cases, ...page.data];
       loaded.current = rows.length;
       setCases(rows);
@@ -116,6 +128,8 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
   };
 
   useEffect(() => {
+    generation.current += 1;
+    inFlight.current = false;
     loaded.current = PAGE_SIZE;
     setCases(null);
     void refresh();
