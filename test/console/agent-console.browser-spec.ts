@@ -31,7 +31,7 @@ describe('the agent console', () => {
   });
   afterEach(() => {
     // CSP violations and script errors show up here: the console must load clean under helmet.
-    expect(browser.errors).toEqual([]);
+    if (browser) expect(browser.errors).toEqual([]);
   });
 
   /** A payment of `customerId` to mer-1, through the ledger feed. */
