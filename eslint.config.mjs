@@ -33,6 +33,11 @@ export default tseslint.config(
     },
   },
   {
+    // The agent console runs in the browser (its own tsconfig: DOM lib, JSX).
+    files: ['apps/console/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },

@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { AppError, FieldError } from './errors/app-error';
 import { documentProblems } from './errors/openapi-problems';
 import { registerJsonBodyParser } from './common/json-body';
+import { consolePlugin } from './console/console.plugin';
 import { sendProblem } from './errors/problem.filter';
 import { PinoLoggerService } from './logging/logger';
 
@@ -81,6 +82,8 @@ export async function createApp(
     limits: { fileSize: FILE_SIZE_LIMIT, files: 1, fields: 5, fieldSize: 1024 },
   });
   app.useGlobalPipes(validationPipe);
+  // The agent console (apps/console), outside the OpenAPI document: it is not part of the API.
+  await app.register(consolePlugin, {});
 
   const document = documentProblems(
     SwaggerModule.createDocument(

@@ -65,7 +65,10 @@ async function main(): Promise<void> {
     await database.close();
     throw error;
   }
-  logger.info({ url: `http://localhost:${config.port}`, docs: '/docs' }, 'refund desk listening');
+  logger.info(
+    { url: `http://localhost:${config.port}`, docs: '/docs', console: '/console' },
+    'refund desk listening',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,372 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from './api';
+import { ConfirmDialog } from './ActionDialog';
+import { formatActor, formatTime, humanize } from './format';
+import { useNow } from './hooks';
+import { RefundActions } from './refund-actions';
+import {
+  DisputeRecords,
+  Evidence,
+  NegotiationTable,
+  RefundSummary,
+  Timeline,
+  useRefundData,
+} from './refund-parts';
+import { Link, paths } from './router';
+import { useSession } from './session';
+import { slaState } from './sla';
+import {
+  OPEN_CASE_STATUSES,
+  type CaseHistoryEntry,
+  type CaseMessage,
+  type SupportCase,
+} from './types';
+
+/** One case: the refund, its evidence and timeline, and the conversation, on one screen. */
+export function CasePage({ id }: { id: string }) {
+  const { api } = useSession();
+  const [supportCase, setCase] = useState<SupportCase | null>(null);
+  const [messages, setMessages] = useState<CaseMessage[]>([]);
+  const [history, setHistory] = useState<CaseHistoryEntry[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const refund = useRefundData(supportCase?.refundId ?? null);
+
+  const reloadCase = useCallback(async () => {
+    try {
+      const [found, conversation, changes] = await Promise.all([
+        api.get<SupportCase>(`/v1/cases/${id}`),
+        api.get<CaseMessage[]>(`/v1/cases/${id}/messages`),
+        api.get<CaseHistoryEntry[]>(`/v1/cases/${id}/history`),
+      ]);
+      setCase(found);
+      setMessages(conversation);
+      setHistory(changes);
+      setLoadError(null);
+    } catch (caught) {
+      setLoadError(caught instanceof ApiError ? caught.message : String(caught));
+    }
+  }, [api, id]);
+
+  useEffect(() => {
+    void reloadCase();
+  }, [reloadCase]);
+
+  const reloadAll = async () => {
+    await Promise.all([reloadCase(), refund.reload()]);
+  };
+
+  if (loadError && !supportCase) {
+    return (
+      <>
+        <h1>Case {id}</h1>
+        <p className="banner error" role="alert">
+          {loadError}
+        </p>
+      </>
+    );
+  }
+  if (!supportCase) return <p className="muted">Loading the case…</p>;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          {humanize(supportCase.reason)} case · {supportCase.customerId}
+        </h1>
+        <button type="button" onClick={() => void reloadAll()}>
+          Reload
+        </button>
+      </div>
+      <div className="notice-slot" aria-live="polite">
+        {notice && (
+          <p
+            className={`banner ${notice.kind}`}
+            role={notice.kind === 'error' ? 'alert' : 'status'}
+          >
+            {notice.text}
+          </p>
+        )}
+      </div>
+      <div className="columns">
+        <div className="column">
+          <section aria-labelledby="refund-title" className="panel">
+            <h2 id="refund-title">Refund</h2>
+            {refund.error && <p className="banner error">{refund.error}</p>}
+            {refund.data ? (
+              <>
+                <RefundSummary refund={refund.data.refund} />
+                <RefundActions
+                  refund={refund.data.refund}
+                  onDone={(updated) => {
+                    setNotice({
+                      kind: 'ok',
+                      text: `Done: the refund is now ${humanize(updated.status)}.`,
+                    });
+                    void reloadAll();
+                  }}
+                  onRefused={(message) => {
+                    setNotice({ kind: 'error', text: message });
+                    void reloadAll();
+                  }}
+                />
+                <p>
+                  <Link href={paths.refund(refund.data.refund.id)}>All cases of this refund</Link>
+                </p>
+              </>
+            ) : (
+              <p className="muted">Loading the refund…</p>
+            )}
+          </section>
+          {refund.data && <DisputeRecords data={refund.data} />}
+          {refund.data && <Evidence attachments={refund.data.attachments} />}
+          {refund.data && <Timeline events={refund.data.events} />}
+        </div>
+        <div className="column">
+          <CasePanel
+            supportCase={supportCase}
+            onChanged={(text) => {
+              setNotice({ kind: 'ok', text });
+              void reloadCase();
+            }}
+            onRefused={(text) => {
+              setNotice({ kind: 'error', text });
+              void reloadCase();
+            }}
+          />
+          <Conversation
+            supportCase={supportCase}
+            messages={messages}
+            fileName={(attachmentId) =>
+              refund.data?.attachments.find((a) => a.id === attachmentId)?.fileName ?? attachmentId
+            }
+            onPosted={() => void reloadCase()}
+          />
+          <details className="history">
+            <summary>Case history ({history.length})</summary>
+            <ol>
+              {history.map((entry) => (
+                <li key={entry.sequence}>
+                  <span className="when">{formatTime(entry.createdAt)}</span>{' '}
+                  <strong>{humanize(entry.change)}</strong>{' '}
+                  <span className="muted">by {formatActor(entry.actor)}</span>
+                </li>
+              ))}
+            </ol>
+          </details>
+        </div>
+      </div>
+    </>
+  );
+}
+
+type CaseAction = 'assign' | 'pending' | 'hold' | 'solve';
+
+function CasePanel(props: {
+  supportCase: SupportCase;
+  onChanged: (text: string) => void;
+  onRefused: (text: string) => void;
+}) {
+  const { api, me } = useSession();
+  const { supportCase } = props;
+  const now = useNow();
+  const sla = slaState(supportCase, now);
+  const [confirmSolve, setConfirmSolve] = useState(false);
+  const isOpen = OPEN_CASE_STATUSES.includes(supportCase.status);
+
+  const act = async (action: CaseAction): Promise<string | null> => {
+    try {
+      const body = action === 'assign' ? { agentId: me.id } : {};
+      const updated = await api.post<SupportCase>(`/v1/cases/${supportCase.id}/${action}`, body);
+      props.onChanged(
+        action === 'assign'
+          ? 'The case is assigned to you.'
+          : `The case is now ${humanize(updated.status)}.`,
+      );
+      return null;
+    } catch (caught) {
+      const message = caught instanceof ApiError ? caught.message : String(caught);
+      props.onRefused(message);
+      return null;
+    }
+  };
+
+  return (
+    <section aria-labelledby="case-title" className="panel">
+      <h2 id="case-title">Case</h2>
+      <dl className="facts">
+        <div>
+          <dt>Status</dt>
+          <dd>{humanize(supportCase.status)}</dd>
+        </div>
+        <div>
+          <dt>Priority</dt>
+          <dd>
+            <span className={`priority p-${supportCase.priority.toLowerCase()}`}>
+              {humanize(supportCase.priority)}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>SLA</dt>
+          <dd className={sla.breached ? 'sla breached' : 'sla'}>
+            {sla.text}
+            {sla.breached && ' (breached)'}
+          </dd>
+        </div>
+        <div>
+          <dt>First response due</dt>
+          <dd>{formatTime(supportCase.firstResponseDueAt)}</dd>
+        </div>
+        <div>
+          <dt>Resolution due</dt>
+          <dd>{formatTime(supportCase.resolutionDueAt)}</dd>
+        </div>
+        <div>
+          <dt>Assignee</dt>
+          <dd>{supportCase.assigneeId ?? 'Unassigned'}</dd>
+        </div>
+        <div>
+          <dt>Channel</dt>
+          <dd>{humanize(supportCase.channel)}</dd>
+        </div>
+        <div>
+          <dt>Opened</dt>
+          <dd>{formatTime(supportCase.createdAt)}</dd>
+        </div>
+        {supportCase.outcome && (
+          <div>
+            <dt>Outcome</dt>
+            <dd>{humanize(supportCase.outcome)}</dd>
+          </div>
+        )}
+      </dl>
+      {isOpen && (
+        <div className="actions" role="group" aria-label="Case actions">
+          {supportCase.assigneeId !== me.id && (
+            <button type="button" onClick={() => void act('assign')}>
+              Assign to me
+            </button>
+          )}
+          {supportCase.status !== 'PENDING_CUSTOMER' && (
+            <button type="button" onClick={() => void act('pending')}>
+              Set pending customer
+            </button>
+          )}
+          {supportCase.status !== 'ON_HOLD' && (
+            <button type="button" onClick={() => void act('hold')}>
+              Put on hold
+            </button>
+          )}
+          {supportCase.reason !== 'DISPUTE' && (
+            <button type="button" onClick={() => setConfirmSolve(true)}>
+              Solve…
+            </button>
+          )}
+          {supportCase.reason === 'DISPUTE' && (
+            <p className="help">A dispute case is solved by resolving the dispute on the refund.</p>
+          )}
+        </div>
+      )}
+      {confirmSolve && (
+        <ConfirmDialog
+          title="Solve this case?"
+          confirmLabel="Solve case"
+          onConfirm={async () => {
+            const failure = await act('solve');
+            setConfirmSolve(false);
+            return failure;
+          }}
+          onClose={() => setConfirmSolve(false)}
+        >
+          <p>The customer may reopen it within 7 days.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function Conversation(props: {
+  supportCase: SupportCase;
+  messages: CaseMessage[];
+  fileName: (id: string) => string;
+  onPosted: () => void;
+}) {
+  const { api } = useSession();
+  const [body, setBody] = useState('');
+  const [internal, setInternal] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const canPost = !['SOLVED', 'CLOSED'].includes(props.supportCase.status);
+
+  const send = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!body.trim()) return setError('Write a message first.');
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/v1/cases/${props.supportCase.id}/messages`, { body: body.trim(), internal });
+      setBody('');
+      props.onPosted();
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="conversation-title">
+      <h2 id="conversation-title">Conversation</h2>
+      <ol className="messages">
+        {props.messages.map((message) => (
+          <li key={message.id} className={message.internal ? 'message internal' : 'message'}>
+            <p className="message-head">
+              <span className="tag">{message.internal ? 'Internal note' : 'Public'}</span>{' '}
+              <strong>{formatActor(message.author)}</strong>{' '}
+              <span className="muted">{formatTime(message.createdAt)}</span>
+            </p>
+            <p className="body">{message.body}</p>
+            {message.details?.negotiationRecords &&
+              message.details.negotiationRecords.length > 0 && (
+                <NegotiationTable
+                  records={message.details.negotiationRecords}
+                  fileName={props.fileName}
+                />
+              )}
+          </li>
+        ))}
+      </ol>
+      {canPost ? (
+        <form className={internal ? 'reply internal' : 'reply'} onSubmit={(e) => void send(e)}>
+          <label htmlFor="reply-body">{internal ? 'Internal note' : 'Reply to the customer'}</label>
+          <textarea
+            id="reply-body"
+            rows={4}
+            maxLength={4000}
+            value={body}
+            onChange={(event) => setBody(event.target.value)}
+          />
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={internal}
+              onChange={(event) => setInternal(event.target.checked)}
+            />
+            Internal note (agents only; the customer never sees it)
+          </label>
+          {error && (
+            <p className="banner error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={busy}>
+            {internal ? 'Add internal note' : 'Send public reply'}
+          </button>
+        </form>
+      ) : (
+        <p className="muted">The case is {humanize(props.supportCase.status)}: no new messages.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import { code as currencyCode } from 'currency-codes';
+
+/**
+ * Minor units of an ISO 4217 currency from the same maintained list as the API: the browser's
+ * own data differs for some (Chromium formats IDR with none, ISO 4217 gives it two).
+ */
+function minorDigits(currency: string): number {
+  return currencyCode(currency)?.digits ?? 2;
+}
+
+/** An amount in minor units, e.g. 300000 IDR → "IDR 3,000.00". */
+export function formatMoney(amount: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const value = amount / 10 ** digits;
+  try {
+    return new Intl.NumberFormat('en', {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'code',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
+  } catch {
+    return `${currency} ${value.toFixed(digits)}`;
+  }
+}
+
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+export function formatTime(iso: string | null | undefined): string {
+  return iso ? dateTime.format(new Date(iso)) : '—';
+}
+
+/** A duration as an agent reads it at a glance: "45 s", "12 min", "3 h 05 min", "2 d 4 h". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.floor(Math.abs(ms) / 1000);
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  if (days > 0) return `${days} d ${hours % 24} h`;
+  if (hours > 0) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
+  if (minutes > 0) return `${minutes} min`;
+  return `${seconds} s`;
+}
+
+/** "NOT_AS_DESCRIBED" → "Not as described". */
+export function humanize(code: string): string {
+  const words = code.toLowerCase().replace(/[_-]+/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KiB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function formatActor(actor: { role: string; id: string }): string {
+  return `${actor.id} (${actor.role})`;
+}

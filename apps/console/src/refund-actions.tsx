@@ -1,0 +1,234 @@
+import { useState } from 'react';
+import { ApiError } from './api';
+import { ConfirmDialog } from './ActionDialog';
+import { formatMoney } from './format';
+import { useSession } from './session';
+import type { Refund } from './types';
+
+/** The refund actions an agent may take, in the order the console offers them. */
+export const AGENT_ACTIONS = [
+  'resolve-dispute',
+  'approve',
+  'reject',
+  'request-info',
+  'start-review',
+  'retry-payout',
+] as const;
+export type AgentAction = (typeof AGENT_ACTIONS)[number];
+
+const LABELS: Record<AgentAction, string> = {
+  'resolve-dispute': 'Resolve dispute…',
+  approve: 'Approve…',
+  reject: 'Reject…',
+  'request-info': 'Request information…',
+  'start-review': 'Start review…',
+  'retry-payout': 'Retry payout…',
+};
+
+export function agentActions(refund: Refund): AgentAction[] {
+  return AGENT_ACTIONS.filter((action) => refund.nextActions.includes(action));
+}
+
+/** The buttons for what `nextActions` offers, each opening its confirmation. */
+export function RefundActions(props: {
+  refund: Refund;
+  onDone: (refund: Refund) => void;
+  onRefused: (message: string) => void;
+}) {
+  const [open, setOpen] = useState<AgentAction | null>(null);
+  const actions = agentActions(props.refund);
+  return (
+    <div className="actions" role="group" aria-label="Refund actions">
+      {actions.length === 0 && <p className="muted">No agent action is possible in this state.</p>}
+      {actions.map((action) => (
+        <button
+          key={action}
+          type="button"
+          className={action === 'reject' ? 'danger-outline' : 'primary-outline'}
+          onClick={() => setOpen(action)}
+        >
+          {LABELS[action]}
+        </button>
+      ))}
+      {open && (
+        <RefundActionDialog
+          key={open}
+          action={open}
+          refund={props.refund}
+          onClose={() => setOpen(null)}
+          onDone={props.onDone}
+          onRefused={(message) => {
+            setOpen(null);
+            props.onRefused(message);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function RefundActionDialog(props: {
+  action: AgentAction;
+  refund: Refund;
+  onClose: () => void;
+  onDone: (refund: Refund) => void;
+  onRefused: (message: string) => void;
+}) {
+  const { api } = useSession();
+  const { action, refund } = props;
+  // The version the agent decided on: a change since then answers 412 instead of acting.
+  const [version] = useState(refund.version);
+  const [text, setText] = useState('');
+  const [outcome, setOutcome] = useState<'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR' | ''>('');
+  const amount = formatMoney(refund.amount, refund.currency);
+
+  const body = (): Record<string, unknown> => {
+    switch (action) {
+      case 'resolve-dispute':
+        return { outcome, note: text.trim() };
+      case 'approve':
+        return text.trim() ? { note: text.trim() } : {};
+      case 'reject':
+        return { reason: text.trim() };
+      case 'request-info':
+        return { question: text.trim() };
+      case 'start-review':
+      case 'retry-payout':
+        return {};
+    }
+  };
+
+  const confirm = async (): Promise<string | null> => {
+    if (action === 'resolve-dispute' && !outcome) return 'Choose the outcome first.';
+    try {
+      const updated = await api.post<Refund>(`/v1/refunds/${refund.id}/${action}`, body(), version);
+      props.onDone(updated);
+      props.onClose();
+      return null;
+    } catch (caught) {
+      if (!(caught instanceof ApiError)) return String(caught);
+      // Input the agent can fix stays in the dialog; a changed refund closes it and reloads.
+      if ([400, 422].includes(caught.status)) return caught.message;
+      props.onRefused(caught.message);
+      return null;
+    }
+  };
+
+  const common = { onConfirm: confirm, onClose: props.onClose };
+  switch (action) {
+    case 'resolve-dispute':
+      return (
+        <ConfirmDialog title="Resolve the dispute" confirmLabel="Resolve dispute" {...common}>
+          <fieldset>
+            <legend>Outcome</legend>
+            <label className="check">
+              <input
+                type="radio"
+                name="outcome"
+                value="CUSTOMER_FAVOUR"
+                checked={outcome === 'CUSTOMER_FAVOUR'}
+                onChange={() => setOutcome('CUSTOMER_FAVOUR')}
+                required
+              />
+              In the customer&apos;s favour: the refund of {amount} is approved
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="outcome"
+                value="MERCHANT_FAVOUR"
+                checked={outcome === 'MERCHANT_FAVOUR'}
+                onChange={() => setOutcome('MERCHANT_FAVOUR')}
+              />
+              In the merchant&apos;s favour: the refund is closed
+            </label>
+          </fieldset>
+          <TextField
+            label="Note for the record (required)"
+            value={text}
+            onChange={setText}
+            required
+          />
+        </ConfirmDialog>
+      );
+    case 'approve':
+      return (
+        <ConfirmDialog
+          title={`Approve the refund of ${amount}?`}
+          confirmLabel="Approve refund"
+          {...common}
+        >
+          <p>The payout to {refund.customerId} follows.</p>
+          <TextField label="Note (optional)" value={text} onChange={setText} />
+        </ConfirmDialog>
+      );
+    case 'reject':
+      return (
+        <ConfirmDialog
+          title={`Reject the refund of ${amount}?`}
+          confirmLabel="Reject refund"
+          danger
+          {...common}
+        >
+          <p>The customer may dispute the rejection within the dispute window.</p>
+          <TextField
+            label="Reason (required, shown to the customer)"
+            value={text}
+            onChange={setText}
+            required
+          />
+        </ConfirmDialog>
+      );
+    case 'request-info':
+      return (
+        <ConfirmDialog
+          title="Ask the customer for information"
+          confirmLabel="Send question"
+          {...common}
+        >
+          <p>The refund waits for the answer (it expires if none comes).</p>
+          <TextField label="Question (required)" value={text} onChange={setText} required />
+        </ConfirmDialog>
+      );
+    case 'start-review':
+      return (
+        <ConfirmDialog title="Start reviewing this refund?" confirmLabel="Start review" {...common}>
+          <p>The refund moves to Under review.</p>
+        </ConfirmDialog>
+      );
+    case 'retry-payout':
+      return (
+        <ConfirmDialog
+          title={`Retry the payout of ${amount}?`}
+          confirmLabel="Retry payout"
+          {...common}
+        >
+          <p>
+            The last payout failed
+            {refund.payoutFailureReason ? ` (${refund.payoutFailureReason})` : ''}; the refund goes
+            back to Approved for a new payout.
+          </p>
+        </ConfirmDialog>
+      );
+  }
+}
+
+function TextField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}) {
+  return (
+    <label className="stacked">
+      {props.label}
+      <textarea
+        rows={3}
+        value={props.value}
+        required={props.required}
+        maxLength={2000}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </label>
+  );
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { Page } from 'playwright-core';
+import { startTestApp, TestApp } from '../support/app';
+import { DISPUTE, getRefund, REJECT, SUBMIT } from '../support/cases';
+import { act, actors, Actors } from '../support/refunds';
+import { launchBrowser, screenshot, type Browser } from './browser';
+import { parcelPhoto, receiptPdf } from './fixtures';
+
+/**
+ * The agent console in Debian's Chromium against the whole service, listening on 127.0.0.1
+ * with the console's production build (npm run test:console builds it first).
+ */
+describe('the agent console', () => {
+  let t: TestApp;
+  let a: Actors;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    t = await startTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    expect(new URL(baseUrl).hostname).toBe('127.0.0.1');
+    a = await actors(t);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  afterEach(() => {
+    // CSP violations and script errors show up here: the console must load clean under helmet.
+    if (browser) expect(browser.errors).toEqual([]);
+  });
+
+  /** A payment of `customerId` to mer-1, through the ledger feed. */
+  async function payment(customerId: string, amount: number, description: string) {
+    const id = `TX-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const res = await t.http.post('/v1/transactions').set('Authorization', a.system).send({
+      id,
+      customerId,
+      merchantId: 'mer-1',
+      amount,
+      currency: 'IDR',
+      paidAt: '2026-11-20T03:00:00.000Z',
+      description,
+    });
+    expect(res.status).toBe(201);
+    return id;
+  }
+
+  async function upload(auth: string, refundId: string, file: Buffer, name: string, kind: string) {
+    const res = await t.http
+      .post(`/v1/refunds/${refundId}/attachments`)
+      .set('Authorization', auth)
+      .field('kind', kind)
+      .attach('file', file, { filename: name });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  }
+
+  /**
+   * A customer's damaged-parcel refund with a photo and a PDF receipt, rejected by the
+   * merchant and disputed: a HIGH DISPUTE case in the queue.
+   */
+  async function disputedRefund(customerId: string, amount: number) {
+    const customer = await t.bearer('customer', customerId);
+    const transactionId = await payment(customerId, amount, 'Ceramic tea set');
+    const applied = await t.http.post('/v1/refunds').set('Authorization', customer).send({
+      transactionId,
+      amount,
+      reasonCode: 'DEFECTIVE_OR_DAMAGED',
+      description: 'The tea set arrived with two cups broken and the box torn open.',
+    });
+    expect(applied.status).toBe(201);
+    const refundId = applied.body.id as string;
+    await upload(customer, refundId, parcelPhoto(), 'damaged-parcel.png', 'PHOTO');
+    await upload(
+      customer,
+      refundId,
+      receiptPdf(['Receipt', `Payment ${transactionId}`, 'Ceramic tea set', 'Paid in full']),
+      'receipt.pdf',
+      'RECEIPT',
+    );
+    const steps = [SUBMIT, REJECT, DISPUTE];
+    for (const [who, action, body] of steps) {
+      const auth = who === 'customer' ? customer : a[who];
+      const res = await act(t, auth, refundId, action, body);
+      expect([action, res.status]).toEqual([action, 200]);
+    }
+    return getRefund(t, a.agent, refundId) as Promise<{ id: string; caseId: string }>;
+  }
+
+  /** As if the support hours had passed: the case's first-response target is an hour ago. */
+  async function breach(caseId: string) {
+    const db = new Client({ connectionString: t.db.url });
+    await db.connect();
+    try {
+      await db.query(
+        `UPDATE support_cases SET first_response_due_at = now() - interval '1 hour',
+                due_at = now() - interval '1 hour' WHERE id = $1`,
+        [caseId],
+      );
+    } finally {
+      await db.end();
+    }
+  }
+
+  async function signIn(page: Page, agentId: string) {
+    const token = (await t.bearer('agent', agentId)).replace(/^Bearer /, '');
+    await page.goto(`${baseUrl}/console/`);
+    await page.getByLabel('Agent token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Support queue' }).waitFor();
+  }
+
+  it('an agent finds a breached dispute, reads the evidence and resolves it for the customer', async () => {
+    const breached = await disputedRefund('cus-1', 15_000_000);
+    await breach(breached.caseId);
+    // The rest of a realistic queue: another dispute, and escalations of fresh drafts.
+    await disputedRefund('cus-2', 4_250_000);
+    for (const [customerId, amount] of [
+      ['cus-3', 899_900],
+      ['cus-4', 12_500_000],
+    ] as const) {
+      const customer = await t.bearer('customer', customerId);
+      const transactionId = await payment(customerId, amount, 'Running shoes');
+      const draft = await t.http
+        .post('/v1/refunds')
+        .set('Authorization', customer)
+        .send({ transactionId, amount, reasonCode: 'NOT_RECEIVED' });
+      const escalated = await t.http
+        .post(`/v1/refunds/${draft.body.id}/escalate`)
+        .set('Authorization', customer)
+        .send({ message: 'The parcel never came and the shop does not answer.' });
+      expect(escalated.status).toBe(201);
+    }
+
+    const page = await browser.newPage();
+    await signIn(page, 'agt-7');
+
+    const rows = page.locator('table.queue tbody tr');
+    await waitForCount(rows, 4);
+    // Amounts come from each case's refund; the queue is complete once none is pending.
+    await until(
+      async () => (await page.locator('table.queue td.num', { hasText: '…' }).count()) === 0,
+      'the refund amounts',
+    );
+    const breachedRow = rows.filter({ hasText: 'cus-1' });
+    await breachedRow.locator('td.sla.breached').waitFor();
+    expect(await breachedRow.locator('td.sla').textContent()).toMatch(/^Response overdue/);
+    // Rp 150.000 is 15000000 minor units (IDR has two); Intl puts a no-break space after the code.
+    expect((await breachedRow.locator('td.num').textContent())?.replace(/\s/g, ' ')).toBe(
+      'IDR 150,000.00',
+    );
+    await screenshot(page, 'console-queue.png');
+
+    await page.getByLabel('Breached only').check();
+    await page.waitForURL(/breached=1/);
+    await waitForCount(rows, 1);
+    await page.getByRole('link', { name: 'Open the dispute case of cus-1' }).click();
+
+    await page.getByRole('heading', { name: 'Dispute case · cus-1' }).waitFor();
+    await page
+      .getByText('I never received the parcel; the signature is not mine.')
+      .first()
+      .waitFor();
+    const photo = page.getByRole('img', { name: 'Evidence: damaged-parcel.png' });
+    await photo.waitFor();
+    // Loaded and decoded: the preview shows the photo, not a broken image.
+    await until(
+      async () =>
+        (await photo.evaluate((img) => (img as { naturalWidth?: number }).naturalWidth)) === 360,
+      'the photo to load',
+    );
+    const pdf = page.locator('iframe[title="PDF preview: receipt.pdf"]');
+    await pdf.waitFor();
+    expect(await pdf.getAttribute('src')).toMatch(/^blob:/);
+    await screenshot(page, 'console-case.png');
+    await page.getByRole('heading', { name: /^Evidence/ }).evaluate((h) => h.scrollIntoView());
+    await pdfViewerSettled(page);
+    await screenshot(page, 'console-evidence.png');
+
+    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
+    await dialog.getByLabel(/In the customer's favour/).check();
+    await dialog.getByLabel('Note for the record (required)').fill('The photo shows the damage.');
+    await dialog.getByRole('button', { name: 'Resolve dispute' }).click();
+
+    await page.getByRole('status').filter({ hasText: 'the refund is now Approved' }).waitFor();
+    await page.locator('.facts .status', { hasText: 'Approved' }).waitFor();
+    expect((await getRefund(t, a.agent, breached.id)).status).toBe('APPROVED');
+    await page.close();
+  });
+
+  it('shows the refusal in plain words when someone else decided first', async () => {
+    const refund = await disputedRefund('cus-5', 2_000_000);
+    const page = await browser.newPage();
+    await signIn(page, 'agt-7');
+    await page.goto(`${baseUrl}/console/cases/${refund.caseId}`);
+    await page.getByRole('button', { name: 'Resolve dispute…' }).waitFor();
+
+    // Another agent decides while this one reads.
+    const other = await t.bearer('agent', 'agt-8');
+    const decided = await act(t, other, refund.id, 'resolve-dispute', {
+      outcome: 'MERCHANT_FAVOUR',
+      note: 'The courier photo shows the parcel intact.',
+    });
+    expect(decided.status).toBe(200);
+
+    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
+    await dialog.getByLabel(/In the customer's favour/).check();
+    await dialog.getByLabel('Note for the record (required)').fill('Refund the customer.');
+    await dialog.getByRole('button', { name: 'Resolve dispute' }).click();
+
+    const alert = page.getByRole('alert').filter({ hasText: 'Someone else changed this refund' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Nothing was done');
+    // The page shows the refund as the other agent left it, with no dispute to resolve.
+    await page.locator('.facts .status', { hasText: 'Closed' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Resolve dispute…' }).count()).toBe(0);
+    expect((await getRefund(t, a.agent, refund.id)).status).toBe('CLOSED');
+    // The browser logs the refused request itself; that one is expected.
+    browser.expectError(/status of 412/);
+    await page.close();
+  });
+});
+
+/**
+ * For the screenshot only: gives Chromium's PDF viewer (a frame of its own) a moment to draw.
+ * Whether a build ships the viewer is Chromium's business, so its absence fails nothing.
+ */
+async function pdfViewerSettled(page: Page) {
+  const deadline = Date.now() + 5_000;
+  while (!page.frames().some((frame) => frame.url().startsWith('chrome-extension:'))) {
+    if (Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+}
+
+/** Polls `check` (locator reads, never page-side eval: the console's CSP forbids it). */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until the locator matches exactly `count` elements. */
+async function waitForCount(locator: ReturnType<Page['locator']>, count: number) {
+  await until(async () => (await locator.count()) === count, `${count} rows`);
+}
