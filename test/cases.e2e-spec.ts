@@ -495,6 +495,26 @@ describe('support cases', () => {
       expect(ids(page).sort()).toEqual(expected.map((name) => cases[name].id).sort());
     });
 
+    it('filters open cases (open=true) from solved and closed ones (open=false)', async () => {
+      const solved = await newCase();
+      expect(
+        (await caseAction(t, a.agent, solved.id, 'assign', { agentId: ASSIGNEE })).status,
+      ).toBe(200);
+      expect((await caseAction(t, a.agent, solved.id, 'solve')).status).toBe(200);
+      const open = ids(await list({ assigneeId: ASSIGNEE, open: 'true' }));
+      expect(open.sort()).toEqual(
+        Object.values(cases)
+          .map((c) => c.id)
+          .sort(),
+      );
+      expect(ids(await list({ assigneeId: ASSIGNEE, open: 'false' }))).toEqual([solved.id]);
+      const bad = await t.http
+        .get('/v1/cases')
+        .query({ open: 'yes' })
+        .set('Authorization', a.agent);
+      expect(bad.status).toBe(400);
+    });
+
     it('filters by refund and by assignee', async () => {
       expect(ids(await list({ refundId: cases.high.refundId }))).toEqual([cases.high.id]);
       expect(ids(await list({ assigneeId: 'agt-nobody' }))).toEqual([]);

@@ -35,6 +35,8 @@ export interface CaseFilter {
   assigneeId?: string;
   refundId?: string;
   breachedAt?: { now: Date; breached: boolean };
+  /** Only open cases (true), or only solved and closed ones (false). */
+  open?: boolean;
 }
 
 export interface QueueKey {
@@ -173,6 +175,10 @@ export class CasesRepository {
     if (filter.reason) conditions.push(Prisma.sql`reason::text = ${filter.reason}`);
     if (filter.assigneeId) conditions.push(Prisma.sql`assignee_id = ${filter.assigneeId}`);
     if (filter.refundId) conditions.push(Prisma.sql`refund_id = ${filter.refundId}::uuid`);
+    if (filter.open !== undefined) {
+      const open = Prisma.sql`status::text = ANY(${OPEN_CASE_STATUSES})`;
+      conditions.push(filter.open ? open : Prisma.sql`NOT ${open}`);
+    }
     if (filter.breachedAt) {
       const now = filter.breachedAt.now;
       const breached = Prisma.sql`(coalesce(first_responded_at, ${now}) > first_response_due_at

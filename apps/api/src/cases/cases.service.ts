@@ -177,6 +177,7 @@ export class CasesService {
         assigneeId: query.assigneeId,
         refundId: query.refundId,
         breachedAt: query.breached ? { now, breached: query.breached === 'true' } : undefined,
+        open: query.open === undefined ? undefined : query.open === 'true',
       },
       query.limit + 1,
       query.cursor ? queueCursor.decode(query.cursor) : undefined,

@@ -101,8 +101,13 @@ function problem(
   };
 }
 
+interface HttpLike {
+  code?: string;
+  statusCode: number;
+}
+
 /** Errors thrown by Fastify itself (body parsing, limits), before a route handler runs. */
-function fastifyProblem(error: { code: string; statusCode: number; message: string }, id: string) {
+function fastifyProblem(error: HttpLike, id: string) {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
@@ -142,11 +147,10 @@ export function toProblem(error: unknown, requestId: string): Problem {
       requestId,
     );
   }
-  if (error && typeof error === 'object' && 'code' in error && 'statusCode' in error) {
-    const fromFastify = fastifyProblem(
-      error as { code: string; statusCode: number; message: string },
-      requestId,
-    );
+  // Fastify's own errors, and http-errors from its plugins (static files: 403 on a path that
+  // tries to leave the folder), carry their status.
+  if (error && typeof error === 'object' && typeof (error as HttpLike).statusCode === 'number') {
+    const fromFastify = fastifyProblem(error as HttpLike, requestId);
     if (fromFastify) return fromFastify;
   }
   return problem(500, 'INTERNAL_ERROR', 'Unexpected error; it has been logged.', requestId);

@@ -73,6 +73,15 @@ export class ListCasesQueryDto extends PaginationQueryDto {
   @IsIn(['true', 'false'])
   breached?: 'true' | 'false';
 
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'true: only open cases (NEW, OPEN, PENDING_CUSTOMER, ON_HOLD); false: only SOLVED and CLOSED',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  open?: 'true' | 'false';
+
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @Matches(UUID, { message: 'refundId must be a refund id' })
