@@ -108,7 +108,7 @@ interface HttpLike {
 
 /** Errors thrown by Fastify itself (body parsing, limits), before a route handler runs. */
 function fastifyProblem(error: HttpLike, id: string) {
-  switch (error.code) {
+  switch (error.code ?? '') {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
       return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', id);
