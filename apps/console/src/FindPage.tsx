@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from './api';
+import { ApiError, apiPath } from './api';
 import { formatMoney, formatTime, humanize } from './format';
 import { Link, navigate, paths } from './router';
 import { useSession } from './session';
@@ -26,9 +26,9 @@ export function FindPage({ q }: { q: string }) {
     const find = async () => {
       if (UUID.test(q)) {
         const id = q.toLowerCase();
-        const found = await orNull(api.get<SupportCase>(`/v1/cases/${id}`));
+        const found = await orNull(api.get<SupportCase>(apiPath`/v1/cases/${id}`));
         if (found) return navigate(paths.case(id), { replace: true });
-        const refund = await orNull(api.get<Refund>(`/v1/refunds/${id}`));
+        const refund = await orNull(api.get<Refund>(apiPath`/v1/refunds/${id}`));
         if (refund) return navigate(paths.refund(id), { replace: true });
       }
       // Not shaped like a payment id: 400, which means no match here.

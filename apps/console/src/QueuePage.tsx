@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from './api';
+import { ApiError, apiPath } from './api';
 import { formatDuration, formatMoney, humanize } from './format';
 import { useNow } from './hooks';
 import { Link, navigate, paths } from './router';
@@ -149,7 +149,7 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
     const worker = async () => {
       for (let id = missing.shift(); id; id = missing.shift()) {
         try {
-          const refund = await api.get<Refund>(`/v1/refunds/${id}`);
+          const refund = await api.get<Refund>(apiPath`/v1/refunds/${id}`);
           if (!cancelled) setRefunds((known) => ({ ...known, [id]: refund }));
         } catch {
           requested.current.delete(id);
