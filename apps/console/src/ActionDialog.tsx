@@ -25,6 +25,18 @@ export function ConfirmDialog(props: {
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
 
+  // A cancelled Escape keydown makes no close request at all; `cancel` alone is not enough
+  // (Chromium lets a page cancel it only once per user activation). On the window: the focused
+  // button is disabled while busy, so the key may not reach the dialog.
+  useEffect(() => {
+    if (!busy) return;
+    const swallowEscape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') event.preventDefault();
+    };
+    window.addEventListener('keydown', swallowEscape, { capture: true });
+    return () => window.removeEventListener('keydown', swallowEscape, { capture: true });
+  }, [busy]);
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (working.current) return;
@@ -46,11 +58,6 @@ export function ConfirmDialog(props: {
       onClose={props.onClose}
       onCancel={(event) => {
         if (working.current) event.preventDefault();
-      }}
-      // A cancelled keydown makes no close request at all (Chromium may not let `cancel` be
-      // cancelled twice in a row).
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && working.current) event.preventDefault();
       }}
     >
       <form onSubmit={(event) => void submit(event)}>
