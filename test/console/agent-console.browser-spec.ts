@@ -262,7 +262,23 @@ describe('the agent console', () => {
     await page.getByRole('button', { name: 'Resolve dispute…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
-    await dialog.getByLabel('Note for the record (required)').fill('Refund the customer.');
+    const note = dialog.getByLabel('Note for the record (required)');
+    await note.fill('Refund the customer.');
+    // A passing fault (here a 503) keeps the dialog and what was typed, to try again.
+    await page.route(
+      '**/resolve-dispute',
+      (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ status: 503, code: 'DATABASE_UNAVAILABLE' }),
+        }),
+      { times: 1 },
+    );
+    await dialog.getByRole('button', { name: 'Resolve dispute' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'cannot reach its database' }).waitFor();
+    expect(await note.inputValue()).toBe('Refund the customer.');
+    browser.expectError(/status of 503/);
     await dialog.getByRole('button', { name: 'Resolve dispute' }).click();
 
     const alert = page.getByRole('alert').filter({ hasText: 'Someone else changed this refund' });
