@@ -118,11 +118,14 @@ describe('the agent console', () => {
   it('an agent finds a breached dispute, reads the evidence and resolves it for the customer', async () => {
     const breached = await disputedRefund('cus-1', 15_000_000);
     await breach(breached.caseId);
-    // The rest of a realistic queue: another dispute, and escalations of fresh drafts.
+    // The rest of a realistic queue: another dispute, and escalations of fresh drafts, one of
+    // them solved already (the default queue shows open cases only).
     await disputedRefund('cus-2', 4_250_000);
+    const escalations: string[] = [];
     for (const [customerId, amount] of [
       ['cus-3', 899_900],
       ['cus-4', 12_500_000],
+      ['cus-6', 310_000],
     ] as const) {
       const customer = await t.bearer('customer', customerId);
       const transactionId = await payment(customerId, amount, 'Running shoes');
@@ -135,7 +138,13 @@ describe('the agent console', () => {
         .set('Authorization', customer)
         .send({ message: 'The parcel never came and the shop does not answer.' });
       expect(escalated.status).toBe(201);
+      escalations.push(escalated.body.id as string);
     }
+    const solved = await t.http
+      .post(`/v1/cases/${escalations[2]}/solve`)
+      .set('Authorization', a.agent)
+      .send({});
+    expect(solved.status).toBe(200);
 
     const page = await browser.newPage();
     await signIn(page, 'agt-7');
@@ -154,7 +163,16 @@ describe('the agent console', () => {
     expect((await breachedRow.locator('td.num').textContent())?.replace(/\s/g, ' ')).toBe(
       'IDR 150,000.00',
     );
+    expect(await rows.filter({ hasText: 'cus-6' }).count()).toBe(0);
     await screenshot(page, 'console-queue.png');
+
+    const status = page.getByLabel('Status', { exact: true });
+    await status.selectOption({ label: 'Any' });
+    await page.waitForURL(/status=any/);
+    await waitForCount(rows, 5);
+    expect(await rows.filter({ hasText: 'cus-6' }).textContent()).toContain('Solved');
+    await status.selectOption({ label: 'Open (any)' });
+    await waitForCount(rows, 4);
 
     await page.getByLabel('Breached only').check();
     await page.waitForURL(/breached=1/);
@@ -186,9 +204,24 @@ describe('the agent console', () => {
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
     await dialog.getByLabel('Note for the record (required)').fill('The photo shows the damage.');
+    // The request is held until Escape has been tried: it must not close the dialog meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/resolve-dispute', async (route) => {
+      await held;
+      await route.continue();
+    });
     await dialog.getByRole('button', { name: 'Resolve dispute' }).click();
+    await dialog.getByRole('button', { name: 'Working…' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    release();
 
     await page.getByRole('status').filter({ hasText: 'the refund is now Approved' }).waitFor();
+    // The dialog's button is gone with the dispute: the focus goes to the news, not the page.
+    await page.locator('.notice-slot .banner:focus').waitFor();
+    expect(await dialog.count()).toBe(0);
     await page.locator('.facts .status', { hasText: 'Approved' }).waitFor();
     expect((await getRefund(t, a.agent, breached.id)).status).toBe('APPROVED');
     await page.close();
@@ -200,6 +233,23 @@ describe('the agent console', () => {
     await signIn(page, 'agt-7');
     await page.goto(`${baseUrl}/console/cases/${refund.caseId}`);
     await page.getByRole('button', { name: 'Resolve dispute…' }).waitFor();
+    // While the refund is disputed, the dispute decides the case: no Solve.
+    await page.getByText('While the refund is disputed').waitFor();
+    expect(await page.getByRole('button', { name: 'Solve…' }).count()).toBe(0);
+
+    // A double click acts once (a second hold would be refused with a 409), and the focus
+    // moves from the button the action hid to the notice.
+    await page.getByRole('button', { name: 'Put on hold' }).dblclick();
+    await page.getByRole('status').filter({ hasText: 'The case is now On hold.' }).waitFor();
+    await page.locator('.notice-slot .banner:focus').waitFor();
+    await page.getByRole('button', { name: 'Set pending customer' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Put on hold' }).count()).toBe(0);
+    const history = await t.http
+      .get(`/v1/cases/${refund.caseId}/history`)
+      .set('Authorization', a.agent);
+    expect(
+      history.body.filter((entry: { change: string }) => entry.change === 'hold'),
+    ).toHaveLength(1);
 
     // Another agent decides while this one reads.
     const other = await t.bearer('agent', 'agt-8');
@@ -212,7 +262,23 @@ describe('the agent console', () => {
     await page.getByRole('button', { name: 'Resolve dispute…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
-    await dialog.getByLabel('Note for the record (required)').fill('Refund the customer.');
+    const note = dialog.getByLabel('Note for the record (required)');
+    await note.fill('Refund the customer.');
+    // A passing fault (here a 503) keeps the dialog and what was typed, to try again.
+    await page.route(
+      '**/resolve-dispute',
+      (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ status: 503, code: 'DATABASE_UNAVAILABLE' }),
+        }),
+      { times: 1 },
+    );
+    await dialog.getByRole('button', { name: 'Resolve dispute' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'cannot reach its database' }).waitFor();
+    expect(await note.inputValue()).toBe('Refund the customer.');
+    browser.expectError(/status of 503/);
     await dialog.getByRole('button', { name: 'Resolve dispute' }).click();
 
     const alert = page.getByRole('alert').filter({ hasText: 'Someone else changed this refund' });

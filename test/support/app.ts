@@ -32,6 +32,8 @@ export async function startTestApp(
     features?: typeof FEATURE_MODULES;
     /** Rewrites the database URL the app uses, e.g. to route it through a proxy. */
     reach?: (url: string) => string;
+    /** The console build folder to serve (default: dist/console of this checkout). */
+    consoleDir?: string;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -44,7 +46,9 @@ export async function startTestApp(
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let app: NestFastifyApplication;
   try {
-    app = await createApp(config, logger, options.features ?? FEATURE_MODULES);
+    app = await createApp(config, logger, options.features ?? FEATURE_MODULES, {
+      consoleDir: options.consoleDir,
+    });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {

@@ -37,11 +37,15 @@ export const validationPipe = new ValidationPipe({
     new AppError('VALIDATION_FAILED', 'The request is invalid.', fieldErrors(errors)),
 });
 
-/** Builds the HTTP application (used by main.ts and by the tests). */
+/**
+ * Builds the HTTP application (used by main.ts and by the tests). `consoleDir` is the console's
+ * build folder (default: dist/console of this checkout); tests point it at a fixture build.
+ */
 export async function createApp(
   config: AppConfig,
   logger: Logger,
   features: DynamicModule['imports'] = [],
+  options: { consoleDir?: string } = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -83,7 +87,7 @@ export async function createApp(
   });
   app.useGlobalPipes(validationPipe);
   // The agent console (apps/console), outside the OpenAPI document: it is not part of the API.
-  await app.register(consolePlugin, {});
+  await app.register(consolePlugin, { dir: options.consoleDir });
 
   const document = documentProblems(
     SwaggerModule.createDocument(

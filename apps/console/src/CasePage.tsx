@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from './api';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError, apiPath, isTemporary } from './api';
 import { ConfirmDialog } from './ActionDialog';
 import { formatActor, formatTime, humanize } from './format';
 import { useNow } from './hooks';
+import { NoticeBanner, type Notice } from './Notice';
 import { RefundActions } from './refund-actions';
 import {
   DisputeRecords,
@@ -19,6 +20,7 @@ import {
   OPEN_CASE_STATUSES,
   type CaseHistoryEntry,
   type CaseMessage,
+  type RefundStatus,
   type SupportCase,
 } from './types';
 
@@ -29,15 +31,15 @@ export function CasePage({ id }: { id: string }) {
   const [messages, setMessages] = useState<CaseMessage[]>([]);
   const [history, setHistory] = useState<CaseHistoryEntry[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const refund = useRefundData(supportCase?.refundId ?? null);
 
   const reloadCase = useCallback(async () => {
     try {
       const [found, conversation, changes] = await Promise.all([
-        api.get<SupportCase>(`/v1/cases/${id}`),
-        api.get<CaseMessage[]>(`/v1/cases/${id}/messages`),
-        api.get<CaseHistoryEntry[]>(`/v1/cases/${id}/history`),
+        api.get<SupportCase>(apiPath`/v1/cases/${id}`),
+        api.get<CaseMessage[]>(apiPath`/v1/cases/${id}/messages`),
+        api.get<CaseHistoryEntry[]>(apiPath`/v1/cases/${id}/history`),
       ]);
       setCase(found);
       setMessages(conversation);
@@ -78,16 +80,12 @@ export function CasePage({ id }: { id: string }) {
           Reload
         </button>
       </div>
-      <div className="notice-slot" aria-live="polite">
-        {notice && (
-          <p
-            className={`banner ${notice.kind}`}
-            role={notice.kind === 'error' ? 'alert' : 'status'}
-          >
-            {notice.text}
-          </p>
-        )}
-      </div>
+      {loadError && (
+        <p className="banner error" role="alert">
+          The case could not be reloaded: {loadError}
+        </p>
+      )}
+      <NoticeBanner notice={notice} />
       <div className="columns">
         <div className="column">
           <section aria-labelledby="refund-title" className="panel">
@@ -125,6 +123,7 @@ export function CasePage({ id }: { id: string }) {
         <div className="column">
           <CasePanel
             supportCase={supportCase}
+            refundStatus={refund.data?.refund.status}
             onChanged={(text) => {
               setNotice({ kind: 'ok', text });
               void reloadCase();
@@ -164,6 +163,8 @@ type CaseAction = 'assign' | 'pending' | 'hold' | 'solve';
 
 function CasePanel(props: {
   supportCase: SupportCase;
+  /** Undefined until the refund is loaded. */
+  refundStatus: RefundStatus | undefined;
   onChanged: (text: string) => void;
   onRefused: (text: string) => void;
 }) {
@@ -172,12 +173,24 @@ function CasePanel(props: {
   const now = useNow();
   const sla = slaState(supportCase, now);
   const [confirmSolve, setConfirmSolve] = useState(false);
+  // One action at a time: a double click must not send the request twice (the second is a 409).
+  const working = useRef(false);
+  const [busy, setBusy] = useState(false);
   const isOpen = OPEN_CASE_STATUSES.includes(supportCase.status);
+  // The API refuses to solve a case while its refund is disputed (the dispute decides it).
+  const disputed = props.refundStatus === 'DISPUTED';
 
+  /** Null when done or refused (the page says which); a message for the dialog to retry. */
   const act = async (action: CaseAction): Promise<string | null> => {
+    if (working.current) return null;
+    working.current = true;
+    setBusy(true);
     try {
       const body = action === 'assign' ? { agentId: me.id } : {};
-      const updated = await api.post<SupportCase>(`/v1/cases/${supportCase.id}/${action}`, body);
+      const updated = await api.post<SupportCase>(
+        apiPath`/v1/cases/${supportCase.id}/${action}`,
+        body,
+      );
       props.onChanged(
         action === 'assign'
           ? 'The case is assigned to you.'
@@ -186,8 +199,12 @@ function CasePanel(props: {
       return null;
     } catch (caught) {
       const message = caught instanceof ApiError ? caught.message : String(caught);
+      if (action === 'solve' && isTemporary(caught)) return message;
       props.onRefused(message);
       return null;
+    } finally {
+      working.current = false;
+      setBusy(false);
     }
   };
 
@@ -242,29 +259,32 @@ function CasePanel(props: {
         )}
       </dl>
       {isOpen && (
-        <div className="actions" role="group" aria-label="Case actions">
+        <div className="actions" role="group" aria-label="Case actions" aria-busy={busy}>
           {supportCase.assigneeId !== me.id && (
-            <button type="button" onClick={() => void act('assign')}>
+            <button type="button" disabled={busy} onClick={() => void act('assign')}>
               Assign to me
             </button>
           )}
           {supportCase.status !== 'PENDING_CUSTOMER' && (
-            <button type="button" onClick={() => void act('pending')}>
+            <button type="button" disabled={busy} onClick={() => void act('pending')}>
               Set pending customer
             </button>
           )}
           {supportCase.status !== 'ON_HOLD' && (
-            <button type="button" onClick={() => void act('hold')}>
+            <button type="button" disabled={busy} onClick={() => void act('hold')}>
               Put on hold
             </button>
           )}
-          {supportCase.reason !== 'DISPUTE' && (
-            <button type="button" onClick={() => setConfirmSolve(true)}>
+          {props.refundStatus && !disputed && (
+            <button type="button" disabled={busy} onClick={() => setConfirmSolve(true)}>
               Solve…
             </button>
           )}
-          {supportCase.reason === 'DISPUTE' && (
-            <p className="help">A dispute case is solved by resolving the dispute on the refund.</p>
+          {disputed && (
+            <p className="help">
+              While the refund is disputed, the case is solved by resolving the dispute on the
+              refund.
+            </p>
           )}
         </div>
       )}
@@ -272,11 +292,7 @@ function CasePanel(props: {
         <ConfirmDialog
           title="Solve this case?"
           confirmLabel="Solve case"
-          onConfirm={async () => {
-            const failure = await act('solve');
-            setConfirmSolve(false);
-            return failure;
-          }}
+          onConfirm={() => act('solve')}
           onClose={() => setConfirmSolve(false)}
         >
           <p>The customer may reopen it within 7 days.</p>
@@ -305,7 +321,10 @@ function Conversation(props: {
     setBusy(true);
     setError(null);
     try {
-      await api.post(`/v1/cases/${props.supportCase.id}/messages`, { body: body.trim(), internal });
+      await api.post(apiPath`/v1/cases/${props.supportCase.id}/messages`, {
+        body: body.trim(),
+        internal,
+      });
       setBody('');
       props.onPosted();
     } catch (caught) {

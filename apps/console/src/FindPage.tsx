@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from './api';
+import { ApiError, apiPath } from './api';
 import { formatMoney, formatTime, humanize } from './format';
 import { Link, navigate, paths } from './router';
 import { useSession } from './session';
-import type { Page, Refund, SupportCase } from './types';
+import type { Page, Refund, SupportCase, Transaction } from './types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,6 +14,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function FindPage({ q }: { q: string }) {
   const { api } = useSession();
   const [refunds, setRefunds] = useState<Refund[] | null>(null);
+  // When no refund matched: the payment of that id, if there is one.
+  const [payment, setPayment] = useState<Transaction | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -24,11 +26,12 @@ export function FindPage({ q }: { q: string }) {
         throw caught;
       });
     const find = async () => {
+      if (!q.trim()) return setRefunds([]);
       if (UUID.test(q)) {
         const id = q.toLowerCase();
-        const found = await orNull(api.get<SupportCase>(`/v1/cases/${id}`));
+        const found = await orNull(api.get<SupportCase>(apiPath`/v1/cases/${id}`));
         if (found) return navigate(paths.case(id), { replace: true });
-        const refund = await orNull(api.get<Refund>(`/v1/refunds/${id}`));
+        const refund = await orNull(api.get<Refund>(apiPath`/v1/refunds/${id}`));
         if (refund) return navigate(paths.refund(id), { replace: true });
       }
       // Not shaped like a payment id: 400, which means no match here.
@@ -38,6 +41,13 @@ export function FindPage({ q }: { q: string }) {
       if (cancelled) return;
       const found = page?.data ?? [];
       if (found.length === 1) return navigate(paths.refund(found[0].id), { replace: true });
+      // A payment without refunds is not "nothing found".
+      const paid =
+        found.length === 0
+          ? await orNull(api.get<Transaction>(apiPath`/v1/transactions/${q}`))
+          : null;
+      if (cancelled) return;
+      setPayment(paid);
       setRefunds(found);
     };
     find().catch((caught: unknown) => {
@@ -57,7 +67,14 @@ export function FindPage({ q }: { q: string }) {
         </p>
       )}
       {!error && refunds === null && <p className="muted">Looking…</p>}
-      {refunds?.length === 0 && (
+      {refunds?.length === 0 && payment && (
+        <p role="status">
+          Payment <code>{payment.id}</code> ({formatMoney(payment.amount, payment.currency)} from{' '}
+          {payment.customerId} to {payment.merchantId}, paid {formatTime(payment.paidAt)}) has no
+          refunds.
+        </p>
+      )}
+      {refunds?.length === 0 && !payment && (
         <p role="status">No case, refund or payment has the id “{q}”. Check it and try again.</p>
       )}
       {refunds && refunds.length > 1 && (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from './api';
+import { ApiError, apiPath } from './api';
 import { formatDuration, formatMoney, humanize } from './format';
 import { useNow } from './hooks';
 import { Link, navigate, paths } from './router';
@@ -17,7 +17,12 @@ import {
 const PAGE_SIZE = 50;
 export const QUEUE_REFRESH_MS = 10_000;
 
+/** The status filter's values besides a case status: open cases (the default), or any. */
+const OPEN_ONLY = '';
+const ANY_STATUS = 'any';
+
 interface Filters {
+  /** OPEN_ONLY, ANY_STATUS or a case status. */
   status: string;
   priority: string;
   reason: string;
@@ -61,14 +66,18 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
   const [refunds, setRefunds] = useState<Record<string, Refund>>({});
   const loaded = useRef(0);
   const requested = useRef(new Set<string>());
-  // Answers to an earlier filter, or to a poll overtaken by a newer one, are dropped.
-  const generation = useRef(0);
-  const inFlight = useRef(false);
+  const mounted = useRef(false);
+  // Every list request takes a number; only the latest one's answer applies (an earlier
+  // filter's, or a poll overtaken by "Show more", is dropped). `pending` is the running one.
+  const latest = useRef(0);
+  const pending = useRef(0);
   const now = useNow();
 
   const query = useCallback(
     (cursor?: string, limit = PAGE_SIZE) => ({
-      status: filters.status || undefined,
+      open: filters.status === OPEN_ONLY ? 'true' : undefined,
+      status:
+        filters.status === OPEN_ONLY || filters.status === ANY_STATUS ? undefined : filters.status,
       priority: filters.priority || undefined,
       reason: filters.reason || undefined,
       assigneeId: filters.mine ? me.id : undefined,
@@ -80,86 +89,110 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
     [filterKey, me.id],
   );
 
-  /** Reloads as many rows as are shown now (at least one page), from the top. */
-  const refresh = useCallback(async () => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    const mine = generation.current;
+  const begin = (): number => {
+    latest.current += 1;
+    pending.current = latest.current;
     setLoading(true);
-    try {
-      const rows: SupportCase[] = [];
-      let cursor: string | undefined;
-      let next: string | null = null;
-      do {
-        const page = await api.get<Page<SupportCase>>('/v1/cases', query(cursor));
-        rows.push(...page.data);
-        next = page.nextCursor;
-        cursor = next ?? undefined;
-      } while (next && rows.length < loaded.current);
-      if (mine !== generation.current) return;
-      loaded.current = Math.max(rows.length, PAGE_SIZE);
-      setCases(rows);
-      setNextCursor(next);
-      setError(null);
-      setUpdatedAt(Date.now());
-    } catch (caught) {
-      if (mine === generation.current) {
-        setError(caught instanceof ApiError ? caught.message : String(caught));
+    return latest.current;
+  };
+  const end = (mine: number): void => {
+    if (mine !== latest.current) return;
+    pending.current = 0;
+    setLoading(false);
+  };
+
+  /**
+   * Reloads as many rows as are shown now (at least one page), from the top. A poll leaves a
+   * running request alone; "Refresh now" and a filter change supersede it.
+   */
+  const refresh = useCallback(
+    async (poll = false) => {
+      if (poll && pending.current) return;
+      const mine = begin();
+      try {
+        const rows: SupportCase[] = [];
+        let cursor: string | undefined;
+        let next: string | null = null;
+        do {
+          const page = await api.get<Page<SupportCase>>('/v1/cases', query(cursor));
+          rows.push(...page.data);
+          next = page.nextCursor;
+          cursor = next ?? undefined;
+        } while (next && rows.length < loaded.current);
+        if (mine !== latest.current) return;
+        loaded.current = Math.max(rows.length, PAGE_SIZE);
+        setCases(rows);
+        setNextCursor(next);
+        setError(null);
+        setUpdatedAt(Date.now());
+      } catch (caught) {
+        if (mine === latest.current) {
+          setError(caught instanceof ApiError ? caught.message : String(caught));
+        }
+      } finally {
+        end(mine);
       }
-    } finally {
-      inFlight.current = false;
-      setLoading(false);
-    }
-  }, [api, query]);
+    },
+    // begin and end touch only refs and a state setter: any render's copy will do.
+    [api, query],
+  );
 
   const showMore = async () => {
     if (!nextCursor || !cases) return;
-    const mine = generation.current;
+    const mine = begin();
     try {
       const page = await api.get<Page<SupportCase>>('/v1/cases', query(nextCursor));
-      if (mine !== generation.current) return;
+      if (mine !== latest.current) return;
       const rows = [...cases, ...page.data];
       loaded.current = rows.length;
       setCases(rows);
       setNextCursor(page.nextCursor);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
+      if (mine === latest.current) {
+        setError(caught instanceof ApiError ? caught.message : String(caught));
+      }
+    } finally {
+      end(mine);
     }
   };
 
   useEffect(() => {
-    generation.current += 1;
-    inFlight.current = false;
     loaded.current = PAGE_SIZE;
     setCases(null);
     void refresh();
     const timer = window.setInterval(() => {
-      if (!document.hidden) void refresh();
+      if (!document.hidden) void refresh(true);
     }, QUEUE_REFRESH_MS);
     return () => window.clearInterval(timer);
   }, [refresh]);
 
-  // The amount is the refund's: fetched once per refund, a few at a time.
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  // The amount is the refund's: fetched once per refund, a few at a time. The answers are kept
+  // while the page is open even when the rows changed meanwhile (a poll, another filter): an id
+  // is marked as requested once, so an answer dropped would never be asked for again.
   useEffect(() => {
     const missing = [...new Set((cases ?? []).map((c) => c.refundId))].filter(
       (id) => !requested.current.has(id),
     );
     missing.forEach((id) => requested.current.add(id));
-    let cancelled = false;
     const worker = async () => {
       for (let id = missing.shift(); id; id = missing.shift()) {
         try {
-          const refund = await api.get<Refund>(`/v1/refunds/${id}`);
-          if (!cancelled) setRefunds((known) => ({ ...known, [id]: refund }));
+          const refund = await api.get<Refund>(apiPath`/v1/refunds/${id}`);
+          if (mounted.current) setRefunds((known) => ({ ...known, [id]: refund }));
         } catch {
+          // Asked again with the next rows (the next poll).
           requested.current.delete(id);
         }
       }
     };
     void Promise.all([worker(), worker(), worker(), worker()]);
-    return () => {
-      cancelled = true;
-    };
   }, [api, cases]);
 
   const setFilter = (change: Partial<Filters>) => {
@@ -184,21 +217,21 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
           id="filter-status"
           label="Status"
           value={filters.status}
-          options={CASE_STATUSES}
+          options={[[OPEN_ONLY, 'Open (any)'], ...choices(CASE_STATUSES), [ANY_STATUS, 'Any']]}
           onChange={(status) => setFilter({ status })}
         />
         <Select
           id="filter-priority"
           label="Priority"
           value={filters.priority}
-          options={CASE_PRIORITIES}
+          options={[['', 'Any'], ...choices(CASE_PRIORITIES)]}
           onChange={(priority) => setFilter({ priority })}
         />
         <Select
           id="filter-reason"
           label="Reason"
           value={filters.reason}
-          options={CASE_REASONS}
+          options={[['', 'Any'], ...choices(CASE_REASONS)]}
           onChange={(reason) => setFilter({ reason })}
         />
         <label className="check">
@@ -296,11 +329,16 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
   );
 }
 
+/** [value, label] pairs for a select. */
+function choices(values: readonly string[]): [string, string][] {
+  return values.map((value) => [value, humanize(value)]);
+}
+
 function Select(props: {
   id: string;
   label: string;
   value: string;
-  options: readonly string[];
+  options: [value: string, label: string][];
   onChange: (value: string) => void;
 }) {
   return (
@@ -311,10 +349,9 @@ function Select(props: {
         value={props.value}
         onChange={(event) => props.onChange(event.target.value)}
       >
-        <option value="">Any</option>
-        {props.options.map((option) => (
-          <option key={option} value={option}>
-            {humanize(option)}
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
           </option>
         ))}
       </select>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from './api';
 import { formatTime, humanize } from './format';
+import { NoticeBanner, type Notice } from './Notice';
 import { RefundActions } from './refund-actions';
 import { DisputeRecords, Evidence, RefundSummary, Timeline, useRefundData } from './refund-parts';
 import { Link, paths } from './router';
@@ -12,16 +13,14 @@ export function RefundPage({ id }: { id: string }) {
   const { api } = useSession();
   const refund = useRefundData(id);
   const [cases, setCases] = useState<SupportCase[] | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const [casesError, setCasesError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   useEffect(() => {
     api.get<Page<SupportCase>>('/v1/cases', { refundId: id, limit: 100 }).then(
       (page) => setCases(page.data),
       (caught: unknown) =>
-        setNotice({
-          kind: 'error',
-          text: caught instanceof ApiError ? caught.message : String(caught),
-        }),
+        setCasesError(caught instanceof ApiError ? caught.message : String(caught)),
     );
   }, [api, id]);
 
@@ -48,20 +47,16 @@ export function RefundPage({ id }: { id: string }) {
           Reload
         </button>
       </div>
-      <div className="notice-slot" aria-live="polite">
-        {notice && (
-          <p
-            className={`banner ${notice.kind}`}
-            role={notice.kind === 'error' ? 'alert' : 'status'}
-          >
-            {notice.text}
-          </p>
-        )}
-      </div>
+      <NoticeBanner notice={notice} />
       <div className="columns">
         <div className="column">
           <section aria-labelledby="refund-title" className="panel">
             <h2 id="refund-title">Refund</h2>
+            {refund.error && (
+              <p className="banner error" role="alert">
+                The refund could not be reloaded: {refund.error}
+              </p>
+            )}
             <RefundSummary refund={data.refund} />
             <RefundActions
               refund={data.refund}
@@ -84,6 +79,7 @@ export function RefundPage({ id }: { id: string }) {
         <div className="column">
           <section aria-labelledby="cases-title">
             <h2 id="cases-title">Support cases</h2>
+            {casesError && <p className="banner error">{casesError}</p>}
             {cases?.length === 0 && <p className="muted">This refund has no support case.</p>}
             <ul className="plain">
               {cases?.map((c) => (

@@ -71,6 +71,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An API path with every interpolated id encoded: ids from the address bar must not add path
+ * segments or a query (`apiPath\`/v1/cases/${id}/messages\``).
+ */
+export function apiPath(strings: TemplateStringsArray, ...ids: string[]): string {
+  return strings.reduce((path, part, i) => path + encodeURIComponent(ids[i - 1]) + part);
+}
+
+/** No answer, rate-limited or a server fault: worth trying again as it is. */
+export function isTemporary(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.status === 0 || error.status === 429 || error.status >= 500;
+}
+
 /** The network failed, not the API: no answer at all. */
 const UNREACHABLE: Problem = {
   status: 0,

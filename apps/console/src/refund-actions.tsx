@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError } from './api';
+import { ApiError, apiPath } from './api';
 import { ConfirmDialog } from './ActionDialog';
 import { formatMoney } from './format';
 import { useSession } from './session';
@@ -24,6 +24,9 @@ const LABELS: Record<AgentAction, string> = {
   'start-review': 'Start review…',
   'retry-payout': 'Retry payout…',
 };
+
+/** Answers that mean the refund is not as the agent saw it: gone, or changed by someone else. */
+const REFUSALS = [404, 409, 412];
 
 export function agentActions(refund: Refund): AgentAction[] {
   return AGENT_ACTIONS.filter((action) => refund.nextActions.includes(action));
@@ -57,10 +60,7 @@ export function RefundActions(props: {
           refund={props.refund}
           onClose={() => setOpen(null)}
           onDone={props.onDone}
-          onRefused={(message) => {
-            setOpen(null);
-            props.onRefused(message);
-          }}
+          onRefused={props.onRefused}
         />
       )}
     </div>
@@ -101,16 +101,22 @@ function RefundActionDialog(props: {
   const confirm = async (): Promise<string | null> => {
     if (action === 'resolve-dispute' && !outcome) return 'Choose the outcome first.';
     try {
-      const updated = await api.post<Refund>(`/v1/refunds/${refund.id}/${action}`, body(), version);
+      const updated = await api.post<Refund>(
+        apiPath`/v1/refunds/${refund.id}/${action}`,
+        body(),
+        version,
+      );
       props.onDone(updated);
-      props.onClose();
       return null;
     } catch (caught) {
-      if (!(caught instanceof ApiError)) return String(caught);
-      // Input the agent can fix stays in the dialog; a changed refund closes it and reloads.
-      if ([400, 422].includes(caught.status)) return caught.message;
-      props.onRefused(caught.message);
-      return null;
+      // A refund that changed or went away closes the dialog and reloads the page. Anything
+      // else (input to fix, no answer, rate limit, a server fault) stays in the dialog with
+      // what the agent typed, to correct or try again.
+      if (caught instanceof ApiError && REFUSALS.includes(caught.status)) {
+        props.onRefused(caught.message);
+        return null;
+      }
+      return caught instanceof ApiError ? caught.message : String(caught);
     }
   };
 

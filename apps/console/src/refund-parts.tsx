@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from './api';
+import { ApiError, apiPath } from './api';
 import { formatActor, formatBytes, formatMoney, formatTime, humanize } from './format';
 import { Link, paths } from './router';
 import { useSession } from './session';
@@ -20,9 +20,9 @@ export function useRefundData(id: string | null) {
     if (!id) return;
     try {
       const [refund, events, attachments] = await Promise.all([
-        api.get<Refund>(`/v1/refunds/${id}`),
-        api.get<RefundEvent[]>(`/v1/refunds/${id}/events`),
-        api.get<Attachment[]>(`/v1/refunds/${id}/attachments`),
+        api.get<Refund>(apiPath`/v1/refunds/${id}`),
+        api.get<RefundEvent[]>(apiPath`/v1/refunds/${id}/events`),
+        api.get<Attachment[]>(apiPath`/v1/refunds/${id}/attachments`),
       ]);
       setData({ refund, events, attachments });
       setError(null);
@@ -163,7 +163,7 @@ function EvidenceItem({ attachment }: { attachment: Attachment }) {
   const { api } = useSession();
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const path = `/v1/refunds/${attachment.refundId}/attachments/${attachment.id}`;
+  const path = apiPath`/v1/refunds/${attachment.refundId}/attachments/${attachment.id}`;
   const previewable = PREVIEWABLE.includes(attachment.contentType);
 
   useEffect(() => {

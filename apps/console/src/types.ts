@@ -45,6 +45,19 @@ export interface Refund {
   updatedAt: string;
 }
 
+/** A payment, with what is refunded of it and what still can be. */
+export interface Transaction {
+  id: string;
+  customerId: string;
+  merchantId: string;
+  amount: number;
+  currency: string;
+  paidAt: string;
+  description: string | null;
+  refundedAmount: number;
+  refundableAmount: number;
+}
+
 export interface NegotiationRecord {
   at: string;
   channel: string;
