@@ -112,8 +112,6 @@ function fastifyProblem(error: HttpLike, id: string) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
       return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', id);
-    // http-errors from plugins carry no code.
-    case undefined:
     default:
       if (error.statusCode >= 400 && error.statusCode < 500) {
         const code = HTTP_STATUS_CODES[error.statusCode] ?? 'MALFORMED_REQUEST';
