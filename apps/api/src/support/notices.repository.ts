@@ -53,7 +53,8 @@ export class NoticesRepository {
 
   /**
    * Ends the notice at `at` unless it has already ended: one conditional write, so of two agents
-   * ending it together exactly one succeeds. An upcoming notice ends before it starts, so both of
+   * ending it together exactly one succeeds (the marker, not the times: the second agent's `at`
+   * may be earlier than the first's). An upcoming notice ends before it starts, so both of
    * its times become `at`. Returns the ended notice, or null when nothing was ended.
    */
   async endEarly(id: string, at: Date, agentId: string): Promise<Notice | null> {
@@ -61,7 +62,7 @@ export class NoticesRepository {
       UPDATE notices
          SET ends_at = ${at}, starts_at = LEAST(starts_at, ${at}), ended_early_at = ${at},
              ended_by_id = ${agentId}, updated_at = ${at}
-       WHERE id = ${id}::uuid AND ends_at > ${at}`;
+       WHERE id = ${id}::uuid AND ends_at > ${at} AND ended_early_at IS NULL`;
     return ended === 1 ? this.findById(id) : null;
   }
 }
