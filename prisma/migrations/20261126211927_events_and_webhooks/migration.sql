@@ -10,7 +10,7 @@ CREATE TABLE "events" (
     "case_id" UUID,
     "customer_id" TEXT NOT NULL,
     "merchant_id" TEXT NOT NULL,
-    "data" JSONB NOT NULL,
+    "data" JSON NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "events_pkey" PRIMARY KEY ("id")

@@ -37,7 +37,7 @@ export class EventsRepository {
       WITH event AS (
         INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
         SELECT ${randomUUID()}::uuid, ${event.type}, refund.id, ${event.caseId ?? null}::uuid,
-               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::jsonb,
+               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::json,
                clock_timestamp()
           FROM refunds refund WHERE refund.id = ${event.refundId}::uuid
         RETURNING id, position, refund_id, merchant_id, created_at)
