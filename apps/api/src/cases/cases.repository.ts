@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
-import { lockRefund } from '../database/row-locks';
+import { lockRefund, nextSequence } from '../database/row-locks';
 import { caseEventType } from '../events/event-types';
 import { EventsRepository } from '../events/events.repository';
 import {
@@ -135,14 +135,11 @@ export class CasesRepository {
         data: mapCase(supportCase),
       });
     }
-    // The case row is locked by the caller's transaction, so sequences cannot collide.
-    const [{ next }] = await tx.$queryRaw<{ next: number }[]>`
-      SELECT (coalesce(max(sequence), 0) + 1)::int AS next FROM case_history
-       WHERE case_id = ${caseId}::uuid`;
     return tx.caseHistory.create({
       data: {
         caseId,
-        sequence: next,
+        // The case row is locked by the caller's transaction.
+        sequence: await nextSequence(tx, 'case_history', caseId),
         change,
         actorRole: actor.role,
         actorId: actor.id,

@@ -87,6 +87,21 @@ export interface NewestFirstKey {
 }
 
 /**
+ * The Prisma `where` part of a newest-first page that starts after `after` (the rows strictly
+ * older, or as old with a smaller id); nothing for the first page.
+ */
+export function olderThan(after: NewestFirstKey | undefined) {
+  return after
+    ? {
+        OR: [
+          { createdAt: { lt: after.createdAt } },
+          { createdAt: after.createdAt, id: { lt: after.id } },
+        ],
+      }
+    : {};
+}
+
+/**
  * Cursors of a list ordered newest first; `id` is the pattern of the list's ids, so that a
  * forged cursor is a 400 rather than a value the database refuses.
  */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
+import { visibleTo } from '../common/access';
 import { Page, positionCursor, toPage } from '../common/pagination';
 import type { Event } from '../generated/prisma/client';
 import { EventDto, ListEventsQueryDto, mapEvent } from './dto/event.dto';
@@ -7,18 +8,15 @@ import { EventFilter, EventsRepository } from './events.repository';
 
 const cursors = positionCursor((event: Event) => event.position);
 
-/** Whose events a principal sees: a customer's own, a merchant's own refunds', everything for agents and the system. */
+/**
+ * Whose events a principal sees: the refunds they see (`visibleTo`); merchants, who do not see
+ * support cases, only the refunds' own events.
+ */
 function visibleEvents(principal: Principal): EventFilter {
-  switch (principal.role) {
-    case 'customer':
-      return { customerId: principal.id };
-    case 'merchant':
-      // Merchants do not see support cases, so neither do they see their events.
-      return { merchantId: principal.id, typePrefix: 'refund.' };
-    case 'agent':
-    case 'system':
-      return {};
-  }
+  return {
+    ...visibleTo(principal),
+    ...(principal.role === 'merchant' ? { typePrefix: 'refund.' } : {}),
+  };
 }
 
 @Injectable()

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
-import { lockRefund } from '../database/row-locks';
+import { olderThan } from '../common/pagination';
+import { lockRefund, nextSequence } from '../database/row-locks';
 import { EventsRepository } from '../events/events.repository';
 import type { Prisma, Refund, RefundEvent, Transaction } from '../generated/prisma/client';
 import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/prisma/enums';
@@ -98,14 +99,7 @@ export class RefundsRepository {
             reviewDueAt: { lt: filter.reviewOverdueAt },
           }
         : {}),
-      ...(after
-        ? {
-            OR: [
-              { createdAt: { lt: after.createdAt } },
-              { createdAt: after.createdAt, id: { lt: after.id } },
-            ],
-          }
-        : {}),
+      ...olderThan(after),
     };
     return this.prisma.refund.findMany({
       where,
@@ -323,14 +317,11 @@ export class RefundsRepository {
   }
 
   private async insertEvent(tx: Tx, refundId: string, event: NewEvent): Promise<RefundEvent> {
-    // The refund row is locked by this transaction, so sequences cannot collide.
-    const [{ next }] = await tx.$queryRaw<{ next: number }[]>`
-      SELECT (coalesce(max(sequence), 0) + 1)::int AS next FROM refund_events
-       WHERE refund_id = ${refundId}::uuid`;
     return tx.refundEvent.create({
       data: {
         refundId,
-        sequence: next,
+        // The refund row is locked by this transaction.
+        sequence: await nextSequence(tx, 'refund_events', refundId),
         action: event.action,
         fromStatus: event.fromStatus,
         toStatus: event.toStatus,

@@ -7,7 +7,13 @@ import type {
   WebhookEndpoint,
 } from '../generated/prisma/client';
 import { WebhookDeliveryStatus } from '../generated/prisma/enums';
-import type { NewestFirstKey } from '../common/pagination';
+import { NewestFirstKey, olderThan } from '../common/pagination';
+
+/** A delivery as listed: its attempts in order, and its event's type. */
+const WITH_ATTEMPTS = {
+  attempts: { orderBy: { number: 'asc' } },
+  event: { select: { type: true } },
+} satisfies Prisma.WebhookDeliveryInclude;
 
 export type DeliveryWithAttempts = WebhookDelivery & {
   attempts: WebhookAttempt[];
@@ -61,17 +67,7 @@ export class WebhooksRepository {
     after?: NewestFirstKey,
   ): Promise<WebhookEndpoint[]> {
     return this.prisma.webhookEndpoint.findMany({
-      where: {
-        ...owner,
-        ...(after
-          ? {
-              OR: [
-                { createdAt: { lt: after.createdAt } },
-                { createdAt: after.createdAt, id: { lt: after.id } },
-              ],
-            }
-          : {}),
-      },
+      where: { ...owner, ...olderThan(after) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
@@ -93,14 +89,14 @@ export class WebhooksRepository {
       where: { endpointId, eventPosition: before === undefined ? undefined : { lt: before } },
       orderBy: { eventPosition: 'desc' },
       take: limit,
-      include: { attempts: { orderBy: { number: 'asc' } }, event: { select: { type: true } } },
+      include: WITH_ATTEMPTS,
     });
   }
 
   findDelivery(endpointId: string, id: string): Promise<DeliveryWithAttempts | null> {
     return this.prisma.webhookDelivery.findFirst({
       where: { id, endpointId },
-      include: { attempts: { orderBy: { number: 'asc' } }, event: { select: { type: true } } },
+      include: WITH_ATTEMPTS,
     });
   }
 
