@@ -1,0 +1,429 @@
+// `npm run bench`: the service against a bare node:http + pg baseline on the same database, in
+// one run. See the README's "Benchmark" section for what each scenario does.
+import { randomUUID } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type autocannon from 'autocannon';
+import { Client } from 'pg';
+import pino from 'pino';
+import { signToken } from '../../apps/api/src/auth/token.service';
+import type { Principal } from '../../apps/api/src/auth/principal';
+import { UUID } from '../../apps/api/src/common/ids';
+import { encodeCursor, newestFirstCursor } from '../../apps/api/src/common/pagination';
+import { migrate } from '../../apps/api/src/database/migrator';
+import { Figures, measure } from './load';
+import { Child, freePort, openBenchDatabase, startChild } from './processes';
+import {
+  BIG_MERCHANT,
+  POOL_CUSTOMERS,
+  POOL_MERCHANT,
+  POOL_PAYMENTS,
+  seedPaymentPool,
+  seedRefunds,
+} from './seed';
+
+const ROOT = path.resolve(__dirname, '../..');
+const REFUNDS = Number(process.env.BENCH_REFUNDS ?? 100_000);
+/** The smaller dataset of the list and queue comparison: 10,000 of the merchant's refunds. */
+const SMALL = 20_000;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** Optional: write the service's CPU profile (node --cpu-prof) into this folder. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+/** Optional: comma-separated scenario names to run (read, apply, life, list); default all. */
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const SECRET = 'refund-desk-bench-secret-0123456789abcdef';
+/** Walks follow nextCursor for this many pages, then start again elsewhere. */
+const WALK_PAGES = 25;
+
+const wanted = (name: string) => !ONLY || ONLY.includes(name);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+const bearer = async (principal: Principal) =>
+  `Bearer ${await signToken(new TextEncoder().encode(SECRET), principal, '2h')}`;
+const json = { 'content-type': 'application/json' };
+
+/** What one connection carries from a request to the next (autocannon's per-loop context). */
+interface Context {
+  pages?: number;
+  customer?: number;
+  refund?: string;
+}
+
+interface Row {
+  scenario: string;
+  target: 'service' | 'baseline';
+  figures: Figures;
+}
+
+/**
+ * Requests that walk a newest-first or queue list: each takes a walk in progress (or starts one
+ * on the first page or at a random row), and the answer's nextCursor continues it.
+ */
+function walk(basePath: string, headers: Record<string, string>, starts: string[]) {
+  const walks: { cursor: string; pages: number }[] = [];
+  const request: autocannon.Request = {
+    method: 'GET',
+    setupRequest: (req, context) => {
+      const next = walks.pop() ?? {
+        cursor: Math.random() < 0.2 ? '' : pick(starts),
+        pages: 0,
+      };
+      (context as Context).pages = next.pages;
+      const cursor = next.cursor ? `&cursor=${next.cursor}` : '';
+      return { ...req, path: `${basePath}${cursor}`, headers };
+    },
+    onResponse: (status, body, context) => {
+      if (status !== 200) return;
+      const { nextCursor } = JSON.parse(body) as { nextCursor: string | null };
+      const pages = ((context as Context).pages ?? 0) + 1;
+      if (nextCursor && pages < WALK_PAGES) walks.push({ cursor: nextCursor, pages });
+    },
+  };
+  return [request];
+}
+
+async function listScenarios(db: Client, agent: string, merchant: string) {
+  const refundStarts = await db.query<{ created_at: Date; id: string }>(
+    `SELECT created_at, id FROM refunds WHERE merchant_id = $1 ORDER BY random() LIMIT 500`,
+    [BIG_MERCHANT],
+  );
+  const cursors = newestFirstCursor(UUID);
+  const caseStarts = await db.query<{ priority: string; due_at: Date; id: string }>(
+    `SELECT priority, due_at, id FROM support_cases
+      WHERE status IN ('NEW', 'OPEN', 'PENDING_CUSTOMER', 'ON_HOLD') ORDER BY random() LIMIT 500`,
+  );
+  return {
+    list: walk(
+      '/v1/refunds?limit=20',
+      { authorization: merchant },
+      refundStarts.rows.map((row) => cursors.encode({ createdAt: row.created_at, id: row.id })),
+    ),
+    queue: walk(
+      '/v1/cases?open=true&limit=20',
+      { authorization: agent },
+      caseStarts.rows.map((row) => encodeCursor([row.priority, row.due_at.toISOString(), row.id])),
+    ),
+  };
+}
+
+async function main(): Promise<void> {
+  if (REFUNDS < SMALL) throw new Error(`BENCH_REFUNDS must be at least ${SMALL}`);
+  const serviceMain = path.join(ROOT, 'dist/apps/api/src/main.js');
+  if (!existsSync(serviceMain)) throw new Error('run `npm run build` first (npm run bench does)');
+
+  const started = Date.now();
+  const database = await openBenchDatabase();
+  const db = new Client({ connectionString: database.url });
+  const children: Child[] = [];
+  try {
+    await migrate(database.url, pino({ level: 'warn' }));
+    await db.connect();
+    const customers = Math.max(1, Math.round(REFUNDS / 5));
+    const log = (message: string) =>
+      console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}`);
+    log(`seeding ${SMALL} refunds (${SMALL / 2} of them ${BIG_MERCHANT}'s)`);
+    await seedRefunds(db, 0, SMALL, customers);
+    await seedPaymentPool(db);
+
+    const servicePort = await freePort();
+    const baselinePort = await freePort();
+    const serviceLog = path.join(os.tmpdir(), `refund-desk-bench-service-${process.pid}.log`);
+    const service = await startChild({
+      args: [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), serviceMain],
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: String(servicePort),
+        DATABASE_URL: database.url,
+        AUTH_JWT_SECRET: SECRET,
+        RATE_LIMIT_PER_MINUTE: '0',
+        LOG_LEVEL: 'info',
+      },
+      port: servicePort,
+      readyPath: '/health/ready',
+      logFile: serviceLog,
+    });
+    children.push(service);
+    const base = await startChild({
+      args: ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'baseline-server.ts')],
+      env: { PATH: process.env.PATH, DATABASE_URL: database.url, PORT: String(baselinePort) },
+      port: baselinePort,
+      readyPath: '/health',
+      logFile: path.join(os.tmpdir(), `refund-desk-bench-baseline-${process.pid}.log`),
+    });
+    children.push(base);
+    log(`service pid ${service.pid} (logs: ${serviceLog}), baseline pid ${base.pid}`);
+
+    const rows: Row[] = [];
+    const run = async (
+      scenario: string,
+      target: Row['target'],
+      url: string,
+      requests: autocannon.Request[],
+    ) => {
+      log(`${scenario} → ${target}`);
+      const figures = await measure({
+        url,
+        connections: CONNECTIONS,
+        warmupSeconds: WARMUP_SECONDS,
+        seconds: SECONDS,
+        requests,
+        watch: target === 'service' ? { service: service.pid } : { baseline: base.pid },
+      });
+      rows.push({ scenario, target, figures });
+    };
+
+    const agent = await bearer({ role: 'agent', id: 'agent-1' });
+    const merchant = await bearer({ role: 'merchant', id: BIG_MERCHANT });
+    if (wanted('list')) {
+      const small = await listScenarios(db, agent, merchant);
+      await run(`list at ${SMALL / 2} refunds`, 'service', service.url, small.list);
+      await run(`queue at ${SMALL / 2} cases`, 'service', service.url, small.queue);
+    }
+    log(`seeding refunds ${SMALL} to ${REFUNDS}`);
+    await seedRefunds(db, SMALL, REFUNDS, customers);
+    if (wanted('list')) {
+      const full = await listScenarios(db, agent, merchant);
+      await run(`list at ${REFUNDS / 2} refunds`, 'service', service.url, full.list);
+      await run(`queue at ${REFUNDS / 2} cases`, 'service', service.url, full.queue);
+    }
+
+    if (wanted('read')) {
+      // Refunds of 200 customers, each read with its owner's token.
+      const owners = Array.from({ length: 200 }, (_, i) => `cus-${i}`);
+      const { rows: readable } = await db.query<{ id: string; customer_id: string }>(
+        'SELECT id, customer_id FROM refunds WHERE customer_id = ANY($1)',
+        [owners],
+      );
+      const tokens = new Map<string, string>();
+      for (const owner of owners) tokens.set(owner, await bearer({ role: 'customer', id: owner }));
+      await run('GET /v1/refunds/:id', 'service', service.url, [
+        {
+          method: 'GET',
+          setupRequest: (req) => {
+            const refund = pick(readable);
+            return {
+              ...req,
+              path: `/v1/refunds/${refund.id}`,
+              headers: { authorization: tokens.get(refund.customer_id)! },
+            };
+          },
+        },
+      ]);
+      await run('GET /v1/refunds/:id', 'baseline', base.url, [
+        {
+          method: 'GET',
+          setupRequest: (req) => ({ ...req, path: `/refunds/${pick(readable).id}` }),
+        },
+      ]);
+    }
+
+    // The write scenarios apply against a pool of payments of POOL_CUSTOMERS customers.
+    const payers = await Promise.all(
+      Array.from({ length: POOL_CUSTOMERS }, (_, i) =>
+        bearer({ role: 'customer', id: `cus-pool-${i}` }),
+      ),
+    );
+    const payment = () => {
+      const i = Math.floor(Math.random() * POOL_PAYMENTS);
+      return { id: `TX-pool-${i}`, customer: i % POOL_CUSTOMERS };
+    };
+    const applyRequest: autocannon.Request = {
+      method: 'POST',
+      path: '/v1/refunds',
+      setupRequest: (req, context) => {
+        const paid = payment();
+        (context as Context).customer = paid.customer;
+        return {
+          ...req,
+          headers: {
+            ...json,
+            authorization: payers[paid.customer],
+            'idempotency-key': randomUUID(),
+          },
+          body: JSON.stringify({
+            transactionId: paid.id,
+            amount: 1000,
+            reasonCode: 'NOT_RECEIVED',
+          }),
+        };
+      },
+      onResponse: (status, body, context) => {
+        if (status === 201) (context as Context).refund = (JSON.parse(body) as { id: string }).id;
+      },
+    };
+    if (wanted('apply')) {
+      await run('POST /v1/refunds', 'service', service.url, [applyRequest]);
+      await run('POST /v1/refunds', 'baseline', base.url, [
+        {
+          method: 'POST',
+          path: '/refunds',
+          setupRequest: (req) => {
+            const paid = payment();
+            return {
+              ...req,
+              headers: json,
+              body: JSON.stringify({
+                transactionId: paid.id,
+                customerId: `cus-pool-${paid.customer}`,
+                merchantId: POOL_MERCHANT,
+                amount: 1000,
+              }),
+            };
+          },
+        },
+      ]);
+    }
+
+    if (wanted('life')) {
+      const poolMerchant = await bearer({ role: 'merchant', id: POOL_MERCHANT });
+      const system = await bearer({ role: 'system', id: 'ledger' });
+      // Each step acts on the refund the apply created; without one the pipeline starts over.
+      const step = (
+        action: string,
+        authorization: (context: Context) => string,
+        body: object,
+      ): autocannon.Request => ({
+        method: 'POST',
+        setupRequest: (req, context: Context) =>
+          // autocannon starts the pipeline over when this is falsy (no refund to act on).
+          (context.refund
+            ? {
+                ...req,
+                path: `/v1/refunds/${context.refund}/${action}`,
+                headers: {
+                  ...json,
+                  authorization: authorization(context),
+                  'idempotency-key': randomUUID(),
+                },
+                body: JSON.stringify(body),
+              }
+            : undefined) as autocannon.Request,
+      });
+      await run('apply → submit → approve → payout', 'service', service.url, [
+        applyRequest,
+        step('submit', (context) => payers[context.customer!], {}),
+        step('approve', () => poolMerchant, {}),
+        step('payout', () => system, { result: 'SUCCEEDED', reference: 'PAY-bench' }),
+      ]);
+    }
+
+    const machine = await describeMachine(db);
+    const report = summarise(rows, machine);
+    writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report);
+    log('done; figures in bench-results.json');
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    await db.end().catch(() => undefined);
+    await database.close();
+  }
+}
+
+async function describeMachine(db: Client) {
+  const { rows } = await db.query<{ server_version: string }>('SHOW server_version');
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: rows[0].server_version,
+    database: process.env.DATABASE_URL ? 'DATABASE_URL server' : 'embedded',
+    loadAverageAtEnd: os.loadavg().map((load) => Number(load.toFixed(2))),
+  };
+}
+
+interface Target {
+  name: string;
+  value: number;
+  limit: string;
+  met: boolean;
+}
+
+function summarise(rows: Row[], machine: Awaited<ReturnType<typeof describeMachine>>) {
+  const find = (scenario: string, target: Row['target'] = 'service') =>
+    rows.find((row) => row.scenario === scenario && row.target === target)?.figures;
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b ? Number((a / b).toFixed(3)) : undefined;
+  const targets: Target[] = [];
+  const check = (name: string, value: number | undefined, limit: string, met: boolean) => {
+    if (value !== undefined) targets.push({ name, value, limit, met });
+  };
+
+  const readService = find('GET /v1/refunds/:id');
+  const readBase = find('GET /v1/refunds/:id', 'baseline');
+  const readRate = ratio(readService?.requestsPerSecond, readBase?.requestsPerSecond);
+  const readP99 = ratio(readService?.p99, readBase?.p99);
+  check('read requests/s, service / baseline', readRate, '≥ 0.6', (readRate ?? 0) >= 0.6);
+  check('read p99, service / baseline', readP99, '≤ 1.5', (readP99 ?? Infinity) <= 1.5);
+  const applyRate = ratio(
+    find('POST /v1/refunds')?.requestsPerSecond,
+    find('POST /v1/refunds', 'baseline')?.requestsPerSecond,
+  );
+  check('apply requests/s, service / baseline', applyRate, '≥ 0.5', (applyRate ?? 0) >= 0.5);
+  for (const [what, unit] of [
+    ['list', 'refunds'],
+    ['queue', 'cases'],
+  ]) {
+    const growth = ratio(
+      find(`${what} at ${REFUNDS / 2} ${unit}`)?.p99,
+      find(`${what} at ${SMALL / 2} ${unit}`)?.p99,
+    );
+    check(`${what} p99, full size / 10,000 rows`, growth, '≤ 1.5', (growth ?? Infinity) <= 1.5);
+  }
+  const services = rows.filter((row) => row.target === 'service');
+  const rss = Math.max(...services.map((row) => row.figures.serviceRssMb ?? 0));
+  check('service peak RSS under load (MB)', Number(rss.toFixed(0)), '< 300', rss < 300);
+  const errors = rows.reduce((sum, row) => sum + row.figures.errors, 0);
+  check('errors, all scenarios', errors, '= 0', errors === 0);
+
+  return {
+    machine,
+    settings: {
+      refunds: REFUNDS,
+      smallDataset: SMALL,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      connections: CONNECTIONS,
+      poolSize: 10,
+      serviceStart: 'node dist/apps/api/src/main.js, NODE_ENV=production, LOG_LEVEL=info',
+    },
+    scenarios: rows,
+    ratios: { readRate, readP99, applyRate },
+    targets,
+  };
+}
+
+function printReport(report: ReturnType<typeof summarise>): void {
+  const { machine, settings } = report;
+  console.log(
+    `\n${settings.connections} connections, ${settings.seconds} s per scenario after ` +
+      `${settings.warmupSeconds} s of warm-up, ${settings.refunds} refunds; ` +
+      `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ` +
+      `PostgreSQL ${machine.postgres} (${machine.database}), load average ${machine.loadAverageAtEnd.join(' ')}\n`,
+  );
+  console.log(
+    '| scenario | target | requests/s | p50 ms | p99 ms | errors | RSS MB |\n' +
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const { scenario, target, figures } of report.scenarios) {
+    const rss = target === 'service' ? figures.serviceRssMb : figures.baselineRssMb;
+    console.log(
+      `| ${scenario} | ${target} | ${figures.requestsPerSecond.toFixed(0)} | ${figures.p50} | ` +
+        `${figures.p99} | ${figures.errors} | ${rss?.toFixed(0) ?? ''} |`,
+    );
+  }
+  console.log('\n| target | value | limit | met |\n| --- | ---: | --- | --- |');
+  for (const target of report.targets) {
+    console.log(
+      `| ${target.name} | ${target.value} | ${target.limit} | ${target.met ? 'yes' : 'NO'} |`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
