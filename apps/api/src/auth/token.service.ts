@@ -12,10 +12,15 @@ function isPrincipalId(sub: string | undefined): sub is string {
   return sub !== undefined && PRINCIPAL_ID.test(sub) && isStorableText(sub);
 }
 
+/** Verified tokens remembered at most (a client sends the same token with every request). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /** HS256 bearer tokens with the brief's claims: `sub`, `role`, `exp`. */
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
+  /** Tokens already verified, with their principal and expiry (seconds): HMAC once per token. */
+  private readonly verified = new Map<string, { principal: Principal; exp: number }>();
 
   constructor(config: AppConfig) {
     this.key = new TextEncoder().encode(config.jwtSecret);
@@ -23,6 +28,20 @@ export class TokenService {
 
   /** The principal of a valid token, or undefined for anything else (bad signature, expired…). */
   async verify(token: string): Promise<Principal | undefined> {
+    const known = this.verified.get(token);
+    if (known && known.exp > Date.now() / 1000) return known.principal;
+    this.verified.delete(token);
+    const verified = await this.verifyAnew(token);
+    if (verified) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+      this.verified.set(token, verified);
+    }
+    return verified?.principal;
+  }
+
+  private async verifyAnew(
+    token: string,
+  ): Promise<{ principal: Principal; exp: number } | undefined> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -36,7 +55,7 @@ export class TokenService {
       ) {
         return undefined;
       }
-      return { role: role as Role, id: payload.sub };
+      return { principal: { role: role as Role, id: payload.sub }, exp: payload.exp! };
     } catch {
       return undefined;
     }

@@ -173,7 +173,10 @@ export class CasesRepository {
     if (filter.assigneeId) conditions.push(Prisma.sql`assignee_id = ${filter.assigneeId}`);
     if (filter.refundId) conditions.push(Prisma.sql`refund_id = ${filter.refundId}::uuid`);
     if (filter.open !== undefined) {
-      const open = Prisma.sql`status::text = ANY(${OPEN_CASE_STATUSES})`;
+      // Spelled out, not a parameter: the planner then uses the partial index of the open queue.
+      const open = Prisma.raw(
+        `status IN (${OPEN_CASE_STATUSES.map((status) => `'${status}'`).join(', ')})`,
+      );
       conditions.push(filter.open ? open : Prisma.sql`NOT ${open}`);
     }
     if (filter.breachedAt) {

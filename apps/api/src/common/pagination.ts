@@ -88,11 +88,14 @@ export interface NewestFirstKey {
 
 /**
  * The Prisma `where` part of a newest-first page that starts after `after` (the rows strictly
- * older, or as old with a smaller id); nothing for the first page.
+ * older, or as old with a smaller id); nothing for the first page. The redundant
+ * `createdAt <= after` is what lets PostgreSQL start the index scan at the cursor: the OR alone
+ * is only a filter, and every page would read all the newer rows first.
  */
 export function olderThan(after: NewestFirstKey | undefined) {
   return after
     ? {
+        createdAt: { lte: after.createdAt },
         OR: [
           { createdAt: { lt: after.createdAt } },
           { createdAt: after.createdAt, id: { lt: after.id } },

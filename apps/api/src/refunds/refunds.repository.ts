@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
 import { olderThan } from '../common/pagination';
@@ -45,6 +47,23 @@ export interface RefundFilter {
 export type Tx = Prisma.TransactionClient;
 export type AfterWrite = (tx: Tx, refund: Refund) => Promise<void>;
 
+/** A refunds row as Prisma's `Refund` names it, for queries sent through the pg pool. */
+const REFUND_COLUMNS = `
+  id, transaction_id AS "transactionId", customer_id AS "customerId",
+  merchant_id AS "merchantId", amount, currency, reason_code AS "reasonCode", description,
+  status, version, submitted_at AS "submittedAt", review_due_at AS "reviewDueAt",
+  info_requested_at AS "infoRequestedAt", decided_at AS "decidedAt",
+  decision_reason AS "decisionReason", dispute_deadline_at AS "disputeDeadlineAt",
+  merchant_response_due_at AS "merchantResponseDueAt", payout_reference AS "payoutReference",
+  payout_failure_reason AS "payoutFailureReason", refunded_at AS "refundedAt",
+  case_id AS "caseId", review_escalated_for AS "reviewEscalatedFor",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** pg returns bigint columns as text. */
+function toRefund(row: Omit<Refund, 'amount'> & { amount: string }): Refund {
+  return { ...row, amount: BigInt(row.amount) };
+}
+
 @Injectable()
 export class RefundsRepository {
   constructor(
@@ -52,12 +71,23 @@ export class RefundsRepository {
     private readonly events: EventsRepository,
   ) {}
 
-  findById(id: string): Promise<Refund | null> {
-    return this.prisma.refund.findUnique({ where: { id } });
+  /** The status read every client polls: straight through the pool. */
+  async findById(id: string): Promise<Refund | null> {
+    const { rows } = await this.prisma.pool.query<Parameters<typeof toRefund>[0]>(
+      `SELECT ${REFUND_COLUMNS} FROM refunds WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? toRefund(rows[0]) : null;
   }
 
-  findTransaction(id: string): Promise<Transaction | null> {
-    return this.prisma.transaction.findUnique({ where: { id } });
+  async findTransaction(id: string): Promise<Transaction | null> {
+    const { rows } = await this.prisma.pool.query<Omit<Transaction, 'amount'> & { amount: string }>(
+      `SELECT id, customer_id AS "customerId", merchant_id AS "merchantId", amount, currency,
+              paid_at AS "paidAt", description, created_at AS "createdAt"
+         FROM transactions WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? { ...rows[0], amount: BigInt(rows[0].amount) } : null;
   }
 
   async attachmentKinds(refundId: string): Promise<AttachmentKind[]> {
@@ -108,7 +138,10 @@ export class RefundsRepository {
     });
   }
 
-  /** Apply: a DRAFT for the payment and its first timeline event, if the payment covers it. */
+  /**
+   * Apply: a DRAFT for the payment and its first timeline event, if the payment covers it.
+   * The busiest write, so through the pool: the same statements as `transition` would send.
+   */
   createDraft(input: {
     transaction: Transaction;
     amount: bigint;
@@ -116,28 +149,34 @@ export class RefundsRepository {
     description: string | null;
     actor: Principal;
   }): Promise<Exclude<WriteResult, { outcome: 'conflict' }>> {
-    const { transaction } = input;
-    return this.prisma.$transaction(async (tx) => {
-      const refundable = await this.lockRefundable(tx, transaction.id);
+    const { transaction, actor } = input;
+    return this.prisma.poolTransaction(async (client) => {
+      const refundable = await this.lockRefundable(client, transaction.id);
       if (input.amount > refundable) return { outcome: 'exceeds', refundable };
-      const refund = await tx.refund.create({
-        data: {
-          transactionId: transaction.id,
-          customerId: transaction.customerId,
-          merchantId: transaction.merchantId,
-          amount: input.amount,
-          currency: transaction.currency,
-          reasonCode: input.reasonCode,
-          description: input.description,
-        },
-      });
-      await this.insertEvent(tx, refund.id, {
-        action: 'apply',
-        fromStatus: null,
-        toStatus: RefundStatus.DRAFT,
-        actor: input.actor,
-      });
-      await this.publish(tx, refund, 'apply');
+      const { rows } = await client.query<Parameters<typeof toRefund>[0]>(
+        `INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, currency,
+                              reason_code, description)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING ${REFUND_COLUMNS}`,
+        [
+          randomUUID(),
+          transaction.id,
+          transaction.customerId,
+          transaction.merchantId,
+          input.amount.toString(),
+          transaction.currency,
+          input.reasonCode,
+          input.description,
+        ],
+      );
+      const refund = toRefund(rows[0]);
+      // A new refund's timeline starts at 1.
+      await client.query(
+        `INSERT INTO refund_events (id, refund_id, sequence, action, to_status, actor_role, actor_id)
+         VALUES ($1, $2, 1, 'apply', 'DRAFT', $3, $4)`,
+        [randomUUID(), refund.id, actor.role, actor.id],
+      );
+      await this.publish(client, refund, 'apply');
       return { outcome: 'done', refund };
     });
   }
@@ -295,19 +334,32 @@ export class RefundsRepository {
    * Locks the payment row, then returns what is left to refund on it: its amount minus every
    * refund still holding money (optionally leaving one refund out, when that one changes).
    */
-  private async lockRefundable(tx: Tx, transactionId: string, except?: string): Promise<bigint> {
-    const [payment] = await tx.$queryRaw<{ amount: bigint }[]>`
-      SELECT amount FROM transactions WHERE id = ${transactionId} FOR UPDATE`;
-    const [held] = await tx.$queryRaw<{ total: bigint }[]>`
-      SELECT coalesce(sum(amount), 0)::bigint AS total FROM refunds
-       WHERE transaction_id = ${transactionId}
-         AND status::text <> ALL(${RELEASED_STATUSES})
-         AND (${except ?? null}::uuid IS NULL OR id <> ${except ?? null}::uuid)`;
-    return payment.amount - held.total;
+  private async lockRefundable(
+    tx: Tx | PoolClient,
+    transactionId: string,
+    except?: string,
+  ): Promise<bigint> {
+    const run = <T>(text: string, values: unknown[]) =>
+      '$queryRawUnsafe' in tx
+        ? tx.$queryRawUnsafe<T[]>(text, ...values)
+        : tx.query<T & QueryResultRow>(text, values).then((result) => result.rows);
+    // Two statements: the sum must see refunds committed while this one waited for the lock.
+    const [payment] = await run<{ amount: bigint | string }>(
+      'SELECT amount FROM transactions WHERE id = $1 FOR UPDATE',
+      [transactionId],
+    );
+    const [held] = await run<{ total: bigint | string }>(
+      `SELECT coalesce(sum(amount), 0)::bigint AS total FROM refunds
+        WHERE transaction_id = $1
+          AND status::text <> ALL($2::text[])
+          AND ($3::uuid IS NULL OR id <> $3::uuid)`,
+      [transactionId, RELEASED_STATUSES, except ?? null],
+    );
+    return BigInt(payment.amount) - BigInt(held.total);
   }
 
   /** The outbox event of a timeline action: `refund.<action>` with the refund as it ends up. */
-  private publish(tx: Tx, refund: Refund, action: string): Promise<void> {
+  private publish(tx: Tx | PoolClient, refund: Refund, action: string): Promise<void> {
     return this.events.record(tx, {
       type: `refund.${action}`,
       refundId: refund.id,
