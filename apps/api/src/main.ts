@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    // Requests in flight finish first: Nest closes the database pool before the HTTP server.
+    await app.getHttpAdapter().getInstance().close();
     await app.close();
     await database.close();
     logger.info('stopped');
