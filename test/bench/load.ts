@@ -53,6 +53,11 @@ function run(options: LoadOptions, seconds: number): Promise<autocannon.Result> 
   });
 }
 
+/** Load that is not measured: the service's first seconds (JIT, cold caches) are no scenario's cost. */
+export async function warmUp(options: LoadOptions): Promise<void> {
+  await run(options, options.warmupSeconds);
+}
+
 /** A warm-up of `warmupSeconds`, then the measured run of `seconds`, same connections. */
 export async function measure(options: LoadOptions): Promise<Figures> {
   if (options.warmupSeconds > 0) await run(options, options.warmupSeconds);

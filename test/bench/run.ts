@@ -12,7 +12,7 @@ import type { Principal } from '../../apps/api/src/auth/principal';
 import { UUID } from '../../apps/api/src/common/ids';
 import { encodeCursor, newestFirstCursor } from '../../apps/api/src/common/pagination';
 import { migrate } from '../../apps/api/src/database/migrator';
-import { Figures, measure } from './load';
+import { Figures, measure, warmUp } from './load';
 import { Child, freePort, openBenchDatabase, startChild } from './processes';
 import {
   BIG_MERCHANT,
@@ -179,6 +179,17 @@ async function main(): Promise<void> {
     const merchant = await bearer({ role: 'merchant', id: BIG_MERCHANT });
     if (wanted('list')) {
       const small = await listScenarios(db, agent, merchant);
+      log('warming the service up');
+      for (const requests of [small.list, small.queue]) {
+        await warmUp({
+          url: service.url,
+          connections: CONNECTIONS,
+          warmupSeconds: 2 * WARMUP_SECONDS,
+          seconds: 0,
+          requests,
+          watch: {},
+        });
+      }
       await run(`list at ${SMALL / 2} refunds`, 'service', service.url, small.list);
       await run(`queue at ${SMALL / 2} cases`, 'service', service.url, small.queue);
     }
