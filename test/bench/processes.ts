@@ -80,6 +80,7 @@ async function waitUntilUp(child: ChildProcess, url: string, logFile: string): P
 export async function startChild(options: {
   args: string[];
   env: NodeJS.ProcessEnv;
+  cwd?: string;
   port: number;
   readyPath: string;
   logFile: string;
@@ -87,6 +88,7 @@ export async function startChild(options: {
   const log = openSync(options.logFile, 'w');
   const child = spawn(process.execPath, options.args, {
     env: options.env,
+    cwd: options.cwd,
     stdio: ['ignore', log, log],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,7 +1,7 @@
 // `npm run bench`: the service against a bare node:http + pg baseline on the same database, in
 // one run. See the README's "Benchmark" section for what each scenario does.
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type autocannon from 'autocannon';
@@ -109,9 +109,17 @@ async function listScenarios(db: Client, agent: string, merchant: string) {
 }
 
 async function main(): Promise<void> {
-  if (REFUNDS < SMALL) throw new Error(`BENCH_REFUNDS must be at least ${SMALL}`);
-  const serviceMain = path.join(ROOT, 'dist/apps/api/src/main.js');
-  if (!existsSync(serviceMain)) throw new Error('run `npm run build` first (npm run bench does)');
+  if (REFUNDS < 2 * SMALL) throw new Error(`BENCH_REFUNDS must be at least ${2 * SMALL}`);
+  // The service starts as `npm start` starts it: the same node options and entry point.
+  const serviceStart = (
+    JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts.start;
+  const [, ...serviceArgs] = serviceStart.split(' ');
+  if (!existsSync(path.join(ROOT, serviceArgs.at(-1)!))) {
+    throw new Error('run `npm run build` first (npm run bench does)');
+  }
 
   const started = Date.now();
   const database = await openBenchDatabase();
@@ -131,7 +139,11 @@ async function main(): Promise<void> {
     const baselinePort = await freePort();
     const serviceLog = path.join(os.tmpdir(), `refund-desk-bench-service-${process.pid}.log`);
     const service = await startChild({
-      args: [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), serviceMain],
+      args: [
+        ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+        ...serviceArgs,
+      ],
+      cwd: ROOT,
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -322,7 +334,7 @@ async function main(): Promise<void> {
     }
 
     const machine = await describeMachine(db);
-    const report = summarise(rows, machine);
+    const report = summarise(rows, machine, serviceStart);
     writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(report, null, 2)}\n`);
     printReport(report);
     log('done; figures in bench-results.json');
@@ -353,7 +365,11 @@ interface Target {
   met: boolean;
 }
 
-function summarise(rows: Row[], machine: Awaited<ReturnType<typeof describeMachine>>) {
+function summarise(
+  rows: Row[],
+  machine: Awaited<ReturnType<typeof describeMachine>>,
+  serviceStart: string,
+) {
   const find = (scenario: string, target: Row['target'] = 'service') =>
     rows.find((row) => row.scenario === scenario && row.target === target)?.figures;
   const ratio = (a: number | undefined, b: number | undefined) =>
@@ -399,7 +415,7 @@ function summarise(rows: Row[], machine: Awaited<ReturnType<typeof describeMachi
       warmupSeconds: WARMUP_SECONDS,
       connections: CONNECTIONS,
       poolSize: 10,
-      serviceStart: 'node dist/apps/api/src/main.js, NODE_ENV=production, LOG_LEVEL=info',
+      serviceStart: `${serviceStart}, NODE_ENV=production, LOG_LEVEL=info`,
     },
     scenarios: rows,
     ratios: { readRate, readP99, applyRate },
