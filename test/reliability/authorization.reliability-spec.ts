@@ -33,7 +33,8 @@ function expectation(route: Route, role: Role | undefined, side: Side) {
   }
   if (role === undefined) return { ok: (s: number) => s === 401, says: '401' };
   if (!allowed.includes(role)) return { ok: (s: number) => s === 403, says: '403' };
-  const scoped = SCOPED.has(route.path.split('/')[2]) && (role === 'customer' || role === 'merchant');
+  const scoped =
+    SCOPED.has(route.path.split('/')[2]) && (role === 'customer' || role === 'merchant');
   if (hasParams && side === 'foreign' && scoped) {
     return { ok: (s: number) => s === 404, says: '404 (not theirs)' };
   }

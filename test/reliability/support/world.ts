@@ -117,7 +117,9 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
     ).id as string;
     const deliveries = expectStatus(
       'deliveries',
-      await t.http.get(`/v1/webhook-endpoints/${endpoint}/deliveries`).set('Authorization', merchant),
+      await t.http
+        .get(`/v1/webhook-endpoints/${endpoint}/deliveries`)
+        .set('Authorization', merchant),
       200,
     );
     const delivery = deliveries.data[0]?.id as string | undefined;
