@@ -117,7 +117,10 @@ export function validBody(
     RejectDto: () => ({ reason: 'The parcel was signed for.' }),
     RequestInfoDto: () => ({ question: 'Could you send a photo?' }),
     ProvideInfoDto: () => ({ answer: 'Photo attached.' }),
-    DisputeDto: () => ({ statement: 'I never got it.' }),
+    DisputeDto: () => ({
+      statement: 'I never got it.',
+      negotiationRecords: [{ at: '2026-11-20T10:00:00Z', channel: 'chat', summary: 'Refused.' }],
+    }),
     ResolveDisputeDto: () => ({ outcome: 'CUSTOMER_FAVOUR', note: 'The courier lost it.' }),
     MerchantResponseDto: () => ({ statement: 'It was delivered.' }),
     PayoutDto: () => ({ result: 'SUCCEEDED', reference: 'PO-1' }),
