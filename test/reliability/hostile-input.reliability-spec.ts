@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { startTestApp, TestApp } from '../support/app';
 import { stopScheduler } from '../support/cases';
-import { Attack, attack } from './support/generators';
+import { Attack, attack, B, MULTIPART, part } from './support/generators';
 import {
   allowedRoles,
   listRoutes,
@@ -19,12 +19,40 @@ const SEED = Number(process.env.FC_SEED ?? 20261126);
 const PER_ROUTE = Number(process.env.HOSTILE_PER_ROUTE ?? 45);
 const MIN_TOTAL = 2_000;
 
-/** The body text with one field set to a raw JSON value (which may be anything). */
-function withField(body: Record<string, unknown>, key: string, raw: string): string {
-  const rest = Object.entries(body)
-    .filter(([name]) => name !== key)
-    .map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`);
-  return `{${[...rest, `${JSON.stringify(key)}:${raw}`].join(',')}}`;
+const HOLE = '@@hostile@@';
+
+/** Every field of a body, nested ones included, as paths of keys. */
+function fieldPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return path.length > 0 ? [path] : [];
+  const entries = Object.entries(value).map(([key, child]) => [
+    Array.isArray(value) ? Number(key) : key,
+    child,
+  ]) as [string | number, unknown][];
+  return entries.flatMap(([key, child]) => fieldPaths(child, [...path, key]));
+}
+
+/** The body text with one field (maybe nested, maybe new) set to a raw JSON value. */
+function withField(body: Record<string, unknown>, path: (string | number)[], raw: string): string {
+  const copy = structuredClone(body) as any;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key];
+  const last = path[path.length - 1];
+  if (last === '__proto__') {
+    // An own "__proto__" key, as a client can send it, not a prototype change of the copy.
+    Object.defineProperty(node, '__proto__', { value: HOLE, enumerable: true });
+  } else {
+    node[last] = HOLE;
+  }
+  return JSON.stringify(copy).replace(JSON.stringify(HOLE), raw);
+}
+
+/** Percent-encodes text; a lone surrogate becomes its (invalid) UTF-8 bytes, %ED%A0%80. */
+function encodeQuery(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return `%ED%A0%80${encodeURIComponent(text.replace(/[\ud800-\udfff]/g, ''))}`;
+  }
 }
 
 /** The request an attack makes on a route: method, URL, headers and raw body. */
@@ -39,14 +67,26 @@ function build(route: Route, world: World, hostile: Attack) {
   let contentType = body === undefined ? undefined : 'application/json';
   switch (hostile.kind) {
     case 'field': {
-      const keys = Object.keys(valid);
-      const key =
-        hostile.key === 'existing' && keys.length > 0
-          ? keys[hostile.pick % keys.length]
-          : hostile.key === '__proto__'
-            ? '__proto__'
-            : 'unexpectedField';
-      body = withField(valid, key, hostile.value);
+      if (body === undefined && route.body !== 'multipart') {
+        // No body to attack: the route's query parameters instead.
+        const names = [...route.query, 'unexpectedParameter'];
+        const name = hostile.key === 'existing' ? names[hostile.pick % names.length] : hostile.key;
+        let value: unknown = hostile.value;
+        try {
+          value = JSON.parse(hostile.value);
+        } catch {
+          // Not valid JSON after all (1e309 is): sent as written.
+        }
+        const text = typeof value === 'string' ? value : hostile.value;
+        url = `${url}?${encodeURIComponent(name)}=${encodeQuery(text)}`;
+        break;
+      }
+      const paths = fieldPaths(valid);
+      const path =
+        hostile.key === 'existing' && paths.length > 0
+          ? paths[hostile.pick % paths.length]
+          : [hostile.key === '__proto__' ? '__proto__' : 'unexpectedField'];
+      body = withField(valid, path, hostile.value);
       contentType = 'application/json';
       break;
     }
@@ -78,6 +118,23 @@ function build(route: Route, world: World, hostile: Attack) {
       contentType = `multipart/form-data${hostile.boundary ? `; boundary=${hostile.boundary}` : ''}`;
       break;
   }
+  if (route.body === 'multipart') {
+    // Uploads: the attack goes into a multipart body; the other attacks keep a valid one.
+    if (hostile.kind === 'field') {
+      const text = hostile.value.replace(/^"|"$/g, '');
+      body =
+        hostile.pick % 2 === 0
+          ? part('kind', text) + part('file', 'evidence', 'a.txt') + `--${B}--\r\n`
+          : part('kind', 'OTHER') + part('file', 'evidence', text) + `--${B}--\r\n`;
+    } else if (hostile.kind === 'body') {
+      body = MULTIPART[hostile.body.length % MULTIPART.length];
+    } else if (hostile.kind !== 'multipart') {
+      body = part('kind', 'OTHER') + part('file', 'evidence', 'a.txt') + `--${B}--\r\n`;
+    }
+    if (hostile.kind !== 'multipart' && hostile.kind !== 'contentType') {
+      contentType = `multipart/form-data; boundary=${B}`;
+    }
+  }
   if (contentType) headers['Content-Type'] = contentType;
   return { url, headers, body };
 }
@@ -94,7 +151,6 @@ describe('hostile input on every route', () => {
     routes = await listRoutes(t);
     // Deletes last, or the endpoint would be gone for the routes after them.
     routes.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
-    world = await buildWorld(t);
     // Background jobs write on their own; with them stopped, any change is the request's.
     await stopScheduler(t.app);
   });
@@ -116,6 +172,9 @@ describe('hostile input on every route', () => {
     let total = 0;
     let writes = 0;
     for (const [index, route] of routes.entries()) {
+      // Fresh objects per route, so that its requests meet them in their first states.
+      world = await buildWorld(t);
+      before = await fingerprint();
       const attacks = fc.sample(attack, { seed: SEED + index, numRuns: PER_ROUTE });
       for (const hostile of attacks) {
         const { url, headers, body } = build(route, world, hostile);
@@ -124,8 +183,9 @@ describe('hostile input on every route', () => {
         const res: Response = await (body === undefined ? req : req.send(body));
         total++;
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        byKind[hostile.kind] ??= {};
-        byKind[hostile.kind][res.status] = (byKind[hostile.kind][res.status] ?? 0) + 1;
+        const kind = route.body === 'multipart' ? `upload ${hostile.kind}` : hostile.kind;
+        byKind[kind] ??= {};
+        byKind[kind][res.status] = (byKind[kind][res.status] ?? 0) + 1;
         const what = `${routeName(route)} ${JSON.stringify(hostile).slice(0, 200)}`;
         const fault = problemFault(res);
         if (fault) faults.push(`${what}: ${fault}`);
@@ -133,7 +193,7 @@ describe('hostile input on every route', () => {
         if (res.status >= 400) {
           const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
           if (changed.length > 0) {
-            faults.push(`${what}: refused with ${res.status} but changed ${changed}`);
+            faults.push(`${what}: refused with ${res.status} but changed ${changed.join()}`);
           }
         } else if (JSON.stringify(after) !== JSON.stringify(before)) {
           writes++;

@@ -174,10 +174,10 @@ const HEADER_ATTACKS: [string, string][] = [
 ];
 
 /** Multipart bodies, well-formed or not, as raw text with their Content-Type. */
-const B = 'hostileboundary';
-const part = (name: string, value: string, file?: string, type = 'text/plain') =>
+export const B = 'hostileboundary';
+export const part = (name: string, value: string, file?: string, type = 'text/plain') =>
   `--${B}\r\nContent-Disposition: form-data; name="${name}"${file === undefined ? '' : `; filename="${file}"`}\r\nContent-Type: ${type}\r\n\r\n${value}\r\n`;
-const MULTIPART: string[] = [
+export const MULTIPART: string[] = [
   `--${B}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nPHOTO`, // never closed
   `--${B}--\r\n`, // no parts
   part('kind', 'PHOTO') + `--${B}--\r\n`, // no file

@@ -16,6 +16,8 @@ export interface Route {
   body?: string;
   /** The statuses the OpenAPI document lists for the operation. */
   documented: string[];
+  /** Its query parameters. */
+  query: string[];
 }
 
 export const routeName = (route: Pick<Route, 'method' | 'path'>): string =>
@@ -39,6 +41,9 @@ export async function listRoutes(t: TestApp): Promise<Route[]> {
         authenticated: (operation.security ?? []).length > 0,
         body: content['multipart/form-data'] ? 'multipart' : ref?.split('/').pop(),
         documented: Object.keys(operation.responses),
+        query: (operation.parameters ?? [])
+          .filter((p: { in: string }) => p.in === 'query')
+          .map((p: { name: string }) => p.name),
       });
     }
   }
