@@ -143,7 +143,7 @@ describe('hostile input on every route', () => {
   let t: TestApp;
   let db: Client;
   let routes: Route[];
-  let world: World;
+  let world: World | undefined;
   beforeAll(async () => {
     t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
     db = new Client({ connectionString: t.db.url });
@@ -172,9 +172,11 @@ describe('hostile input on every route', () => {
     let total = 0;
     let writes = 0;
     for (const [index, route] of routes.entries()) {
-      // Fresh objects per route, so that its requests meet them in their first states.
-      world = await buildWorld(t);
-      before = await fingerprint();
+      // Fresh objects per writing route, so that its requests meet them in their first states.
+      if (route.method !== 'GET' || world === undefined) {
+        world = await buildWorld(t);
+        before = await fingerprint();
+      }
       const attacks = fc.sample(attack, { seed: SEED + index, numRuns: PER_ROUTE });
       for (const hostile of attacks) {
         const { url, headers, body } = build(route, world, hostile);
