@@ -1,3 +1,4 @@
+import { AddressInfo, connect } from 'node:net';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import type { Response } from 'supertest';
@@ -211,5 +212,51 @@ describe('hostile input on every route', () => {
     // The fingerprint does see writes: the accepted requests changed something.
     expect(writes).toBeGreaterThan(0);
     expect(total).toBeGreaterThanOrEqual(MIN_TOTAL);
+  });
+
+  it('answers HTTP that Node itself refuses (broken requests, oversized headers) with problem+json', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(text));
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const cases: [string, number, string][] = [
+      [
+        'GET /v1/status HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n',
+        400,
+        'MALFORMED_REQUEST',
+      ],
+      ['GET /v1/status HTTP/9.9\r\nHost: x\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      [
+        `GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'HEADERS_TOO_LARGE',
+      ],
+      [
+        `GET /v1/refunds?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+        431,
+        'HEADERS_TOO_LARGE',
+      ],
+      [
+        'POST /v1/refunds HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+        400,
+        'MALFORMED_REQUEST',
+      ],
+    ];
+    for (const [request, status, code] of cases) {
+      const answer = await raw(request);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect([request.slice(0, 40), head.split('\r\n')[0]]).toEqual([
+        request.slice(0, 40),
+        expect.stringMatching(new RegExp(`^HTTP/1.1 ${status} `)),
+      ]);
+      expect(head).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(body)).toMatchObject({ status, code });
+    }
   });
 });
