@@ -34,9 +34,10 @@ export class AppModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: AppLogger, useValue: logger },
-        // Guards run in this order: authentication first, so limits apply per principal.
-        { provide: APP_GUARD, useClass: AuthGuard },
+        // Guards run in this order: the rate limit first (it reads the token itself), so that
+        // callers with bad tokens are limited too; then authentication.
         { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { DynamicModule, ValidationError, ValidationPipe } from '@nestjs/common';
@@ -13,6 +14,7 @@ import { AppError, FieldError } from './errors/app-error';
 import { documentProblems } from './errors/openapi-problems';
 import { registerJsonBodyParser } from './common/json-body';
 import { consolePlugin } from './console/console.plugin';
+import { clientErrorResponse } from './errors/problem';
 import { sendProblem } from './errors/problem.filter';
 import { PinoLoggerService } from './logging/logger';
 
@@ -59,6 +61,12 @@ export async function createApp(
     // Errors of Fastify's router (a malformed URL) answer problem+json too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(error, request, reply),
+    // And so do requests Node's HTTP parser refuses (a URL or headers over its size limit).
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error, randomUUID()));
+      socket.destroy(error);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger, features),

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 import { Role } from './principal';
-import { TokenService } from './token.service';
+import { bearerToken, TokenService } from './token.service';
 
 /** Global guard: 401 without a valid bearer token, then 403 for a role the route does not allow. */
 @Injectable()
@@ -17,8 +17,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token = bearerToken(request.headers.authorization);
     // Public routes still learn who calls when a valid token is sent (rate limits per principal).
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       request.principal = token ? await this.tokens.verify(token) : undefined;

@@ -12,6 +12,11 @@ function isPrincipalId(sub: string | undefined): sub is string {
   return sub !== undefined && PRINCIPAL_ID.test(sub) && isStorableText(sub);
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
 /** Verified tokens remembered at most (a client sends the same token with every request). */
 const VERIFIED_CACHE_SIZE = 10_000;
 

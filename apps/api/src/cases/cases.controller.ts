@@ -15,6 +15,11 @@ import { CasesService } from './cases.service';
 import { AssignCaseDto, CaseMessageRequestDto, ListCasesQueryDto } from './dto/case-requests.dto';
 import { CaseHistoryDto, CaseMessageDto, CasePageDto, SupportCaseDto } from './dto/case.dto';
 
+const STATE_CONFLICT = ApiConflictResponse({
+  description:
+    "INVALID_TRANSITION: not allowed from the case's status; CONFLICT: the refund has another open case",
+});
+
 @ApiTags('cases')
 @ApiBearerAuth()
 @ApiForbiddenResponse({ description: 'FORBIDDEN: merchants and the system have no cases' })
@@ -71,6 +76,7 @@ export class CasesController {
   }
 
   @Post(':id/assign')
+  @STATE_CONFLICT
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Assign to an agent (yourself or another); a NEW case becomes OPEN' })
@@ -80,6 +86,7 @@ export class CasesController {
   }
 
   @Post(':id/pending')
+  @STATE_CONFLICT
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Wait for the customer (PENDING_CUSTOMER)' })
@@ -89,6 +96,7 @@ export class CasesController {
   }
 
   @Post(':id/hold')
+  @STATE_CONFLICT
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Wait for a third party (ON_HOLD)' })
@@ -98,6 +106,7 @@ export class CasesController {
   }
 
   @Post(':id/solve')
+  @STATE_CONFLICT
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Solve (a DISPUTE case is solved by resolving the dispute instead)' })
@@ -107,6 +116,7 @@ export class CasesController {
   }
 
   @Post(':id/reopen')
+  @STATE_CONFLICT
   @HttpCode(200)
   @ApiOperation({ summary: 'Reopen a SOLVED case (customers: their own, within 7 days)' })
   @ApiOkResponse({ type: SupportCaseDto })
@@ -115,6 +125,7 @@ export class CasesController {
   }
 
   @Post(':id/close')
+  @STATE_CONFLICT
   @HttpCode(200)
   @Roles('agent')
   @ApiOperation({ summary: 'Close a SOLVED case for good' })

@@ -19,12 +19,14 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -154,4 +156,23 @@ export function toProblem(error: unknown, requestId: string): Problem {
     if (fromFastify) return fromFastify;
   }
   return problem(500, 'INTERNAL_ERROR', 'Unexpected error; it has been logged.', requestId);
+}
+
+/**
+ * The raw HTTP answer to a request Node's parser refused before Fastify saw it (headers over
+ * the size limit, a timeout, broken HTTP): problem+json like every other error.
+ */
+export function clientErrorResponse(error: { code?: string }, requestId: string): string {
+  const body =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'HEADERS_TOO_LARGE', 'The request headers or URL are too large.', requestId)
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.', requestId)
+        : problem(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.', requestId);
+  const text = JSON.stringify(body);
+  return (
+    `HTTP/1.1 ${body.status} ${body.title}\r\n` +
+    `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+    `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${text}`
+  );
 }

@@ -11,9 +11,15 @@ export function createLogger(level: string): Logger {
     {
       level,
       base: { service: 'refund-desk' },
-      // Tokens and secrets never reach the logs, whatever a request carries.
+      // Tokens and secrets never reach the logs, whatever a request carries, and wherever a
+      // plugin puts its headers (@fastify/multipart logs `busboyOptions.headers` at trace level).
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
+        paths: [
+          'headers.authorization',
+          'headers.cookie',
+          '*.headers.authorization',
+          '*.headers.cookie',
+        ],
         censor: '[redacted]',
       },
       serializers: {

@@ -119,6 +119,8 @@ export class RefundsController {
   @Roles('customer')
   @ApiOperation({ summary: 'Edit a DRAFT: amount, reasonCode, description' })
   @ApiOkResponse({ type: RefundDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' })
+  @ApiPreconditionFailedResponse({ description: 'VERSION_MISMATCH: stale If-Match' })
   @ApiConflictResponse({ description: 'INVALID_TRANSITION: no longer a draft' })
   @ApiUnprocessableEntityResponse({ description: 'AMOUNT_EXCEEDS_REFUNDABLE' })
   @IF_MATCH
@@ -135,6 +137,7 @@ export class RefundsController {
   @Get(':id/events')
   @ApiOperation({ summary: 'The timeline, oldest first' })
   @ApiOkResponse({ type: [RefundEventDto] })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' })
   events(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.refunds.events(principal, id);
   }
