@@ -43,7 +43,7 @@ describe('rate limiting (RATE_LIMIT_PER_MINUTE)', () => {
   afterAll(() => t.close());
 
   /** A GET sent from a given loopback address to the service on 127.0.0.1. */
-  const from = (address: string, path: string, token?: string) =>
+  const from = (address: string, path: string, token?: string, forwardedFor?: string) =>
     new Promise<RawAnswer>((resolve, reject) => {
       const req = httpRequest(
         {
@@ -51,7 +51,10 @@ describe('rate limiting (RATE_LIMIT_PER_MINUTE)', () => {
           port,
           path,
           localAddress: address,
-          headers: token ? { Authorization: `Bearer ${token}` } : {},
+          headers: {
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+            ...(forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {}),
+          },
         },
         (res) => {
           let text = '';
@@ -111,5 +114,11 @@ describe('rate limiting (RATE_LIMIT_PER_MINUTE)', () => {
     for (let i = 0; i < LIMIT; i++) expect((await guess('127.0.0.20')).status).toBe(401);
     expectLimitedRaw(await guess('127.0.0.20'));
     expect((await guess('127.0.0.21')).status).toBe(401);
+  });
+
+  it('does not let a caller pick its address with X-Forwarded-For (TRUST_PROXY unset)', async () => {
+    const spoof = (i: number) => from('127.0.0.30', '/v1/status', undefined, `203.0.113.${i}`);
+    for (let i = 0; i < LIMIT; i++) expect((await spoof(i)).status).toBe(200);
+    expectLimitedRaw(await spoof(LIMIT));
   });
 });

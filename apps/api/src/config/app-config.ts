@@ -28,6 +28,8 @@ export class AppConfig {
   caseSlaHours!: Record<CasePriority, CaseSlaHours>;
   supportChannelsFile?: string;
   rateLimitPerMinute!: number;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For names the client. */
+  trustProxy!: boolean | number | string[];
   webhookTimeoutSeconds!: number;
   webhookRetryBaseSeconds!: number;
   webhookRetryHours!: number;

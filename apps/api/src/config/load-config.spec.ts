@@ -60,4 +60,15 @@ describe('loadConfig', () => {
     expect(config.holidays).toEqual(['2026-12-25', '2027-01-01']);
     expect(config.caseSlaHours.URGENT).toEqual({ firstResponse: 0.5, resolution: 2 });
   });
+
+  it('trusts no proxy by default, and reads TRUST_PROXY as a flag, a hop count or addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'loadbalancer' })).toThrow(/TRUST_PROXY/);
+  });
 });

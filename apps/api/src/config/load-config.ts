@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { AppConfig, CasePriority, CaseSlaHours } from './app-config';
 
 export class ConfigError extends Error {
@@ -43,6 +44,28 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/**
+ * Which proxies may name the client's address (X-Forwarded-For): none by default, so a client
+ * cannot pick the address its rate limit is counted by. `true`, a hop count, or addresses/CIDRs.
+ */
+function trustProxy(env: Env): boolean | number | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || /^(false|0)$/i.test(raw)) return false;
+  if (/^true$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 1, 100);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const valid = entry.includes('/') ? ipaddr.isValidCIDR(entry) : ipaddr.isValid(entry);
+    if (!valid) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be true, false, a hop count or comma-separated addresses/CIDRs, got "${entry}"`,
+      );
+    }
+  }
+  return entries;
 }
 
 function timezone(env: Env): string {
@@ -148,6 +171,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     caseSlaHours: caseSlaHours(env),
     supportChannelsFile: env.SUPPORT_CHANNELS?.trim() || undefined,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0),
+    trustProxy: trustProxy(env),
     webhookTimeoutSeconds: decimal(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 0.1, 600),
     webhookRetryBaseSeconds: decimal(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 0.1, 86_400),
     webhookRetryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0.0001, 720),
