@@ -52,6 +52,43 @@ describe('hostile input', () => {
     expect(after.body.version).toBe(1);
   });
 
+  it('reads the largest valid body, every character escaped as \\uXXXX, within the body limit', async () => {
+    const refund = await draft(t, a);
+    await act(t, a.customer, refund.id, 'submit');
+    await act(t, a.merchant, refund.id, 'reject', { reason: 'No proof of the fault.' });
+    const emoji = (units: number) => '\u{1F600}'.repeat(units / 2);
+    const body = {
+      statement: emoji(4000),
+      negotiationRecords: Array.from({ length: 20 }, () => ({
+        at: '2026-11-20T10:00:00Z',
+        channel: emoji(100),
+        summary: emoji(2000),
+      })),
+    };
+    const escaped = JSON.stringify(body).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    expect(escaped.length).toBeGreaterThan(270_000);
+    const res = await t.http
+      .post(`/v1/refunds/${refund.id}/dispute`)
+      .set('Authorization', a.customer)
+      .set('Content-Type', 'application/json')
+      .send(escaped);
+    expect([res.status, res.body.status]).toEqual([200, 'DISPUTED']);
+  });
+
+  it('refuses a body of more values than any valid one holds with 400, before validating it', async () => {
+    const refund = await draft(t, a);
+    const res = await t.http
+      .post(`/v1/refunds/${refund.id}/escalate`)
+      .set('Authorization', a.customer)
+      .set('Content-Type', 'application/json')
+      .send(`{"message":"help","x":[${Array(100_000).fill('{}').join(',')}]}`);
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([{ field: 'body', message: 'must hold at most 10000 values' }]);
+  });
+
   it('refuses bodies that are not JSON objects', async () => {
     const refund = await draft(t, a);
     for (const body of ['[]', '"x"', 'null', '42']) {

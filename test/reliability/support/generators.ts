@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { JSON_BODY_LIMIT } from '../../../apps/api/src/create-app';
 
 /** JSON literals, written raw so that values JSON.stringify cannot produce get through too. */
 const HOSTILE_LITERALS = [
@@ -82,9 +83,12 @@ const HOSTILE_BODIES = [
   '{"constructor":{"prototype":{"isAdmin":true}}}',
   '['.repeat(10_000) + ']'.repeat(10_000),
   '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
-  // Near and over the 1 MiB body limit.
-  JSON.stringify({ description: 'x'.repeat(1024 * 1024 - 100) }),
-  JSON.stringify({ description: 'x'.repeat(1024 * 1024 + 10) }),
+  // Near and over the body limit, and a body of many tiny objects just under it.
+  JSON.stringify({ description: 'x'.repeat(JSON_BODY_LIMIT - 100) }),
+  JSON.stringify({ description: 'x'.repeat(JSON_BODY_LIMIT + 10) }),
+  `{"x":[${Array(Math.floor((JSON_BODY_LIMIT - 10) / 3))
+    .fill('{}')
+    .join(',')}]}`,
 ];
 
 /** Path segments put where an id goes. */
