@@ -6,6 +6,16 @@ import { PrismaClient } from '../generated/prisma/client';
 import { AppLogger } from '../logging/app-logger';
 
 /**
+ * A request must fail within 5 s when the database is gone (503 DATABASE_UNAVAILABLE), also
+ * when the link is dead rather than refused: nothing answers then, and without these bounds a
+ * query waits for TCP to give up (minutes). A request may need a connection, a query and, on
+ * failure, one more query (releasing its Idempotency-Key), so each bound is well under 5 s;
+ * every query the service runs takes milliseconds, lock waits included.
+ */
+const CONNECT_TIMEOUT_MS = 1_500;
+const QUERY_TIMEOUT_MS = 1_500;
+
+/**
  * The Prisma client over a `pg` pool (driver adapter: no native query engine). Only repositories
  * use it.
  */
@@ -18,7 +28,10 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     const pool = new Pool({
       connectionString: config.databaseUrl,
       max: 10,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      // Notices a peer that vanished on an idle connection, rather than handing it out.
+      keepAlive: true,
     });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', (error) => logger.warn({ err: error }, 'database connection lost'));

@@ -67,7 +67,7 @@ const UNAVAILABLE_KINDS = new Set([
   'TooManyConnections',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /connection terminated|timeout exceeded when trying to connect|connection refused|can't reach database|server closed the connection|ECONNREFUSED|ECONNRESET/i;
+  /connection terminated|timeout exceeded when trying to connect|query read timeout|connection refused|can't reach database|server closed the connection|ECONNREFUSED|ECONNRESET/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;

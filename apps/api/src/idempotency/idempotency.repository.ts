@@ -14,18 +14,29 @@ export class IdempotencyRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Claims the key for a first request: true if this call inserted it. An expired record is
-   * removed first, so a key may be reused after its retention period.
+   * Claims the key for a first request: true if this call inserted it, or took over the same
+   * request's claim that was abandoned (`created_at` older than `abandonedAfterMs`: its process
+   * died, or could not release it while the database was gone). An expired record is removed
+   * first, so a key may be reused after its retention period.
    */
-  async reserve(scope: KeyScope, fingerprint: string, expiresAt: Date): Promise<boolean> {
+  async reserve(
+    scope: KeyScope,
+    fingerprint: string,
+    expiresAt: Date,
+    abandonedAfterMs: number,
+  ): Promise<boolean> {
     await this.prisma.idempotencyKey.deleteMany({
       where: { ...scope, expiresAt: { lt: new Date() } },
     });
-    const inserted = await this.prisma.$executeRaw`
+    const claimed = await this.prisma.$executeRaw`
       INSERT INTO idempotency_keys (principal, method, path, key, fingerprint, expires_at)
       VALUES (${scope.principal}, ${scope.method}, ${scope.path}, ${scope.key}, ${fingerprint}, ${expiresAt})
-      ON CONFLICT DO NOTHING`;
-    return inserted === 1;
+      ON CONFLICT (principal, method, path, key) DO UPDATE
+         SET created_at = now(), expires_at = EXCLUDED.expires_at
+       WHERE idempotency_keys.response_status IS NULL
+         AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+         AND idempotency_keys.created_at < now() - make_interval(secs => ${abandonedAfterMs / 1000})`;
+    return claimed === 1;
   }
 
   find(scope: KeyScope): Promise<IdempotencyKey | null> {

@@ -8,6 +8,12 @@ import { IdempotencyRepository, KeyScope } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const WAIT_MS = 10_000;
+/**
+ * A key still running after this long was abandoned (its process was killed, or the database
+ * was gone when it tried to release the key): a retry may run it. No request runs this long:
+ * its transactions are cut at 15 s (PrismaService).
+ */
+export const ABANDONED_AFTER_MS = 30_000;
 const POLL_MS = 50;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -58,7 +64,7 @@ export class IdempotencyService {
     const scope = this.scopeOf(request);
     if (!scope) return handler();
     const expiresAt = new Date(Date.now() + IDEMPOTENCY_TTL_MS);
-    if (!(await this.keys.reserve(scope, requestFingerprint, expiresAt))) {
+    if (!(await this.keys.reserve(scope, requestFingerprint, expiresAt, ABANDONED_AFTER_MS))) {
       return this.replay(scope, requestFingerprint, reply);
     }
     let body: unknown;
