@@ -102,9 +102,10 @@ describe.each<Outage>(['refused', 'blackhole'])('database outage: %s', (outage) 
       duringOutage: { requests: during.length, byStatus: tally(during) },
       maxLatencyOfFailingMs: Math.max(0, ...failing.map((o) => o.ms)),
       maxLatencyMs: Math.max(...load.outcomes.map((o) => o.ms)),
+      maxLatencyOf503Ms: Math.max(0, ...failing.filter((o) => o.status === 503).map((o) => o.ms)),
       readyDuring: tally(
         probes
-          .filter((p) => p.at >= cutAt && p.at < restoredAt)
+          .filter((p) => p.at >= cutAt && p.at + p.ms < restoredAt)
           .map((p) => ({ status: p.status }) as Outcome),
       ),
       maxReadyLatencyMs: Math.max(...probes.map((p) => p.ms)),
@@ -115,9 +116,14 @@ describe.each<Outage>(['refused', 'blackhole'])('database outage: %s', (outage) 
     };
     console.log(`database outage (${outage}):\n${JSON.stringify(report, null, 2)}`);
 
-    // Every answer is a success or the documented 503; none hangs past 5 s.
+    // Every answer is a success or the documented 503, and none hangs past 5 s. The one
+    // exception: a retry whose first attempt failed while the database was gone may find that
+    // attempt's key still claimed (it could not be released then) and, as documented, wait for
+    // it (up to 10 s) and be told to retry (409 IDEMPOTENCY_KEY_IN_PROGRESS) until the claim
+    // is released or abandoned. It must complete in the end (see unfinished below).
+    const inProgress = (o: Outcome) => o.status === 409 && o.code === 'IDEMPOTENCY_KEY_IN_PROGRESS';
     const unexpected = failing.filter(
-      (o) => !(o.status === 503 && o.code === 'DATABASE_UNAVAILABLE'),
+      (o) => !(o.status === 503 && o.code === 'DATABASE_UNAVAILABLE') && !inProgress(o),
     );
     expect(
       unexpected.map(
@@ -125,7 +131,9 @@ describe.each<Outage>(['refused', 'blackhole'])('database outage: %s', (outage) 
       ),
     ).toEqual([]);
     expect(during.some((o) => o.status === 503)).toBe(true);
-    expect(report.maxLatencyMs).toBeLessThan(FAIL_WITHIN_MS);
+    expect(Math.max(...load.outcomes.filter((o) => !inProgress(o)).map((o) => o.ms))).toBeLessThan(
+      FAIL_WITHIN_MS,
+    );
     // Unready while cut off, ready again after, with no restart.
     expect(report.readyDuring['503']).toBeGreaterThan(0);
     expect(Object.keys(report.readyDuring)).toEqual(['503']);

@@ -13,6 +13,8 @@ export interface Call {
 }
 
 export interface Outcome {
+  /** The service it was sent to. */
+  base: string;
   call: Call;
   /** The HTTP status; 0 when no answer came (connection reset, client time-out). */
   status: number;
@@ -46,6 +48,7 @@ export async function send(base: string, call: Call, timeoutMs = 30_000): Promis
       body = text;
     }
     return {
+      base,
       call,
       status: res.status,
       code: res.status >= 400 ? body?.code : undefined,
@@ -54,7 +57,7 @@ export async function send(base: string, call: Call, timeoutMs = 30_000): Promis
       ms: Date.now() - startedAt,
     };
   } catch (error) {
-    return { call, status: 0, startedAt, ms: Date.now() - startedAt, error: String(error) };
+    return { base, call, status: 0, startedAt, ms: Date.now() - startedAt, error: String(error) };
   }
 }
 

@@ -12,8 +12,8 @@ import { AppLogger } from '../logging/app-logger';
  * failure, one more query (releasing its Idempotency-Key), so each bound is well under 5 s;
  * every query the service runs takes milliseconds, lock waits included.
  */
-const CONNECT_TIMEOUT_MS = 1_500;
-const QUERY_TIMEOUT_MS = 1_500;
+const CONNECT_TIMEOUT_MS = 2_000;
+const QUERY_TIMEOUT_MS = 2_000;
 
 /**
  * The Prisma client over a `pg` pool (driver adapter: no native query engine). Only repositories
