@@ -50,6 +50,19 @@ export class IdempotencyRepository {
     });
   }
 
+  /** `complete`, inside the caller's transaction: the answer commits with the change. */
+  async completeWithin(
+    tx: Prisma.TransactionClient,
+    scope: KeyScope,
+    status: number,
+    body: Prisma.InputJsonValue,
+  ): Promise<void> {
+    await tx.idempotencyKey.update({
+      where: { principal_method_path_key: scope },
+      data: { responseStatus: status, responseBody: body },
+    });
+  }
+
   /** Forgets a key whose request failed for a reason a retry may not meet (5xx). */
   async release(scope: KeyScope): Promise<void> {
     await this.prisma.idempotencyKey.deleteMany({ where: scope });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -51,7 +52,20 @@ export function fingerprint(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyService {
+  /** The key of the request being served, for `answerWithin`. */
+  private readonly claims = new AsyncLocalStorage<KeyScope>();
+
   constructor(private readonly keys: IdempotencyRepository) {}
+
+  /**
+   * Records the answer to the keyed request being served (if any) inside the transaction that
+   * makes its change. A process killed between that commit and the end of the request would
+   * otherwise leave the key "in progress" with the change made: a retry would run it again.
+   */
+  async answerWithin(tx: Prisma.TransactionClient, status: number, body: unknown): Promise<void> {
+    const scope = this.claims.getStore();
+    if (scope) await this.keys.completeWithin(tx, scope, status, toJson(body));
+  }
 
   /** Runs `handler` once per key; `requestFingerprint` identifies what was asked. */
   async run(
@@ -69,7 +83,7 @@ export class IdempotencyService {
     }
     let body: unknown;
     try {
-      body = await handler();
+      body = await this.claims.run(scope, handler);
     } catch (error) {
       const problem = toProblem(error, String(request.id));
       // A server-side failure may not happen again: let a retry run afresh.

@@ -44,6 +44,8 @@ export interface RefundFilter {
 
 export type Tx = Prisma.TransactionClient;
 export type AfterWrite = (tx: Tx, refund: Refund) => Promise<void>;
+/** Records the request's answer for the written refund, in the change's own transaction. */
+export type Answer = (tx: Tx, refund: Refund) => Promise<void>;
 
 @Injectable()
 export class RefundsRepository {
@@ -115,6 +117,7 @@ export class RefundsRepository {
     reasonCode: ReasonCode;
     description: string | null;
     actor: Principal;
+    answer?: Answer;
   }): Promise<Exclude<WriteResult, { outcome: 'conflict' }>> {
     const { transaction } = input;
     return this.prisma.$transaction(async (tx) => {
@@ -138,6 +141,7 @@ export class RefundsRepository {
         actor: input.actor,
       });
       await this.publish(tx, refund, 'apply');
+      await input.answer?.(tx, refund);
       return { outcome: 'done', refund };
     });
   }
@@ -155,6 +159,7 @@ export class RefundsRepository {
     amountGuard?: AmountGuard;
     /** More writes that belong to the same change (support cases), in the same transaction. */
     afterWrite?: AfterWrite;
+    answer?: Answer;
   }): Promise<WriteResult> {
     return this.prisma.$transaction(async (tx) => {
       if (params.amountGuard) {
@@ -171,14 +176,14 @@ export class RefundsRepository {
       });
       if (!refund) return { outcome: 'conflict' };
       await this.insertEvent(tx, refund.id, params.event);
-      if (!params.afterWrite) {
-        await this.publish(tx, refund, params.event.action);
-        return { outcome: 'done', refund };
+      let final = refund;
+      if (params.afterWrite) {
+        await params.afterWrite(tx, refund);
+        // Re-read: the extra writes may point the refund at a new case.
+        final = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
       }
-      await params.afterWrite(tx, refund);
-      // Re-read: the extra writes may point the refund at a new case.
-      const final = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
       await this.publish(tx, final, params.event.action);
+      await params.answer?.(tx, final);
       return { outcome: 'done', refund: final };
     });
   }

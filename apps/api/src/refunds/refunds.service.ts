@@ -11,6 +11,7 @@ import { AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../errors/app-error';
 import type { Prisma, Refund } from '../generated/prisma/client';
 import { CasePriority, CaseReason, ReasonCode, RefundStatus } from '../generated/prisma/enums';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { SupportService } from '../support/support.service';
 import {
   CreateRefundDto,
@@ -69,6 +70,7 @@ export class RefundsService {
     private readonly cases: CasesService,
     private readonly support: SupportService,
     private readonly config: AppConfig,
+    private readonly idempotency: IdempotencyService,
   ) {
     this.calendar = { timeZone: config.businessTimezone, holidays: config.holidays };
   }
@@ -116,6 +118,7 @@ export class RefundsService {
       reasonCode: dto.reasonCode,
       description: dto.description ?? null,
       actor: principal,
+      answer: (tx, refund) => this.idempotency.answerWithin(tx, 201, this.toDto(refund, principal)),
     });
     return this.toDto(this.written(result), principal);
   }
@@ -514,6 +517,8 @@ export class RefundsService {
       },
       amountGuard: planned.amountGuard,
       afterWrite: planned.afterWrite,
+      answer: (tx, written) =>
+        this.idempotency.answerWithin(tx, 200, this.toDto(written, principal)),
     });
     return this.toDto(await this.settle(result, refund.id, ifMatch), principal);
   }
