@@ -98,6 +98,7 @@ describe('process crash', () => {
       journeysWaiting: waiting.length,
       retries: retries.length,
       retriesByStatus: tally(retries),
+      retriesReplayed: retries.filter((o) => o.replayed).length,
       retriesTookMs: retriedAt - killedAt - restartMs,
       outboxEvents: events.length,
       webhookRequests: ids.length,

@@ -21,6 +21,8 @@ export interface Outcome {
   /** The problem's `code` of an error answer. */
   code?: string;
   body?: any;
+  /** Answered from the Idempotency-Key's record (`Idempotent-Replayed: true`). */
+  replayed?: boolean;
   startedAt: number;
   ms: number;
   error?: string;
@@ -53,6 +55,7 @@ export async function send(base: string, call: Call, timeoutMs = 30_000): Promis
       status: res.status,
       code: res.status >= 400 ? body?.code : undefined,
       body,
+      replayed: res.headers.get('idempotent-replayed') === 'true',
       startedAt,
       ms: Date.now() - startedAt,
     };

@@ -8,12 +8,12 @@ import { AppLogger } from '../logging/app-logger';
 /**
  * A request must fail within 5 s when the database is gone (503 DATABASE_UNAVAILABLE), also
  * when the link is dead rather than refused: nothing answers then, and without these bounds a
- * query waits for TCP to give up (minutes). A request may need a connection, a query and, on
- * failure, one more query (releasing its Idempotency-Key), so each bound is well under 5 s;
- * every query the service runs takes milliseconds, lock waits included.
+ * query waits for TCP to give up (minutes). The connection bound also covers the wait for a
+ * free pooled connection. Both are far above what a query takes on a healthy database, lock
+ * waits included (milliseconds; seconds only on an overloaded machine).
  */
-const CONNECT_TIMEOUT_MS = 2_000;
-const QUERY_TIMEOUT_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 2_500;
+const QUERY_TIMEOUT_MS = 2_500;
 
 /**
  * The Prisma client over a `pg` pool (driver adapter: no native query engine). Only repositories

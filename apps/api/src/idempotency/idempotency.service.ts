@@ -86,8 +86,11 @@ export class IdempotencyService {
       body = await this.claims.run(scope, handler);
     } catch (error) {
       const problem = toProblem(error, String(request.id));
-      // A server-side failure may not happen again: let a retry run afresh.
-      if (problem.status >= 500) await this.keys.release(scope);
+      // A server-side failure may not happen again: let a retry run afresh. With the database
+      // gone the release would only add its own time-out to the 503: it is tried without
+      // waiting, and should it fail the claim is abandoned (ABANDONED_AFTER_MS) and taken over.
+      if (problem.code === 'DATABASE_UNAVAILABLE') void this.keys.release(scope).catch(() => {});
+      else if (problem.status >= 500) await this.keys.release(scope);
       else await this.keys.complete(scope, problem.status, toJson(problem));
       throw error;
     }
