@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import type { Socket } from 'node:net';
+import { Pool, PoolClient } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { PrismaClient } from '../generated/prisma/client';
 import { AppLogger } from '../logging/app-logger';
@@ -14,6 +15,26 @@ import { AppLogger } from '../logging/app-logger';
  */
 const CONNECT_TIMEOUT_MS = 2_500;
 const QUERY_TIMEOUT_MS = 2_500;
+
+/**
+ * A query that timed out leaves its connection waiting for an answer that may never come, and
+ * each later query on it (the transaction's ROLLBACK) would wait out a time-out of its own:
+ * the connection is closed instead, so they fail at once and the pool opens a fresh one.
+ */
+function closeOnQueryTimeout(client: PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: Error) => {
+        if (error.message !== 'Query read timeout') return;
+        // pg has no public way to drop a connection at once (end() waits for the server).
+        (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+      });
+    }
+    return result;
+  }) as PoolClient['query'];
+}
 
 /**
  * The Prisma client over a `pg` pool (driver adapter: no native query engine). Only repositories
@@ -33,6 +54,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
       // Notices a peer that vanished on an idle connection, rather than handing it out.
       keepAlive: true,
     });
+    pool.on('connect', closeOnQueryTimeout);
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', (error) => logger.warn({ err: error }, 'database connection lost'));
     // Parallel requests queue for a pooled connection and row locks; wait rather than fail.

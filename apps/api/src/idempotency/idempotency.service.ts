@@ -15,6 +15,7 @@ const WAIT_MS = 10_000;
  * its transactions are cut at 15 s (PrismaService).
  */
 export const ABANDONED_AFTER_MS = 30_000;
+const RELEASE_RETRY_MS = 1_000;
 const POLL_MS = 50;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -86,10 +87,8 @@ export class IdempotencyService {
       body = await this.claims.run(scope, handler);
     } catch (error) {
       const problem = toProblem(error, String(request.id));
-      // A server-side failure may not happen again: let a retry run afresh. With the database
-      // gone the release would only add its own time-out to the 503: it is tried without
-      // waiting, and should it fail the claim is abandoned (ABANDONED_AFTER_MS) and taken over.
-      if (problem.code === 'DATABASE_UNAVAILABLE') void this.keys.release(scope).catch(() => {});
+      // A server-side failure may not happen again: let a retry run afresh.
+      if (problem.code === 'DATABASE_UNAVAILABLE') this.releaseWhenBack(scope);
       else if (problem.status >= 500) await this.keys.release(scope);
       else await this.keys.complete(scope, problem.status, toJson(problem));
       throw error;
@@ -97,6 +96,21 @@ export class IdempotencyService {
     // Should recording fail, the key stays reserved: a retry is told to wait, never run twice.
     await this.keys.complete(scope, reply.statusCode, toJson(without(body, notReplayed)));
     return body;
+  }
+
+  /**
+   * With the database gone, waiting for the release would add its time-out to the 503: it is
+   * retried in the background until the database is back. Should that fail too (the process
+   * dies), the claim is abandoned and a retry takes it over after ABANDONED_AFTER_MS.
+   */
+  private releaseWhenBack(scope: KeyScope): void {
+    const giveUpAt = Date.now() + ABANDONED_AFTER_MS;
+    const attempt = (): void => {
+      this.keys.release(scope).catch(() => {
+        if (Date.now() < giveUpAt) setTimeout(attempt, RELEASE_RETRY_MS).unref();
+      });
+    };
+    attempt();
   }
 
   private scopeOf(request: FastifyRequest): KeyScope | undefined {
