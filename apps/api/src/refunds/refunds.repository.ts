@@ -216,14 +216,12 @@ export class RefundsRepository {
   /**
    * Claims refunds whose review deadline passed and was not escalated yet, and hands each to
    * `escalate` in the same transaction. SKIP LOCKED plus the marker column make concurrent
-   * scanners escalate each deadline exactly once. Small batches (the caller loops): each
-   * escalation opens a case, and a refund stays locked until its batch commits, so a large one
-   * held a merchant's action on a claimed refund back for seconds.
+   * scanners escalate each deadline exactly once.
    */
   async escalateOverdue(
     now: Date,
     escalate: (tx: Tx, refund: Refund) => Promise<void>,
-    batch = 1,
+    batch = 50,
   ): Promise<string[]> {
     return this.prisma.$transaction(async (tx) => {
       const claimed = await tx.$queryRaw<{ id: string }[]>`
