@@ -216,12 +216,14 @@ export class RefundsRepository {
   /**
    * Claims refunds whose review deadline passed and was not escalated yet, and hands each to
    * `escalate` in the same transaction. SKIP LOCKED plus the marker column make concurrent
-   * scanners escalate each deadline exactly once.
+   * scanners escalate each deadline exactly once. One refund per transaction (the caller
+   * loops): each escalation opens a case, and a batch kept every refund in it locked until the
+   * last one's case was written, holding merchants' actions on them back for seconds.
    */
   async escalateOverdue(
     now: Date,
     escalate: (tx: Tx, refund: Refund) => Promise<void>,
-    batch = 50,
+    batch = 1,
   ): Promise<string[]> {
     return this.prisma.$transaction(async (tx) => {
       const claimed = await tx.$queryRaw<{ id: string }[]>`
@@ -250,6 +252,17 @@ export class RefundsRepository {
       }
       return claimed.map((row) => row.id);
     });
+  }
+
+  /** Whether a review deadline passed and is not escalated yet (locked rows included). */
+  async hasUnescalatedOverdue(now: Date): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`
+      SELECT 1 FROM refunds
+       WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
+         AND review_due_at <= ${now}
+         AND review_escalated_for IS DISTINCT FROM review_due_at
+       LIMIT 1`;
+    return rows.length > 0;
   }
 
   /**

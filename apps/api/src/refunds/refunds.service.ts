@@ -41,6 +41,7 @@ import {
 
 const cursors = newestFirstCursor(UUID);
 const DAY_MS = 24 * 60 * 60 * 1000;
+const LOCKED_RETRY_MS = 50;
 
 /** What an action changes, decided from the refund as read. */
 interface Plan {
@@ -424,6 +425,8 @@ export class RefundsService {
   /** The overdue-review scan (a scheduled job): each passed deadline escalates once. */
   async escalateOverdue(now = new Date()): Promise<string[]> {
     const escalated: string[] = [];
+    // The next scheduled scan finds whatever is still locked after this long.
+    const giveUpAt = Date.now() + 10_000;
     for (;;) {
       const batch = await this.refunds.escalateOverdue(now, async (tx, refund) => {
         await this.cases.openOrJoin(tx, {
@@ -438,7 +441,12 @@ export class RefundsService {
         });
       });
       escalated.push(...batch);
-      if (batch.length === 0) return escalated;
+      if (batch.length > 0) continue;
+      // Nothing claimable: done, unless a due refund is locked by a request or another scanner
+      // for a moment. The scan waits for those, so it ends with every passed deadline escalated.
+      if (!(await this.refunds.hasUnescalatedOverdue(now))) return escalated;
+      if (Date.now() > giveUpAt) return escalated;
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
     }
   }
 
