@@ -53,9 +53,10 @@ describe('process crash', () => {
       () => load.next(),
     );
     await sleep(LOAD_MS);
+    // No new request after this; the ones running are cut off by the kill.
+    stop = true;
     await first.kill();
     const killedAt = Date.now();
-    stop = true;
     await loading;
     const beforeKill = load.outcomes.length;
     const interrupted = load.outcomes.filter((o) => o.status === 0);
