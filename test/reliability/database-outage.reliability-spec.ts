@@ -113,6 +113,19 @@ describe.each<Outage>(['refused', 'blackhole'])('database outage: %s', (outage) 
       recoveryToWriteMs: writeAt === undefined ? null : writeAt - restoredAt,
       journeysCompleted: load.journeys.filter((j) => j.done).length,
       unfinished: load.unfinished().map((j) => j.nextCall().path),
+      // What the service logged for errors other than the database being unreachable.
+      serviceErrors: s
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('request failed'))
+        .filter(
+          (line) =>
+            !/DATABASE_UNAVAILABLE|DatabaseNotReachable|Query read timeout|Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET/.test(
+              line,
+            ),
+        )
+        .slice(0, 3)
+        .map((line) => line.slice(0, 2000)),
     };
     console.log(`database outage (${outage}):\n${JSON.stringify(report, null, 2)}`);
 
