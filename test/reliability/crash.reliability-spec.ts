@@ -11,6 +11,8 @@ const ENV = {
 };
 const LOAD_MS = 6_000;
 const RATE = 50;
+const BURST = 24;
+const KILL_AFTER_MS = 30;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -53,11 +55,14 @@ describe('process crash', () => {
       () => load.next(),
     );
     await sleep(LOAD_MS);
-    // No new request after this; the ones running are cut off by the kill.
     stop = true;
+    await loading;
+    // The kill lands in a burst of concurrent requests, most of them writes being processed.
+    const burst = Promise.all(Array.from({ length: BURST }, () => load.next()));
+    await sleep(KILL_AFTER_MS);
     await first.kill();
     const killedAt = Date.now();
-    await loading;
+    await burst;
     const beforeKill = load.outcomes.length;
     const interrupted = load.outcomes.filter((o) => o.status === 0);
 
