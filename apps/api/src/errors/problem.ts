@@ -69,20 +69,25 @@ const UNAVAILABLE_KINDS = new Set([
   'TooManyConnections',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /connection terminated|timeout exceeded when trying to connect|connection refused|can't reach database|server closed the connection|ECONNREFUSED|ECONNRESET/i;
+  /connection terminated|timeout exceeded when trying to connect|query read timeout|connection refused|can't reach database|server closed the connection|ECONNREFUSED|ECONNRESET/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const { code, kind, message, cause } = error as {
+  const { code, kind, message, cause, meta } = error as {
     code?: unknown;
     kind?: unknown;
     message?: unknown;
     cause?: unknown;
+    meta?: { driverAdapterError?: unknown };
   };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-  return isDatabaseUnavailable(cause, depth + 1);
+  // Prisma reports a driver adapter's error (its `kind`) under meta, e.g. a raw query's P2010.
+  return (
+    isDatabaseUnavailable(cause, depth + 1) ||
+    isDatabaseUnavailable(meta?.driverAdapterError, depth + 1)
+  );
 }
 
 function problem(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { PrismaService } from '../database/prisma.service';
+import { AnyTx, execute } from '../database/transaction';
 import type { Event, Prisma } from '../generated/prisma/client';
 
 export type Tx = Prisma.TransactionClient;
@@ -52,7 +52,7 @@ export class EventsRepository {
    * `created_at` is the moment of recording (not the transaction's start), so it follows the
    * refund's order too.
    */
-  async record(tx: Tx | PoolClient, event: NewEvent): Promise<void> {
+  async record(tx: AnyTx, event: NewEvent): Promise<void> {
     const values = [
       randomUUID(),
       event.type,
@@ -60,9 +60,7 @@ export class EventsRepository {
       event.caseId ?? null,
       JSON.stringify(event.data),
     ];
-    await ('$executeRawUnsafe' in tx
-      ? tx.$executeRawUnsafe(RECORD_EVENT, ...values)
-      : tx.query(RECORD_EVENT, values));
+    await execute(tx, RECORD_EVENT, values);
   }
 
   /** Newest first (by position), keyset-paginated: `before` is the last position served. */

@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AnyTx } from '../database/transaction';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/problem';
 import type { Prisma } from '../generated/prisma/client';
@@ -8,6 +10,13 @@ import { IdempotencyRepository, KeyScope } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const WAIT_MS = 10_000;
+/**
+ * A key still running after this long was abandoned (its process was killed, or the database
+ * was gone when it tried to release the key): a retry may run it. No request runs this long:
+ * its transactions are cut at 15 s (PrismaService).
+ */
+export const ABANDONED_AFTER_MS = 30_000;
+const RELEASE_RETRY_MS = 1_000;
 const POLL_MS = 50;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -45,7 +54,20 @@ export function fingerprint(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyService {
+  /** The key of the request being served, for `answerWithin`. */
+  private readonly claims = new AsyncLocalStorage<KeyScope>();
+
   constructor(private readonly keys: IdempotencyRepository) {}
+
+  /**
+   * Records the answer to the keyed request being served (if any) inside the transaction that
+   * makes its change. A process killed between that commit and the end of the request would
+   * otherwise leave the key "in progress" with the change made: a retry would run it again.
+   */
+  async answerWithin(tx: AnyTx, status: number, body: unknown): Promise<void> {
+    const scope = this.claims.getStore();
+    if (scope) await this.keys.complete(scope, status, toJson(body), tx);
+  }
 
   /** Runs `handler` once per key; `requestFingerprint` identifies what was asked. */
   async run(
@@ -58,22 +80,38 @@ export class IdempotencyService {
     const scope = this.scopeOf(request);
     if (!scope) return handler();
     const expiresAt = new Date(Date.now() + IDEMPOTENCY_TTL_MS);
-    if (!(await this.keys.reserve(scope, requestFingerprint, expiresAt))) {
+    if (!(await this.keys.reserve(scope, requestFingerprint, expiresAt, ABANDONED_AFTER_MS))) {
       return this.replay(scope, requestFingerprint, reply);
     }
     let body: unknown;
     try {
-      body = await handler();
+      body = await this.claims.run(scope, handler);
     } catch (error) {
       const problem = toProblem(error, String(request.id));
       // A server-side failure may not happen again: let a retry run afresh.
-      if (problem.status >= 500) await this.keys.release(scope);
+      if (problem.code === 'DATABASE_UNAVAILABLE') this.releaseWhenBack(scope);
+      else if (problem.status >= 500) await this.keys.release(scope);
       else await this.keys.complete(scope, problem.status, toJson(problem));
       throw error;
     }
     // Should recording fail, the key stays reserved: a retry is told to wait, never run twice.
     await this.keys.complete(scope, reply.statusCode, toJson(without(body, notReplayed)));
     return body;
+  }
+
+  /**
+   * With the database gone, waiting for the release would add its time-out to the 503: it is
+   * retried in the background until the database is back. Should that fail too (the process
+   * dies), the claim is abandoned and a retry takes it over after ABANDONED_AFTER_MS.
+   */
+  private releaseWhenBack(scope: KeyScope): void {
+    const giveUpAt = Date.now() + ABANDONED_AFTER_MS;
+    const attempt = (): void => {
+      this.keys.release(scope).catch(() => {
+        if (Date.now() < giveUpAt) setTimeout(attempt, RELEASE_RETRY_MS).unref();
+      });
+    };
+    attempt();
   }
 
   private scopeOf(request: FastifyRequest): KeyScope | undefined {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { PoolClient, QueryResultRow } from 'pg';
 import type { Principal } from '../auth/principal';
 import { PrismaService } from '../database/prisma.service';
 import { olderThan } from '../common/pagination';
 import { lockRefund, nextSequence } from '../database/row-locks';
+import { AnyTx, query } from '../database/transaction';
 import { EventsRepository } from '../events/events.repository';
 import type { Prisma, Refund, RefundEvent, Transaction } from '../generated/prisma/client';
 import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/prisma/enums';
@@ -46,6 +46,8 @@ export interface RefundFilter {
 
 export type Tx = Prisma.TransactionClient;
 export type AfterWrite = (tx: Tx, refund: Refund) => Promise<void>;
+/** Records the request's answer for the written refund, in the change's own transaction. */
+export type Answer = (tx: AnyTx, refund: Refund) => Promise<void>;
 
 /** A refunds row as Prisma's `Refund` names it, for queries sent through the pg pool. */
 const REFUND_COLUMNS = `
@@ -148,6 +150,7 @@ export class RefundsRepository {
     reasonCode: ReasonCode;
     description: string | null;
     actor: Principal;
+    answer?: Answer;
   }): Promise<Exclude<WriteResult, { outcome: 'conflict' }>> {
     const { transaction, actor } = input;
     return this.prisma.poolTransaction(async (client) => {
@@ -177,6 +180,7 @@ export class RefundsRepository {
         [randomUUID(), refund.id, actor.role, actor.id],
       );
       await this.publish(client, refund, 'apply');
+      await input.answer?.(client, refund);
       return { outcome: 'done', refund };
     });
   }
@@ -194,6 +198,7 @@ export class RefundsRepository {
     amountGuard?: AmountGuard;
     /** More writes that belong to the same change (support cases), in the same transaction. */
     afterWrite?: AfterWrite;
+    answer?: Answer;
   }): Promise<WriteResult> {
     return this.prisma.$transaction(async (tx) => {
       if (params.amountGuard) {
@@ -210,14 +215,14 @@ export class RefundsRepository {
       });
       if (!refund) return { outcome: 'conflict' };
       await this.insertEvent(tx, refund.id, params.event);
-      if (!params.afterWrite) {
-        await this.publish(tx, refund, params.event.action);
-        return { outcome: 'done', refund };
+      let final = refund;
+      if (params.afterWrite) {
+        await params.afterWrite(tx, refund);
+        // Re-read: the extra writes may point the refund at a new case.
+        final = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
       }
-      await params.afterWrite(tx, refund);
-      // Re-read: the extra writes may point the refund at a new case.
-      const final = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
       await this.publish(tx, final, params.event.action);
+      await params.answer?.(tx, final);
       return { outcome: 'done', refund: final };
     });
   }
@@ -250,12 +255,14 @@ export class RefundsRepository {
   /**
    * Claims refunds whose review deadline passed and was not escalated yet, and hands each to
    * `escalate` in the same transaction. SKIP LOCKED plus the marker column make concurrent
-   * scanners escalate each deadline exactly once.
+   * scanners escalate each deadline exactly once. One refund per transaction (the caller
+   * loops): each escalation opens a case, and a batch kept every refund in it locked until the
+   * last one's case was written, holding merchants' actions on them back for seconds.
    */
   async escalateOverdue(
     now: Date,
     escalate: (tx: Tx, refund: Refund) => Promise<void>,
-    batch = 50,
+    batch = 1,
   ): Promise<string[]> {
     return this.prisma.$transaction(async (tx) => {
       const claimed = await tx.$queryRaw<{ id: string }[]>`
@@ -284,6 +291,17 @@ export class RefundsRepository {
       }
       return claimed.map((row) => row.id);
     });
+  }
+
+  /** Whether a review deadline passed and is not escalated yet (locked rows included). */
+  async hasUnescalatedOverdue(now: Date): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`
+      SELECT 1 FROM refunds
+       WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
+         AND review_due_at <= ${now}
+         AND review_escalated_for IS DISTINCT FROM review_due_at
+       LIMIT 1`;
+    return rows.length > 0;
   }
 
   /**
@@ -336,21 +354,15 @@ export class RefundsRepository {
    * Locks the payment row, then returns what is left to refund on it: its amount minus every
    * refund still holding money (optionally leaving one refund out, when that one changes).
    */
-  private async lockRefundable(
-    tx: Tx | PoolClient,
-    transactionId: string,
-    except?: string,
-  ): Promise<bigint> {
-    const run = <T>(text: string, values: unknown[]) =>
-      '$queryRawUnsafe' in tx
-        ? tx.$queryRawUnsafe<T[]>(text, ...values)
-        : tx.query<T & QueryResultRow>(text, values).then((result) => result.rows);
+  private async lockRefundable(tx: AnyTx, transactionId: string, except?: string): Promise<bigint> {
     // Two statements: the sum must see refunds committed while this one waited for the lock.
-    const [payment] = await run<{ amount: bigint | string }>(
+    const [payment] = await query<{ amount: bigint | string }>(
+      tx,
       'SELECT amount FROM transactions WHERE id = $1 FOR UPDATE',
       [transactionId],
     );
-    const [held] = await run<{ total: bigint | string }>(
+    const [held] = await query<{ total: bigint | string }>(
+      tx,
       `SELECT coalesce(sum(amount), 0)::bigint AS total FROM refunds
         WHERE transaction_id = $1
           AND status::text <> ALL($2::text[])
@@ -361,7 +373,7 @@ export class RefundsRepository {
   }
 
   /** The outbox event of a timeline action: `refund.<action>` with the refund as it ends up. */
-  private publish(tx: Tx | PoolClient, refund: Refund, action: string): Promise<void> {
+  private publish(tx: AnyTx, refund: Refund, action: string): Promise<void> {
     return this.events.record(tx, {
       type: `refund.${action}`,
       refundId: refund.id,

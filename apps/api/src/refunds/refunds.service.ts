@@ -11,6 +11,7 @@ import { AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../errors/app-error';
 import type { Prisma, Refund } from '../generated/prisma/client';
 import { CasePriority, CaseReason, ReasonCode, RefundStatus } from '../generated/prisma/enums';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { SupportService } from '../support/support.service';
 import {
   CreateRefundDto,
@@ -40,6 +41,7 @@ import {
 
 const cursors = newestFirstCursor(UUID);
 const DAY_MS = 24 * 60 * 60 * 1000;
+const LOCKED_RETRY_MS = 50;
 
 /** What an action changes, decided from the refund as read. */
 interface Plan {
@@ -69,6 +71,7 @@ export class RefundsService {
     private readonly cases: CasesService,
     private readonly support: SupportService,
     private readonly config: AppConfig,
+    private readonly idempotency: IdempotencyService,
   ) {
     this.calendar = { timeZone: config.businessTimezone, holidays: config.holidays };
   }
@@ -116,6 +119,7 @@ export class RefundsService {
       reasonCode: dto.reasonCode,
       description: dto.description ?? null,
       actor: principal,
+      answer: (tx, refund) => this.idempotency.answerWithin(tx, 201, this.toDto(refund, principal)),
     });
     return this.toDto(this.written(result), principal);
   }
@@ -421,6 +425,8 @@ export class RefundsService {
   /** The overdue-review scan (a scheduled job): each passed deadline escalates once. */
   async escalateOverdue(now = new Date()): Promise<string[]> {
     const escalated: string[] = [];
+    // The next scheduled scan finds whatever is still locked after this long.
+    const giveUpAt = Date.now() + 10_000;
     for (;;) {
       const batch = await this.refunds.escalateOverdue(now, async (tx, refund) => {
         await this.cases.openOrJoin(tx, {
@@ -435,7 +441,12 @@ export class RefundsService {
         });
       });
       escalated.push(...batch);
-      if (batch.length === 0) return escalated;
+      if (batch.length > 0) continue;
+      // Nothing claimable: done, unless a due refund is locked by a request or another scanner
+      // for a moment. The scan waits for those, so it ends with every passed deadline escalated.
+      if (!(await this.refunds.hasUnescalatedOverdue(now))) return escalated;
+      if (Date.now() > giveUpAt) return escalated;
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
     }
   }
 
@@ -514,6 +525,8 @@ export class RefundsService {
       },
       amountGuard: planned.amountGuard,
       afterWrite: planned.afterWrite,
+      answer: (tx, written) =>
+        this.idempotency.answerWithin(tx, 200, this.toDto(written, principal)),
     });
     return this.toDto(await this.settle(result, refund.id, ifMatch), principal);
   }
