@@ -54,8 +54,8 @@ export function fingerprint(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyService {
-  /** The key of the request being served, for `answerWithin`. */
-  private readonly claims = new AsyncLocalStorage<KeyScope>();
+  /** The key of the request being served, for `answerWithin`, and whether it answered. */
+  private readonly claims = new AsyncLocalStorage<{ scope: KeyScope; answered: boolean }>();
 
   constructor(private readonly keys: IdempotencyRepository) {}
 
@@ -65,8 +65,11 @@ export class IdempotencyService {
    * otherwise leave the key "in progress" with the change made: a retry would run it again.
    */
   async answerWithin(tx: AnyTx, status: number, body: unknown): Promise<void> {
-    const scope = this.claims.getStore();
-    if (scope) await this.keys.complete(scope, status, toJson(body), tx);
+    const claim = this.claims.getStore();
+    if (!claim) return;
+    await this.keys.complete(claim.scope, status, toJson(body), tx);
+    // Recorded once the handler returns, that is once the transaction has committed.
+    claim.answered = true;
   }
 
   /** Runs `handler` once per key; `requestFingerprint` identifies what was asked. */
@@ -84,8 +87,9 @@ export class IdempotencyService {
       return this.replay(scope, requestFingerprint, reply);
     }
     let body: unknown;
+    const claim = { scope, answered: false };
     try {
-      body = await this.claims.run(scope, handler);
+      body = await this.claims.run(claim, handler);
     } catch (error) {
       const problem = toProblem(error, String(request.id));
       // A server-side failure may not happen again: let a retry run afresh.
@@ -95,7 +99,9 @@ export class IdempotencyService {
       throw error;
     }
     // Should recording fail, the key stays reserved: a retry is told to wait, never run twice.
-    await this.keys.complete(scope, reply.statusCode, toJson(without(body, notReplayed)));
+    if (!claim.answered) {
+      await this.keys.complete(scope, reply.statusCode, toJson(without(body, notReplayed)));
+    }
     return body;
   }
 
