@@ -1,10 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { WebhookDeliveryService } from '../apps/api/src/webhooks/webhook-delivery.service';
-import { startTestApp, TEST_SECRET, TestApp } from './support/app';
+import { startTestApp, TestApp } from './support/app';
 import { eventually, stopScheduler } from './support/cases';
 import { act, actors, Actors, draft } from './support/refunds';
+import { ServiceProcess, startService } from './support/service-process';
 import { Receiver, startReceiver } from './support/webhook-receiver';
 
 const ENV = {
@@ -13,48 +11,11 @@ const ENV = {
   WEBHOOK_RETRY_BASE_SECONDS: '0.1',
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The service as its own process (`npm start` without the build step), on the test's database. */
-async function startServiceProcess(
-  databaseUrl: string,
-): Promise<{ child: ChildProcess; output: () => string }> {
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'apps/api/src/main.ts'],
-    {
-      cwd: path.resolve(__dirname, '..'),
-      env: {
-        ...process.env,
-        ...ENV,
-        DATABASE_URL: databaseUrl,
-        PORT: String(await freePort()),
-        AUTH_JWT_SECRET: TEST_SECRET,
-        RATE_LIMIT_PER_MINUTE: '0',
-        LOG_LEVEL: 'warn',
-      },
-    },
-  );
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return { child, output: () => output };
-}
-
 describe('webhooks across a crash', () => {
   let t: TestApp;
   let a: Actors;
   let hook: Receiver;
-  let service: ChildProcess | undefined;
+  let service: ServiceProcess | undefined;
 
   beforeAll(async () => {
     t = await startTestApp(ENV);
@@ -63,7 +24,7 @@ describe('webhooks across a crash', () => {
     a = await actors(t);
   });
   afterAll(async () => {
-    service?.kill('SIGKILL');
+    await service?.kill();
     await hook?.close();
     await t.close();
   });
@@ -80,8 +41,8 @@ describe('webhooks across a crash', () => {
     const refund = await draft(t, a);
     expect((await act(t, a.customer, refund.id as string, 'submit')).status).toBe(200);
 
-    const started = await startServiceProcess(t.db.url);
-    service = started.child;
+    service = await startService(t.db.url, ENV);
+    const started = service;
     await eventually(
       () => Promise.resolve(hook.received.length === 1),
       'the service to deliver',
@@ -89,9 +50,7 @@ describe('webhooks across a crash', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${started.output()}`);
     });
-    const exited = new Promise((resolve) => service?.once('exit', resolve));
-    service.kill('SIGKILL');
-    await exited;
+    await service.kill();
 
     // Another worker takes over. The killed worker's claim holds until its lease runs out
     // (timeout + 10 s), so nobody sends the event twice at once, and the refund's next event waits.

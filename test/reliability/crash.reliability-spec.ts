@@ -2,7 +2,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { startReceiver, Receiver } from '../support/webhook-receiver';
 import { brokenInvariants, query } from './support/invariants';
 import { MixedLoad, Outcome, principals, send, steady, tally } from './support/load';
-import { startService, ServiceProcess } from './support/service-process';
+import { startService, ServiceProcess } from '../support/service-process';
 
 const ENV = {
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true',

@@ -1,7 +1,7 @@
 import { ADMIN_ENV, createTestDatabase, TestDatabase } from '../support/database';
 import { brokenInvariants, query } from './support/invariants';
 import { MixedLoad, Outcome, principals, send, steady, tally } from './support/load';
-import { startService, ServiceProcess } from './support/service-process';
+import { startService, ServiceProcess } from '../support/service-process';
 import { Outage, TcpProxy } from './support/tcp-proxy';
 
 const OUTAGE_MS = 10_000;

@@ -1,13 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { signToken } from '../../apps/api/src/auth/token.service';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { ServiceProcess, startService } from '../support/service-process';
 import { PNG } from './support/world';
 
 const marker = (name: string) => `${name}-${randomBytes(8).toString('hex')}`;
@@ -15,25 +12,13 @@ const JWT_SECRET = marker('jwt-secret-never-logged-0123456789');
 const DB_PASSWORD = marker('db-password');
 const ATTACHMENT = marker('attachment-content');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The service as its own process, with production's logger at its most verbose level, doing
  * what production does; then its whole output is searched for anything secret.
  */
 describe('logs', () => {
   let db: TestDatabase;
-  let child: ChildProcess;
-  let output = '';
+  let service: ServiceProcess;
   let dbPassword: string;
   let api: string;
   beforeAll(async () => {
@@ -43,40 +28,17 @@ describe('logs', () => {
     const url = new URL(db.url);
     dbPassword = decodeURIComponent(url.password) || DB_PASSWORD;
     url.password = encodeURIComponent(dbPassword);
-    const port = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'apps/api/src/main.ts'],
-      {
-        cwd: path.resolve(__dirname, '../..'),
-        env: {
-          ...process.env,
-          DATABASE_URL: url.toString(),
-          PORT: String(port),
-          AUTH_JWT_SECRET: JWT_SECRET,
-          LOG_LEVEL: 'trace',
-          WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-          WEBHOOK_RETRY_BASE_SECONDS: '0.1',
-          RATE_LIMIT_PER_MINUTE: '1000',
-        },
-      },
-    );
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('refund desk listening')) {
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`the service did not start:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    service = await startService(url.toString(), {
+      AUTH_JWT_SECRET: JWT_SECRET,
+      LOG_LEVEL: 'trace',
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_BASE_SECONDS: '0.1',
+      RATE_LIMIT_PER_MINUTE: '1000',
+    });
+    api = service.url;
   });
   afterAll(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
+    await service?.kill();
     await db.drop();
   });
 
@@ -166,11 +128,11 @@ describe('logs', () => {
     for (const refused of refusals) expect((await refused).status).toBeGreaterThanOrEqual(400);
     // Let the worker try the webhooks (and fail: nobody listens at port 9), logging as it goes.
     const deadline = Date.now() + 15_000;
-    while (!output.includes('webhook delivery failed') && Date.now() < deadline) {
+    while (!service.output().includes('webhook delivery failed') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await service.stop();
+    const output = service.output();
 
     const lines = output.split('\n').filter(Boolean);
     console.log(`logs: ${lines.length} lines, ${output.length} characters at LOG_LEVEL=trace`);

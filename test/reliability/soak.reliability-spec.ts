@@ -1,7 +1,7 @@
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { brokenInvariants } from './support/invariants';
 import { MixedLoad, principals, steady, tally } from './support/load';
-import { startService, ServiceProcess } from './support/service-process';
+import { startService, ServiceProcess } from '../support/service-process';
 
 /** 300 for the full run; CI sets a shorter one. */
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 300);

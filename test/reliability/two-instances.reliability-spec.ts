@@ -3,7 +3,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { startReceiver, Receiver } from '../support/webhook-receiver';
 import { brokenInvariants, query } from './support/invariants';
 import { MixedLoad, principals, send, steady, tally } from './support/load';
-import { startService, ServiceProcess } from './support/service-process';
+import { startService, ServiceProcess } from '../support/service-process';
 
 /** Both schedulers scan every second, and every submitted refund is overdue at once. */
 const ENV = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearer } from './service-process';
+import { bearer } from '../../support/service-process';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,9 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { signToken } from '../../../apps/api/src/auth/token.service';
-import type { Role } from '../../../apps/api/src/auth/principal';
-import { TEST_SECRET } from '../../support/app';
+import { signToken } from '../../apps/api/src/auth/token.service';
+import type { Role } from '../../apps/api/src/auth/principal';
+import { TEST_SECRET } from './app';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +52,7 @@ export async function startService(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', 'apps/api/src/main.ts'],
     {
-      cwd: path.resolve(__dirname, '../../..'),
+      cwd: path.resolve(__dirname, '../..'),
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
