@@ -17,6 +17,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The Node options `npm start` runs the service with (its memory settings), so that a test's
+ * process uses memory as production does.
+ */
+const START_NODE_OPTIONS = (
+  JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(' ')
+  .filter((arg) => arg.startsWith('--'));
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A bearer header value for a principal, signed with the secret the spawned service uses. */
@@ -50,9 +64,9 @@ export async function startService(
   let output = '';
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'apps/api/src/main.ts'],
+    [...START_NODE_OPTIONS, '-r', 'ts-node/register/transpile-only', 'apps/api/src/main.ts'],
     {
-      cwd: path.resolve(__dirname, '../..'),
+      cwd: ROOT,
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
