@@ -1,6 +1,61 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, OnModuleDestroy } from '@nestjs/common';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { ClsModule } from 'nestjs-cls';
+import { AppConfig } from '../config/app-config';
+import { AppLogger } from '../logging/app-logger';
 import { PrismaService } from './prisma.service';
+import {
+  createDatabase,
+  createPool,
+  DATABASE,
+  type Database,
+  KyselyTransactionalAdapter,
+} from './database';
 
 @Global()
-@Module({ providers: [PrismaService], exports: [PrismaService] })
+@Module({
+  providers: [
+    {
+      provide: DATABASE,
+      inject: [AppConfig, AppLogger],
+      useFactory: (config: AppConfig, logger: AppLogger): Database => {
+        if (!config.databaseUrl) {
+          throw new Error('databaseUrl must be resolved before the app starts');
+        }
+        const pool = createPool(config.databaseUrl, (error) =>
+          logger.warn({ err: error }, 'database connection lost'),
+        );
+        return createDatabase(pool);
+      },
+    },
+  ],
+  exports: [DATABASE],
+})
+class KyselyModule implements OnModuleDestroy {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.db.destroy().catch(() => undefined);
+  }
+}
+
+/** The database, and the unit of work services open on it (nestjs-cls transactions). */
+@Global()
+@Module({
+  imports: [
+    KyselyModule,
+    ClsModule.forRoot({
+      global: true,
+      plugins: [
+        new ClsPluginTransactional({
+          imports: [KyselyModule],
+          adapter: new KyselyTransactionalAdapter(),
+        }),
+      ],
+    }),
+  ],
+  // PrismaService: only until every repository is on Kysely.
+  providers: [PrismaService],
+  exports: [KyselyModule, PrismaService],
+})
 export class DatabaseModule {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { sql } from 'kysely';
 import type { NewestFirstKey } from '../common/pagination';
-import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../generated/prisma/client';
-import { RefundStatus } from '../generated/prisma/enums';
-import { RELEASED_STATUSES } from '../refunds/refund-transitions';
+import type { KyselyTransactionalAdapter } from '../database/database';
+import { RefundStatus } from '../generated/kysely/enums';
 
 export interface NewTransaction {
   id: string;
@@ -29,23 +29,23 @@ export interface TransactionFilter {
 
 @Injectable()
 export class TransactionsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
 
   /**
    * `INSERT … ON CONFLICT DO NOTHING`: true when this call created the row. A concurrent insert of
    * the same id waits for the other to commit, so afterwards the row exists either way.
    */
   async insertIfAbsent(transaction: NewTransaction): Promise<boolean> {
-    const { count } = await this.prisma.transaction.createMany({
-      data: [transaction],
-      skipDuplicates: true,
-    });
-    return count === 1;
+    const result = await this.txHost.tx
+      .insertInto('transactions')
+      .values(transaction)
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 
   async findById(id: string): Promise<TransactionRow | undefined> {
-    const [row] = await this.select(Prisma.sql`t.id = ${id}`, 1);
-    return row;
+    return this.select().where('t.id', '=', id).executeTakeFirst();
   }
 
   /** Newest first, `(created_at, id)` descending, starting after `after`. */
@@ -54,40 +54,47 @@ export class TransactionsRepository {
     after: NewestFirstKey | undefined,
     take: number,
   ): Promise<TransactionRow[]> {
-    const conditions: Prisma.Sql[] = [];
-    if (filter.customerId !== undefined) {
-      conditions.push(Prisma.sql`t.customer_id = ${filter.customerId}`);
-    }
-    if (filter.merchantId !== undefined) {
-      conditions.push(Prisma.sql`t.merchant_id = ${filter.merchantId}`);
-    }
+    let query = this.select();
+    if (filter.customerId !== undefined)
+      query = query.where('t.customerId', '=', filter.customerId);
+    if (filter.merchantId !== undefined)
+      query = query.where('t.merchantId', '=', filter.merchantId);
     if (after) {
-      conditions.push(Prisma.sql`(t.created_at, t.id) < (${after.createdAt}, ${after.id})`);
+      query = query.where((eb) =>
+        eb(eb.refTuple('t.createdAt', 't.id'), '<', eb.tuple(after.createdAt, after.id)),
+      );
     }
-    return this.select(
-      conditions.length > 0 ? Prisma.join(conditions, ' AND ') : Prisma.sql`true`,
-      take,
-    );
+    return query.orderBy('t.createdAt', 'desc').orderBy('t.id', 'desc').limit(take).execute();
   }
 
-  // One statement: the refund sums come from a lateral aggregate per payment, not a query per row.
-  private select(where: Prisma.Sql, take: number): Promise<TransactionRow[]> {
-    return this.prisma.$queryRaw<TransactionRow[]>`
-      SELECT t.id, t.customer_id AS "customerId", t.merchant_id AS "merchantId", t.amount,
-             t.currency, t.paid_at AS "paidAt", t.description, t.created_at AS "createdAt",
-             coalesce(r.refunded, 0)::bigint AS "refundedAmount",
-             (t.amount - coalesce(r.held, 0))::bigint AS "refundableAmount"
-      FROM transactions t
-      LEFT JOIN LATERAL (
-        SELECT sum(f.amount) FILTER (WHERE f.status = ${RefundStatus.REFUNDED}::refund_status)
-                 AS refunded,
-               sum(f.amount) FILTER (WHERE f.status <> ALL(${RELEASED_STATUSES}::refund_status[]))
-                 AS held
-        FROM refunds f
-        WHERE f.transaction_id = t.id
-      ) r ON true
-      WHERE ${where}
-      ORDER BY t.created_at DESC, t.id DESC
-      LIMIT ${take}`;
+  // One statement: what is refundable is the payment's own `heldAmount`; what was refunded comes
+  // from a lateral aggregate per payment, not a query per row.
+  private select() {
+    return this.txHost.tx
+      .selectFrom('transactions as t')
+      .innerJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('refunds as f')
+            .select(sql<bigint>`coalesce(sum(${sql.ref('f.amount')}), 0)::bigint`.as('refunded'))
+            .whereRef('f.transactionId', '=', 't.id')
+            .where('f.status', '=', RefundStatus.REFUNDED)
+            .as('r'),
+        (join) => join.onTrue(),
+      )
+      .select((eb) => [
+        't.id',
+        't.customerId',
+        't.merchantId',
+        't.amount',
+        't.currency',
+        't.paidAt',
+        't.description',
+        't.createdAt',
+        'r.refunded as refundedAmount',
+        eb(eb.ref('t.amount'), '-', eb.ref('t.heldAmount'))
+          .$castTo<bigint>()
+          .as('refundableAmount'),
+      ]);
   }
 }

@@ -1,0 +1,122 @@
+import type { TransactionalAdapter } from '@nestjs-cls/transactional';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { CamelCasePlugin, Kysely, PostgresDialect, Selectable } from 'kysely';
+import type { Socket } from 'node:net';
+import { Pool, PoolClient, types } from 'pg';
+import type * as Tables from '../generated/kysely/types';
+
+/** Every table, with its row types generated from `prisma/schema.prisma` (prisma-kysely). */
+export type DB = Tables.DB;
+export type Database = Kysely<DB>;
+
+export type Refund = Selectable<Tables.Refund>;
+export type RefundEvent = Selectable<Tables.RefundEvent>;
+export type Transaction = Selectable<Tables.Transaction>;
+export type Attachment = Selectable<Tables.Attachment>;
+export type IdempotencyKey = Selectable<Tables.IdempotencyKey>;
+export type Notice = Selectable<Tables.Notice>;
+export type SupportCase = Selectable<Tables.SupportCase>;
+export type CaseMessage = Selectable<Tables.CaseMessage>;
+export type CaseHistory = Selectable<Tables.CaseHistory>;
+export type Event = Selectable<Tables.Event>;
+export type WebhookEndpoint = Selectable<Tables.WebhookEndpoint>;
+export type WebhookDelivery = Selectable<Tables.WebhookDelivery>;
+export type WebhookAttempt = Selectable<Tables.WebhookAttempt>;
+export type ScheduledJob = Selectable<Tables.ScheduledJob>;
+
+/** The injection token of the pool-level `Database` (outside any transaction). */
+export const DATABASE = Symbol('DATABASE');
+
+/**
+ * A request must fail within 5 s when the database is gone (503 DATABASE_UNAVAILABLE), also
+ * when the link is dead rather than refused: nothing answers then, and without these bounds a
+ * query waits for TCP to give up (minutes). The connection bound also covers the wait for a
+ * free pooled connection. Both are far above what a query takes on a healthy database, lock
+ * waits included (milliseconds; seconds only on an overloaded machine).
+ */
+const CONNECT_TIMEOUT_MS = 2_500;
+const QUERY_TIMEOUT_MS = 2_500;
+export const POOL_SIZE = 10;
+
+/** int8 columns (money, positions) as `bigint`, as the generated row types say. */
+const INT8_OID = 20;
+const parseTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => BigInt(value)
+      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
+
+/**
+ * A query that timed out leaves its connection waiting for an answer that may never come, and
+ * each later query on it (the transaction's ROLLBACK) would wait out a time-out of its own:
+ * the connection is closed instead, so they fail at once and the pool opens a fresh one.
+ */
+function closeOnQueryTimeout(client: PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: Error) => {
+        if (error.message !== 'Query read timeout') return;
+        // pg has no public way to drop a connection at once (end() waits for the server).
+        (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+      });
+    }
+    return result;
+  }) as PoolClient['query'];
+}
+
+export function createPool(databaseUrl: string, onLost: (error: Error) => void): Pool {
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    // Notices a peer that vanished on an idle connection, rather than handing it out.
+    keepAlive: true,
+    types: parseTypes,
+  });
+  pool.on('connect', closeOnQueryTimeout);
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on('error', onLost);
+  return pool;
+}
+
+export function createDatabase(pool: Pool): Database {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+}
+
+/**
+ * `@nestjs-cls/transactional` over Kysely: a service method opens the unit of work
+ * (`@Transactional()`), and every repository call inside it runs in that transaction through
+ * `TxHost.tx`; outside one, `tx` is the pool. (The published Kysely adapter is not in the
+ * registry this project builds from; this is the same few lines.)
+ */
+export class KyselyTransactionalAdapter implements TransactionalAdapter<
+  Database,
+  Database,
+  Record<string, never>
+> {
+  readonly connectionToken = DATABASE;
+
+  optionsFactory = (db: Database) => ({
+    wrapWithTransaction: (
+      _options: Record<string, never>,
+      fn: (...args: unknown[]) => Promise<unknown>,
+      setTx: (tx: Database) => void,
+    ) =>
+      db.transaction().execute((tx) => {
+        setTx(tx);
+        return fn();
+      }),
+    getFallbackInstance: () => db,
+  });
+}
+
+/** What repositories inject: `txHost.tx` is the current unit of work, or the pool. */
+export type TxHost = TransactionHost<KyselyTransactionalAdapter>;
+export { TransactionHost };
