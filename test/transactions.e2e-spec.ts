@@ -279,6 +279,12 @@ describe('refunded and refundable amounts', () => {
        VALUES ($1, $2, 'cus-sum', 'mer-sum', $3, 'IDR', 'NOT_RECEIVED', $4)`,
       [randomUUID(), tx.id, amount, status],
     );
+    // Seeded straight into its state, so the payment's held amount moves here, as a write would.
+    await db.query(
+      `UPDATE transactions SET held_amount = held_amount + $2
+        WHERE id = $1 AND $3 NOT IN ('CANCELLED', 'CLOSED', 'EXPIRED', 'REJECTED')`,
+      [tx.id, amount, status],
+    );
   }
 
   it('sums REFUNDED refunds, and holds back every refund not CANCELLED, CLOSED, EXPIRED or REJECTED', async () => {

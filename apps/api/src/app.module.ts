@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
@@ -11,6 +12,7 @@ import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { JobsModule } from './jobs/jobs.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { AppLogger } from './logging/app-logger';
 
 @Module({})
@@ -25,6 +27,9 @@ export class AppModule {
           skipIf: () => config.rateLimitPerMinute === 0,
         }),
         DatabaseModule,
+        OutboxModule,
+        // Domain events between features, delivered within the publisher's unit of work.
+        EventEmitterModule.forRoot(),
         AuthModule,
         JobsModule,
         HealthModule,

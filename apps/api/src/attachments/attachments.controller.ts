@@ -23,7 +23,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AcceptsMultipart } from '../common/body.guard';
 import type { Principal } from '../auth/principal';
-import { AttachmentKind } from '../generated/prisma/enums';
+import { AttachmentKind } from '../generated/kysely/enums';
 import { fingerprint, IdempotencyService } from '../idempotency/idempotency.service';
 import {
   AttachmentsService,

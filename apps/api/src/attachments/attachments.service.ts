@@ -4,10 +4,12 @@ import { Injectable } from '@nestjs/common';
 import type { Principal, Role } from '../auth/principal';
 import { FILE_SIZE_LIMIT } from '../create-app';
 import { AppError, notFound } from '../errors/app-error';
-import type { Refund } from '../generated/prisma/client';
-import { RefundStatus } from '../generated/prisma/enums';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { Refund, KyselyTransactionalAdapter } from '../database/database';
+import { RefundStatus } from '../generated/kysely/enums';
 import { CasesService } from '../cases/cases.service';
 import { isTerminal, withinWindow } from '../refunds/next-actions';
+import { EDITS, mayEdit } from '../refunds/refund-transitions';
 import { RefundsService } from '../refunds/refunds.service';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentDto, AttachmentMetadata, mapAttachment } from './dto/attachment.dto';
@@ -17,25 +19,12 @@ import type { Upload } from './multipart-upload';
 export const MAX_ATTACHMENTS_PER_REFUND = 10;
 export const UPLOADER_ROLES = ['customer', 'merchant', 'agent'] as const satisfies Role[];
 
-/**
- * When each role may add evidence: customers while the refund is theirs to edit or answer,
- * merchants and agents while they review it; all three while it is disputed.
- */
-export const UPLOAD_STATUSES: Record<Role, readonly RefundStatus[]> = {
-  customer: [
-    RefundStatus.DRAFT,
-    RefundStatus.INFO_REQUESTED,
-    RefundStatus.REJECTED,
-    RefundStatus.DISPUTED,
-  ],
-  merchant: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW, RefundStatus.DISPUTED],
-  agent: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW, RefundStatus.DISPUTED],
-  system: [],
-};
+/** Who may add evidence in which state: the refund flow's table says (EDITS.upload). */
+export const UPLOAD_STATUSES = EDITS.upload;
 
 /** Whether the role may upload to the refund now (a REJECTED one only within its dispute window). */
 export function mayUpload(role: Role, refund: Refund, now: Date): boolean {
-  return UPLOAD_STATUSES[role].includes(refund.status) && !isTerminal(refund, now);
+  return mayEdit('upload', role, refund.status) && !isTerminal(refund, now);
 }
 
 export interface Download {
@@ -46,6 +35,7 @@ export interface Download {
 @Injectable()
 export class AttachmentsService {
   constructor(
+    private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
     private readonly attachments: AttachmentsRepository,
     private readonly refunds: RefundsService,
     private readonly cases: CasesService,
@@ -85,8 +75,31 @@ export class AttachmentsService {
         `The merchant's evidence was due by ${refund.merchantResponseDueAt?.toISOString()}.`,
       );
     }
-    const result = await this.attachments.insertWithinLimit(
-      {
+    return this.store(principal, refund.id, upload, contentType);
+  }
+
+  /**
+   * The write, in one unit of work under the refund's lock: uploads (and state changes) on one
+   * refund apply one after the other, so parallel uploads cannot all take the last free slot,
+   * and the state is checked again as locked.
+   */
+  private store(
+    principal: Principal,
+    refundId: string,
+    upload: Upload,
+    contentType: string,
+  ): Promise<AttachmentDto> {
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.refunds.lockVisible(principal, refundId);
+      if (!mayUpload(principal.role, refund, new Date())) throw notAllowed(principal, refund);
+      const count = await this.attachments.countForRefund(refund.id);
+      if (count >= MAX_ATTACHMENTS_PER_REFUND) {
+        throw new AppError(
+          'TOO_MANY_ATTACHMENTS',
+          `A refund may have at most ${MAX_ATTACHMENTS_PER_REFUND} attachments; it has ${count}.`,
+        );
+      }
+      const attachment = await this.attachments.insert({
         refundId: refund.id,
         kind: upload.kind,
         fileName: upload.fileName,
@@ -94,30 +107,17 @@ export class AttachmentsService {
         sha256: createHash('sha256').update(upload.content).digest('hex'),
         content: upload.content,
         uploadedBy: principal,
-      },
-      MAX_ATTACHMENTS_PER_REFUND,
-      (locked) => mayUpload(principal.role, locked, new Date()),
+      });
       // Evidence added during a dispute shows in the dispute case, for the agent deciding it.
-      disputed
-        ? (tx, attachment) =>
-            this.cases.addToOpenCase(tx, refund.id, {
-              author: principal,
-              body: `Attached ${attachment.fileName} (${attachment.kind}, ${attachment.contentType}).`,
-              details: { attachmentId: attachment.id },
-            })
-        : undefined,
-    );
-    switch (result.outcome) {
-      case 'done':
-        return mapAttachment(result.attachment);
-      case 'not-allowed':
-        throw notAllowed(principal, result.refund);
-      case 'full':
-        throw new AppError(
-          'TOO_MANY_ATTACHMENTS',
-          `A refund may have at most ${MAX_ATTACHMENTS_PER_REFUND} attachments; it has ${result.count}.`,
-        );
-    }
+      if (refund.status === RefundStatus.DISPUTED) {
+        await this.cases.addToOpenCase(refund.id, {
+          author: principal,
+          body: `Attached ${attachment.fileName} (${attachment.kind}, ${attachment.contentType}).`,
+          details: { attachmentId: attachment.id },
+        });
+      }
+      return mapAttachment(attachment);
+    });
   }
 
   async list(principal: Principal, refundId: string): Promise<AttachmentDto[]> {

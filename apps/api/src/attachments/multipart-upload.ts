@@ -1,7 +1,7 @@
 import type { FastifyMultipartBaseOptions, MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { AppError, FieldError } from '../errors/app-error';
-import { AttachmentKind } from '../generated/prisma/enums';
+import { AttachmentKind } from '../generated/kysely/enums';
 import { sanitizeFileName } from './file-name';
 
 /** An upload as read from the multipart body, before any rule about the refund is applied. */

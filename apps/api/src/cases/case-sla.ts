@@ -1,6 +1,6 @@
 import { addBusinessHours, BusinessCalendar, BusinessHours } from '../common/business-time';
 import type { CasePriority as ConfigPriority, CaseSlaHours } from '../config/app-config';
-import { CasePriority, CaseStatus } from '../generated/prisma/enums';
+import { CasePriority, CaseStatus } from '../generated/kysely/enums';
 
 /** Most urgent first: the order of the queue and of "raising" a priority. */
 export const PRIORITY_ORDER: readonly CasePriority[] = [

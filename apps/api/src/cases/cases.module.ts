@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
-import { EventsModule } from '../events/events.module';
+import { RefundsModule } from '../refunds/refunds.module';
+import { SupportModule } from '../support/support.module';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { EscalationController } from './escalation.controller';
+import { EscalationPolicy } from './escalation-policy';
 
 @Module({
-  imports: [EventsModule],
-  controllers: [CasesController],
-  providers: [CasesService, CasesRepository],
+  imports: [RefundsModule, SupportModule],
+  controllers: [CasesController, EscalationController],
+  providers: [CasesService, CasesRepository, EscalationPolicy],
   exports: [CasesService],
 })
 export class CasesModule {}

@@ -1,31 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import { lockRefund, nextSequence } from '../database/row-locks';
-import { caseEventType } from '../events/event-types';
-import { EventsRepository } from '../events/events.repository';
-import {
-  Prisma,
-  type CaseHistory,
-  type CaseMessage,
-  type SupportCase,
-} from '../generated/prisma/client';
-import { CasePriority, CaseReason, CaseStatus, RefundStatus } from '../generated/prisma/enums';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { sql, type Insertable, type Updateable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../common/actor';
+import type {
+  CaseHistory,
+  CaseMessage,
+  DB,
+  KyselyTransactionalAdapter,
+  SupportCase,
+} from '../database/database';
+import { CasePriority, CaseReason, CaseStatus } from '../generated/kysely/enums';
 import { OPEN_CASE_STATUSES } from './case-sla';
-import { mapCase } from './dto/case.dto';
-
-export type Tx = Prisma.TransactionClient;
-
-export interface Author {
-  role: string;
-  id: string;
-}
 
 export interface NewMessage {
-  author: Author;
+  author: Actor;
   body: string;
   internal?: boolean;
-  details?: Prisma.InputJsonValue;
+  details?: object;
 }
+
+export type NewCase = Omit<Insertable<DB['supportCases']>, 'id' | 'lastHistorySequence'>;
+export type CaseChanges = Omit<
+  Updateable<DB['supportCases']>,
+  'id' | 'refundId' | 'lastHistorySequence' | 'updatedAt'
+>;
 
 export interface CaseFilter {
   customerId?: string;
@@ -45,160 +44,174 @@ export interface QueueKey {
   id: string;
 }
 
+const asJson = (value: object | null | undefined) =>
+  sql<unknown>`${value == null ? null : JSON.stringify(value)}::jsonb`;
+
+/**
+ * Support cases, their messages and their history. Every write to a case row (`insert`,
+ * `update`) takes the next history sequence, so the history entry that follows it uses
+ * `lastHistorySequence` of the row it got back.
+ */
 @Injectable()
 export class CasesRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly events: EventsRepository,
-  ) {}
+  constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
 
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work);
+  private get db() {
+    return this.txHost.tx;
   }
 
-  findById(id: string, tx: Tx = this.prisma): Promise<SupportCase | null> {
-    return tx.supportCase.findUnique({ where: { id } });
+  findById(id: string): Promise<SupportCase | undefined> {
+    return this.db.selectFrom('supportCases').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** The refund's open case, locked for the rest of the transaction. */
-  async lockOpenForRefund(tx: Tx, refundId: string): Promise<SupportCase | null> {
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM support_cases
-       WHERE refund_id = ${refundId}::uuid AND status::text = ANY(${OPEN_CASE_STATUSES})
-       FOR UPDATE`;
-    return row ? tx.supportCase.findUnique({ where: { id: row.id } }) : null;
+  /** The case, locked, so that concurrent changes to one case apply one after the other. */
+  lock(id: string): Promise<SupportCase | undefined> {
+    return this.db
+      .selectFrom('supportCases')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
   }
 
-  /** Locks the case row, so that concurrent changes to one case apply one after the other. */
-  async lock(tx: Tx, id: string): Promise<SupportCase | null> {
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM support_cases WHERE id = ${id}::uuid FOR UPDATE`;
-    return row ? tx.supportCase.findUnique({ where: { id } }) : null;
+  /** The refund's open case (at most one: a partial unique index), locked. */
+  lockOpenForRefund(refundId: string): Promise<SupportCase | undefined> {
+    return this.db
+      .selectFrom('supportCases')
+      .selectAll()
+      .where('refundId', '=', refundId)
+      .where('status', 'in', OPEN_CASE_STATUSES)
+      .forUpdate()
+      .executeTakeFirst();
   }
 
-  /** Locks the refund row: every way into a case for one refund then takes its turn. */
-  async lockRefund(tx: Tx, refundId: string): Promise<void> {
-    await lockRefund(tx, refundId);
+  /**
+   * A new open case, unless the refund has one already (a case reopened meanwhile): then
+   * nothing comes back and the caller joins that one.
+   */
+  insertIfNoneOpen(data: NewCase): Promise<SupportCase | undefined> {
+    return this.db
+      .insertInto('supportCases')
+      .values({ ...data, id: randomUUID(), lastHistorySequence: 1 })
+      .onConflict((conflict) =>
+        conflict.column('refundId').where('status', 'in', OPEN_CASE_STATUSES).doNothing(),
+      )
+      .returningAll()
+      .executeTakeFirst();
   }
 
-  /** Whether the refund's dispute is running, as committed (read under the caller's lock). */
-  async isDisputed(tx: Tx, refundId: string): Promise<boolean> {
-    const refund = await tx.refund.findUnique({
-      where: { id: refundId },
-      select: { status: true },
-    });
-    return refund?.status === RefundStatus.DISPUTED;
+  /**
+   * Changes the case; the refund's open-case index refuses a second open case (reopening one
+   * while another is open): `undefined` then.
+   */
+  async update(id: string, data: CaseChanges): Promise<SupportCase | undefined> {
+    try {
+      return await this.db
+        .updateTable('supportCases')
+        .set((eb) => ({
+          ...data,
+          lastHistorySequence: eb('lastHistorySequence', '+', 1),
+          updatedAt: sql<Date>`now()`,
+        }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (error) {
+      if ((error as { constraint?: string }).constraint === 'support_cases_one_open_per_refund') {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
-  async create(tx: Tx, data: Prisma.SupportCaseUncheckedCreateInput): Promise<SupportCase> {
-    const created = await tx.supportCase.create({ data });
-    // The refund points to its latest case (case work does not change the refund's version).
-    await tx.refund.update({ where: { id: data.refundId }, data: { caseId: created.id } });
-    return created;
-  }
-
-  update(tx: Tx, id: string, data: Prisma.SupportCaseUncheckedUpdateInput): Promise<SupportCase> {
-    return tx.supportCase.update({ where: { id }, data: { ...data, updatedAt: new Date() } });
-  }
-
-  addMessage(tx: Tx, caseId: string, message: NewMessage): Promise<CaseMessage> {
-    return tx.caseMessage.create({
-      data: {
+  async addMessage(caseId: string, message: NewMessage): Promise<CaseMessage> {
+    return this.db
+      .insertInto('caseMessages')
+      .values({
+        id: randomUUID(),
         caseId,
         authorRole: message.author.role,
         authorId: message.author.id,
         body: message.body,
         internal: message.internal ?? false,
-        details: message.details,
-      },
-    });
+        details: asJson(message.details),
+        createdAt: sql<Date>`clock_timestamp()`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
-  /**
-   * Records a change of the case (given as it is after the change) in its history and, unless
-   * it is internal, as a `case.*` event in the outbox.
-   */
+  /** Records a change of the case (given as it is after the change) in its history. */
   async addHistory(
-    tx: Tx,
     supportCase: SupportCase,
     change: string,
-    actor: Author,
-    details?: Prisma.InputJsonValue,
-    internal = false,
+    actor: Actor,
+    details: object | undefined,
+    internal: boolean,
   ): Promise<CaseHistory> {
-    const caseId = supportCase.id;
-    if (!internal) {
-      await this.events.record(tx, {
-        type: caseEventType(change),
-        refundId: supportCase.refundId,
-        caseId,
-        data: mapCase(supportCase),
-      });
-    }
-    return tx.caseHistory.create({
-      data: {
-        caseId,
-        // The case row is locked by the caller's transaction.
-        sequence: await nextSequence(tx, 'case_history', caseId),
+    return this.db
+      .insertInto('caseHistory')
+      .values({
+        id: randomUUID(),
+        caseId: supportCase.id,
+        sequence: supportCase.lastHistorySequence,
         change,
         actorRole: actor.role,
         actorId: actor.id,
-        details,
+        details: asJson(details),
         internal,
-      },
-    });
+        createdAt: sql<Date>`clock_timestamp()`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   messages(caseId: string, includeInternal: boolean): Promise<CaseMessage[]> {
-    return this.prisma.caseMessage.findMany({
-      where: { caseId, ...(includeInternal ? {} : { internal: false }) },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
+    return this.db
+      .selectFrom('caseMessages')
+      .selectAll()
+      .where('caseId', '=', caseId)
+      .$if(!includeInternal, (qb) => qb.where('internal', '=', false))
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
   }
 
   history(caseId: string, includeInternal: boolean): Promise<CaseHistory[]> {
-    return this.prisma.caseHistory.findMany({
-      where: { caseId, ...(includeInternal ? {} : { internal: false }) },
-      orderBy: { sequence: 'asc' },
-    });
+    return this.db
+      .selectFrom('caseHistory')
+      .selectAll()
+      .where('caseId', '=', caseId)
+      .$if(!includeInternal, (qb) => qb.where('internal', '=', false))
+      .orderBy('sequence')
+      .execute();
   }
 
   /** The queue: most urgent priority first, then the earliest due target; keyset-paginated. */
   list(filter: CaseFilter, limit: number, after?: QueueKey): Promise<SupportCase[]> {
-    const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
-    if (filter.customerId) conditions.push(Prisma.sql`customer_id = ${filter.customerId}`);
-    if (filter.status) conditions.push(Prisma.sql`status::text = ${filter.status}`);
-    if (filter.priority) conditions.push(Prisma.sql`priority::text = ${filter.priority}`);
-    if (filter.reason) conditions.push(Prisma.sql`reason::text = ${filter.reason}`);
-    if (filter.assigneeId) conditions.push(Prisma.sql`assignee_id = ${filter.assigneeId}`);
-    if (filter.refundId) conditions.push(Prisma.sql`refund_id = ${filter.refundId}::uuid`);
+    let query = this.db.selectFrom('supportCases').selectAll();
+    if (filter.customerId) query = query.where('customerId', '=', filter.customerId);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.priority) query = query.where('priority', '=', filter.priority);
+    if (filter.reason) query = query.where('reason', '=', filter.reason);
+    if (filter.assigneeId) query = query.where('assigneeId', '=', filter.assigneeId);
+    if (filter.refundId) query = query.where('refundId', '=', filter.refundId);
     if (filter.open !== undefined) {
-      // Spelled out, not a parameter: the planner then uses the partial index of the open queue.
-      const open = Prisma.raw(
-        `status IN (${OPEN_CASE_STATUSES.map((status) => `'${status}'`).join(', ')})`,
-      );
-      conditions.push(filter.open ? open : Prisma.sql`NOT ${open}`);
+      // Literal values, not parameters: the planner then uses the partial index of the open queue.
+      const open = sql<boolean>`status IN (${sql.join(OPEN_CASE_STATUSES.map((s) => sql.lit(s)))})`;
+      query = query.where(filter.open ? open : sql<boolean>`NOT ${open}`);
     }
     if (filter.breachedAt) {
       const now = filter.breachedAt.now;
-      const breached = Prisma.sql`(coalesce(first_responded_at, ${now}) > first_response_due_at
+      const breached = sql<boolean>`(coalesce(first_responded_at, ${now}) > first_response_due_at
         OR coalesce(solved_at, ${now}) > resolution_due_at)`;
-      conditions.push(filter.breachedAt.breached ? breached : Prisma.sql`NOT ${breached}`);
+      query = query.where(filter.breachedAt.breached ? breached : sql<boolean>`NOT ${breached}`);
     }
     if (after) {
-      conditions.push(
-        Prisma.sql`(priority, due_at, id) > (${after.priority}::case_priority, ${after.dueAt}, ${after.id}::uuid)`,
+      query = query.where(
+        sql<boolean>`(priority, due_at, id) > (${after.priority}::case_priority, ${after.dueAt}, ${after.id}::uuid)`,
       );
     }
-    return this.prisma.$queryRaw<SupportCase[]>`
-      SELECT id::text AS "id", refund_id::text AS "refundId", customer_id AS "customerId",
-             reason, channel, priority, status, assignee_id AS "assigneeId",
-             first_response_due_at AS "firstResponseDueAt", resolution_due_at AS "resolutionDueAt",
-             due_at AS "dueAt", first_responded_at AS "firstRespondedAt", solved_at AS "solvedAt",
-             outcome, created_at AS "createdAt", updated_at AS "updatedAt"
-        FROM support_cases
-       WHERE ${Prisma.join(conditions, ' AND ')}
-       ORDER BY priority, due_at, id
-       LIMIT ${limit}`;
+    return query.orderBy('priority').orderBy('dueAt').orderBy('id').limit(limit).execute();
   }
 }

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { UUID } from '../common/ids';
 import type { Principal } from '../auth/principal';
+import type { Actor } from '../common/actor';
 import { BusinessCalendar } from '../common/business-time';
 import { cursorDate, decodeCursor, encodeCursor, Page, toPage } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
+import type { Refund, SupportCase, KyselyTransactionalAdapter } from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
-import type { Prisma, SupportCase } from '../generated/prisma/client';
-import { CasePriority, CaseReason, CaseStatus } from '../generated/prisma/enums';
+import { caseEventType } from '../events/event-types';
+import { CasePriority, CaseReason, CaseStatus } from '../generated/kysely/enums';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { UNDER_REVIEW_STATUSES } from '../refunds/refund-transitions';
+import { RefundsService } from '../refunds/refunds.service';
+import { SupportService } from '../support/support.service';
 import {
   higherPriority,
   nextDueAt,
@@ -15,11 +22,18 @@ import {
   SlaPolicy,
   slaTargets,
 } from './case-sla';
-import { Author, CasesRepository, NewMessage, QueueKey, Tx } from './cases.repository';
-import { AssignCaseDto, CaseMessageRequestDto, ListCasesQueryDto } from './dto/case-requests.dto';
+import { CASE_CHANGES, CaseChange } from './case-transitions';
+import { CaseChanges, CasesRepository, NewMessage, QueueKey } from './cases.repository';
+import {
+  AssignCaseDto,
+  CaseMessageRequestDto,
+  EscalateDto,
+  ListCasesQueryDto,
+} from './dto/case-requests.dto';
 import {
   CaseHistoryDto,
   CaseMessageDto,
+  EscalationDto,
   mapCase,
   mapCaseHistory,
   mapCaseMessage,
@@ -29,22 +43,23 @@ import {
 const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface Escalation {
-  refund: { id: string; customerId: string };
+  refund: Pick<Refund, 'id' | 'customerId'>;
   reason: CaseReason;
   priority: CasePriority;
   channel: string;
   message: NewMessage;
+  /** A dispute's way in: the case then ends only with the dispute. */
+  dispute?: boolean;
 }
 
-/** A status change of a case: where it may come from, where it goes, what else changes. */
-interface CaseChange {
-  change: string;
-  from: readonly CaseStatus[];
+/** A change of a case through the API: what else changes, and its own rules. */
+interface CaseStep {
+  change: CaseChange;
   to?: CaseStatus;
-  data?: Prisma.SupportCaseUncheckedUpdateInput;
-  details?: Prisma.InputJsonValue;
+  data?: CaseChanges;
+  details?: object;
   message?: NewMessage;
-  check?: (supportCase: SupportCase, now: Date, tx: Tx) => void | Promise<void>;
+  check?: (supportCase: SupportCase, now: Date) => void;
 }
 
 const queueCursor = {
@@ -61,15 +76,20 @@ const queueCursor = {
 };
 
 /**
- * Support cases: the escalation path. Refund changes call in within their own transaction
- * (openOrJoin, solveForRefund, addToOpenCase); agents and customers work cases through the API.
+ * Support cases: the escalation path. The refund flow's domain events reach the support desk
+ * through `EscalationPolicy` within the refund's unit of work; agents and customers work cases
+ * through the API.
  */
 @Injectable()
 export class CasesService {
   private readonly sla: SlaPolicy;
 
   constructor(
+    private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
     private readonly cases: CasesRepository,
+    private readonly refunds: RefundsService,
+    private readonly support: SupportService,
+    private readonly outbox: OutboxRepository,
     config: AppConfig,
   ) {
     const calendar: BusinessCalendar = {
@@ -80,19 +100,45 @@ export class CasesService {
   }
 
   /**
-   * Every way in: joins the refund's open case (adding the message, raising the priority, taking
-   * the new reason) or opens one. Runs inside the caller's transaction, which holds the refund.
+   * The customer asks for a human: the refund records the escalation, then the case is joined
+   * or opened (NORMAL, HIGH when the review is overdue). `created` tells 201 from 200.
    */
-  async openOrJoin(
-    tx: Tx,
-    input: Escalation,
-  ): Promise<{ supportCase: SupportCase; created: boolean }> {
-    await this.cases.lockRefund(tx, input.refund.id);
+  escalate(
+    principal: Principal,
+    refundId: string,
+    dto: EscalateDto,
+    ifMatch?: number,
+  ): Promise<{ created: boolean; supportCase: EscalationDto }> {
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.refunds.recordEscalation(principal, refundId, dto.message, ifMatch);
+      const overdue =
+        refund.reviewDueAt !== null &&
+        refund.reviewDueAt <= now &&
+        UNDER_REVIEW_STATUSES.includes(refund.status);
+      const { supportCase, created } = await this.openOrJoin({
+        refund,
+        reason: CaseReason.CUSTOMER_REQUEST,
+        priority: overdue ? CasePriority.HIGH : CasePriority.NORMAL,
+        channel: dto.channel ?? 'IN_APP_CHAT',
+        message: { author: principal, body: dto.message },
+      });
+      await this.refunds.linkCase(refund, supportCase.id, 'escalate');
+      const availableChannels = await this.support.availableChannelIds(now);
+      return { created, supportCase: { ...mapCase(supportCase, now), availableChannels } };
+    });
+  }
+
+  /**
+   * Every way in: joins the refund's open case (adding the message, raising the priority, taking
+   * the new reason) or opens one. Runs in the caller's unit of work, which holds the refund.
+   */
+  async openOrJoin(input: Escalation): Promise<{ supportCase: SupportCase; created: boolean }> {
     const now = new Date();
-    const open = await this.cases.lockOpenForRefund(tx, input.refund.id);
+    const open = await this.cases.lockOpenForRefund(input.refund.id);
     if (!open) {
       const targets = slaTargets(now, input.priority, this.sla);
-      const supportCase = await this.cases.create(tx, {
+      const supportCase = await this.cases.insertIfNoneOpen({
         refundId: input.refund.id,
         customerId: input.refund.customerId,
         reason: input.reason,
@@ -100,20 +146,24 @@ export class CasesService {
         priority: input.priority,
         ...targets,
         dueAt: targets.firstResponseDueAt,
+        disputeActive: input.dispute ?? false,
         createdAt: now,
         updatedAt: now,
       });
-      await this.cases.addHistory(tx, supportCase, 'opened', input.message.author, {
+      // A case reopened meanwhile is the open one: join it.
+      if (!supportCase) return this.openOrJoin(input);
+      await this.record(supportCase, 'opened', input.message.author, {
         reason: input.reason,
         priority: input.priority,
         channel: input.channel,
       });
-      await this.cases.addMessage(tx, supportCase.id, input.message);
+      await this.cases.addMessage(supportCase.id, input.message);
       return { supportCase, created: true };
     }
 
     const priority = higherPriority(open.priority, input.priority);
-    const data: Prisma.SupportCaseUncheckedUpdateInput = { reason: input.reason, priority };
+    const data: CaseChanges = { reason: input.reason, priority };
+    if (input.dispute) data.disputeActive = true;
     if (priority !== open.priority) {
       const targets = slaTargets(open.createdAt, priority, this.sla);
       Object.assign(data, targets, { dueAt: nextDueAt({ ...open, ...targets }) });
@@ -122,48 +172,54 @@ export class CasesService {
     if (open.status === CaseStatus.PENDING_CUSTOMER && input.message.author.role === 'customer') {
       data.status = CaseStatus.OPEN;
     }
-    const supportCase = await this.cases.update(tx, open.id, data);
-    await this.cases.addHistory(tx, supportCase, 'joined', input.message.author, {
+    const supportCase = await this.updateOrThrow(open.id, data);
+    await this.record(supportCase, 'joined', input.message.author, {
       reason: { from: open.reason, to: input.reason },
       priority: { from: open.priority, to: priority },
       status: { from: open.status, to: supportCase.status },
     });
-    await this.cases.addMessage(tx, open.id, input.message);
+    await this.cases.addMessage(open.id, input.message);
     return { supportCase, created: false };
   }
 
   /**
-   * Solves the refund's open case, recording the outcome: any open case (`'any'`), or only one
-   * whose current reason is listed.
+   * Solves the refund's open case, recording the outcome: a running dispute's case (`dispute`),
+   * or one whose current reason is listed.
    */
   async solveForRefund(
-    tx: Tx,
     refundId: string,
-    input: { reasons: readonly CaseReason[] | 'any'; outcome: string; message: NewMessage },
-  ): Promise<void> {
-    const open = await this.cases.lockOpenForRefund(tx, refundId);
-    if (!open || (input.reasons !== 'any' && !input.reasons.includes(open.reason))) return;
-    const now = new Date();
-    const solved = await this.cases.update(tx, open.id, {
+    input: { dispute: true } | { reasons: readonly CaseReason[] },
+    outcome: string,
+    message: NewMessage,
+  ): Promise<SupportCase | undefined> {
+    const open = await this.cases.lockOpenForRefund(refundId);
+    if (!open) return undefined;
+    if ('dispute' in input ? !open.disputeActive : !input.reasons.includes(open.reason)) {
+      return undefined;
+    }
+    const solved = await this.updateOrThrow(open.id, {
       status: CaseStatus.SOLVED,
-      solvedAt: now,
-      outcome: input.outcome,
+      solvedAt: new Date(),
+      outcome,
+      disputeActive: false,
     });
-    await this.cases.addHistory(tx, solved, 'solved', input.message.author, {
+    await this.record(solved, 'solved', message.author, {
       status: { from: open.status, to: CaseStatus.SOLVED },
-      outcome: input.outcome,
+      outcome,
     });
-    await this.cases.addMessage(tx, open.id, input.message);
+    await this.cases.addMessage(open.id, message);
+    return solved;
   }
 
   /** Adds a message to the refund's open case, if there is one. */
-  async addToOpenCase(tx: Tx, refundId: string, message: NewMessage) {
-    const open = await this.cases.lockOpenForRefund(tx, refundId);
-    if (!open) return;
+  async addToOpenCase(refundId: string, message: NewMessage): Promise<SupportCase | undefined> {
+    const open = await this.cases.lockOpenForRefund(refundId);
+    if (!open) return undefined;
     // A change of the case like any message: its history and a case.updated event record it.
-    const updated = await this.cases.update(tx, open.id, {});
-    await this.cases.addHistory(tx, updated, 'message', message.author, message.details);
-    await this.cases.addMessage(tx, open.id, message);
+    const updated = await this.updateOrThrow(open.id, {});
+    await this.record(updated, 'message', message.author, message.details);
+    await this.cases.addMessage(open.id, message);
+    return updated;
   }
 
   async list(principal: Principal, query: ListCasesQueryDto): Promise<Page<SupportCaseDto>> {
@@ -204,7 +260,6 @@ export class CasesService {
   assign(principal: Principal, id: string, dto: AssignCaseDto): Promise<SupportCaseDto> {
     return this.change(principal, id, (supportCase) => ({
       change: 'assigned',
-      from: OPEN_CASE_STATUSES,
       // Taking a new case on is what opens it.
       to: supportCase.status === CaseStatus.NEW ? CaseStatus.OPEN : undefined,
       data: { assigneeId: dto.agentId },
@@ -231,7 +286,6 @@ export class CasesService {
       }
       return {
         change: internal ? 'internal-note' : 'message',
-        from: OPEN_CASE_STATUSES,
         to,
         data: firstResponse
           ? { firstRespondedAt: now, dueAt: supportCase.resolutionDueAt }
@@ -243,32 +297,21 @@ export class CasesService {
   }
 
   pending(principal: Principal, id: string): Promise<SupportCaseDto> {
-    return this.change(principal, id, () => ({
-      change: 'pending',
-      from: [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.ON_HOLD],
-      to: CaseStatus.PENDING_CUSTOMER,
-    }));
+    return this.change(principal, id, () => ({ change: 'pending' }));
   }
 
   hold(principal: Principal, id: string): Promise<SupportCaseDto> {
-    return this.change(principal, id, () => ({
-      change: 'hold',
-      from: [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING_CUSTOMER],
-      to: CaseStatus.ON_HOLD,
-    }));
+    return this.change(principal, id, () => ({ change: 'hold' }));
   }
 
   solve(principal: Principal, id: string): Promise<SupportCaseDto> {
     return this.change(principal, id, (_case, now) => ({
       change: 'solved',
-      from: OPEN_CASE_STATUSES,
-      to: CaseStatus.SOLVED,
       data: { solvedAt: now },
-      // While the dispute runs, its case ends with it; the refund's status, not the case's
-      // reason, tells (a customer's escalation may have changed the reason, and a case reopened
-      // after the dispute ended must stay solvable).
-      check: async (supportCase, _now, tx) => {
-        if (await this.cases.isDisputed(tx, supportCase.refundId)) {
+      // While the dispute runs, its case ends with it (a customer's escalation may have changed
+      // the reason; a case reopened after the dispute ended stays solvable).
+      check: (supportCase) => {
+        if (supportCase.disputeActive) {
           throw new AppError(
             'INVALID_TRANSITION',
             'A dispute case is solved by resolving or withdrawing the dispute.',
@@ -281,8 +324,6 @@ export class CasesService {
   reopen(principal: Principal, id: string): Promise<SupportCaseDto> {
     return this.change(principal, id, () => ({
       change: 'reopened',
-      from: [CaseStatus.SOLVED],
-      to: CaseStatus.OPEN,
       data: { solvedAt: null, outcome: null },
       check: (supportCase, now) => {
         const solvedAt = supportCase.solvedAt ?? now;
@@ -300,15 +341,11 @@ export class CasesService {
   }
 
   close(principal: Principal, id: string): Promise<SupportCaseDto> {
-    return this.change(principal, id, () => ({
-      change: 'closed',
-      from: [CaseStatus.SOLVED],
-      to: CaseStatus.CLOSED,
-    }));
+    return this.change(principal, id, () => ({ change: 'closed' }));
   }
 
   private async findVisible(principal: Principal, id: string): Promise<SupportCase> {
-    const supportCase = UUID.test(id) ? await this.cases.findById(id) : null;
+    const supportCase = UUID.test(id) ? await this.cases.findById(id) : undefined;
     if (
       !supportCase ||
       (principal.role === 'customer' && supportCase.customerId !== principal.id)
@@ -319,63 +356,73 @@ export class CasesService {
   }
 
   /**
-   * One change to a case, in one transaction under the case's row lock: 404 unless visible,
-   * 409 unless its status allows it, then its own rules; the history records it.
+   * One change to a case, in one unit of work under the case's row lock: 404 unless visible,
+   * 409 unless the case table allows it from its status, then its own rules (422); the history
+   * and a `case.*` event record it.
    */
-  private async change(
+  private change(
     principal: Principal,
     id: string,
-    plan: (supportCase: SupportCase, now: Date) => CaseChange,
+    plan: (supportCase: SupportCase, now: Date) => CaseStep,
   ): Promise<SupportCaseDto> {
-    const { refundId } = await this.findVisible(principal, id);
-    const updated = await this.cases.transaction(async (tx) => {
-      // The refund first, then the case: the order every way into a case takes, so a reopening
-      // waits for a concurrent escalation (or reopening) instead of making a second open case.
-      await this.cases.lockRefund(tx, refundId);
-      const supportCase = await this.cases.lock(tx, id);
+    return this.txHost.withTransaction(async () => {
+      await this.findVisible(principal, id);
+      const supportCase = await this.cases.lock(id);
       if (!supportCase) throw notFound('Case');
       const now = new Date();
       const step = plan(supportCase, now);
-      if (!step.from.includes(supportCase.status)) {
+      const allowed = CASE_CHANGES[step.change];
+      if (!(allowed.from as readonly CaseStatus[]).includes(supportCase.status)) {
         throw new AppError(
           'INVALID_TRANSITION',
           `Cannot ${step.change} a ${supportCase.status} case.`,
         );
       }
-      if (
-        step.to &&
-        OPEN_CASE_STATUSES.includes(step.to) &&
-        !OPEN_CASE_STATUSES.includes(supportCase.status)
-      ) {
-        // Reopening: the refund may have opened another case meanwhile.
-        const other = await this.cases.lockOpenForRefund(tx, supportCase.refundId);
-        if (other) {
-          throw new AppError('CONFLICT', `The refund already has an open case (${other.id}).`);
-        }
-      }
+      const to = step.to ?? allowed.to;
       // The step's own rules last: conflicts (409) answer before business rules (422).
-      await step.check?.(supportCase, now, tx);
-      const result = await this.cases.update(tx, id, {
-        ...step.data,
-        ...(step.to ? { status: step.to } : {}),
-      });
-      const author: Author = principal;
-      await this.cases.addHistory(
-        tx,
-        result,
+      step.check?.(supportCase, now);
+      const updated = await this.cases.update(id, { ...step.data, ...(to ? { status: to } : {}) });
+      if (!updated) {
+        // Reopening while the refund has another open case: the one-open-case index refused it.
+        throw new AppError('CONFLICT', 'The refund already has an open case.');
+      }
+      await this.record(
+        updated,
         step.change,
-        author,
+        principal,
         {
-          ...(step.to && step.to !== supportCase.status
-            ? { status: { from: supportCase.status, to: step.to } }
-            : {}),
-          ...(step.details && typeof step.details === 'object' ? step.details : {}),
+          ...(to && to !== supportCase.status ? { status: { from: supportCase.status, to } } : {}),
+          ...step.details,
         },
         step.message?.internal ?? false,
       );
-      if (step.message) await this.cases.addMessage(tx, id, step.message);
-      return result;
+      if (step.message) await this.cases.addMessage(id, step.message);
+      return mapCase(updated);
     });
-    return mapCase(updated);
+  }
+
+  /** The history entry of a change and, unless it is internal, its `case.*` outbox event. */
+  private async record(
+    supportCase: SupportCase,
+    change: string,
+    actor: Actor,
+    details?: object,
+    internal = false,
+  ): Promise<void> {
+    if (!internal) {
+      await this.outbox.record({
+        type: caseEventType(change),
+        refundId: supportCase.refundId,
+        caseId: supportCase.id,
+        data: mapCase(supportCase),
+      });
+    }
+    await this.cases.addHistory(supportCase, change, actor, details, internal);
+  }
+
+  private async updateOrThrow(id: string, data: CaseChanges): Promise<SupportCase> {
+    const updated = await this.cases.update(id, data);
+    if (!updated) throw new AppError('CONFLICT', 'The refund already has an open case.');
+    return updated;
   }
 }

@@ -3,10 +3,9 @@ import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 
-/** The outbox (EventsRepository.record, used by refunds and cases) and `GET /v1/events`. */
+/** `GET /v1/events`: the outbox as a feed (the outbox write itself is outbox/). */
 @Module({
   controllers: [EventsController],
   providers: [EventsRepository, EventsService],
-  exports: [EventsRepository],
 })
 export class EventsModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { visibleTo } from '../common/access';
 import { Page, positionCursor, toPage } from '../common/pagination';
-import type { Event } from '../generated/prisma/client';
+import type { Event } from '../database/database';
 import { EventDto, ListEventsQueryDto, mapEvent } from './dto/event.dto';
 import { EventFilter, EventsRepository } from './events.repository';
 

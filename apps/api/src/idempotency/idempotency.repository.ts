@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import { AnyTx, execute } from '../database/transaction';
-import type { IdempotencyKey, Prisma } from '../generated/prisma/client';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { sql } from 'kysely';
+import type { IdempotencyKey, KyselyTransactionalAdapter } from '../database/database';
 
 export interface KeyScope {
   principal: string;
@@ -12,7 +12,11 @@ export interface KeyScope {
 
 @Injectable()
 export class IdempotencyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   /**
    * Claims the key for a first request: true if this call inserted it, or took over a record
@@ -26,56 +30,77 @@ export class IdempotencyRepository {
     expiresAt: Date,
     abandonedAfterMs: number,
   ): Promise<boolean> {
-    const { rowCount } = await this.prisma.pool.query(
-      `INSERT INTO idempotency_keys (principal, method, path, key, fingerprint, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (principal, method, path, key) DO UPDATE
-          SET fingerprint = excluded.fingerprint, response_status = NULL, response_body = NULL,
-              created_at = DEFAULT, expires_at = excluded.expires_at
-        WHERE idempotency_keys.expires_at < $7
-           OR (idempotency_keys.response_status IS NULL
-               AND idempotency_keys.fingerprint = excluded.fingerprint
-               AND idempotency_keys.created_at < now() - make_interval(secs => $8))`,
-      [
-        scope.principal,
-        scope.method,
-        scope.path,
-        scope.key,
-        fingerprint,
-        expiresAt,
-        new Date(),
-        abandonedAfterMs / 1000,
-      ],
-    );
-    return rowCount === 1;
+    const result = await this.db
+      .insertInto('idempotencyKeys')
+      .values({ ...scope, fingerprint, expiresAt })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['principal', 'method', 'path', 'key'])
+          .doUpdateSet((eb) => ({
+            fingerprint: eb.ref('excluded.fingerprint'),
+            responseStatus: null,
+            responseBody: null,
+            createdAt: sql<Date>`DEFAULT`,
+            expiresAt: eb.ref('excluded.expiresAt'),
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('idempotencyKeys.expiresAt', '<', new Date()),
+              eb.and([
+                eb('idempotencyKeys.responseStatus', 'is', null),
+                eb('idempotencyKeys.fingerprint', '=', eb.ref('excluded.fingerprint')),
+                eb(
+                  'idempotencyKeys.createdAt',
+                  '<',
+                  sql<Date>`now() - make_interval(secs => ${abandonedAfterMs / 1000})`,
+                ),
+              ]),
+            ]),
+          ),
+      )
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 
-  find(scope: KeyScope): Promise<IdempotencyKey | null> {
-    return this.prisma.idempotencyKey.findUnique({ where: { principal_method_path_key: scope } });
+  find(scope: KeyScope): Promise<IdempotencyKey | undefined> {
+    return this.db
+      .selectFrom('idempotencyKeys')
+      .selectAll()
+      .where('principal', '=', scope.principal)
+      .where('method', '=', scope.method)
+      .where('path', '=', scope.path)
+      .where('key', '=', scope.key)
+      .executeTakeFirst();
   }
 
-  /** Records the answer; given the change's transaction, it commits with the change. */
-  async complete(
-    scope: KeyScope,
-    status: number,
-    body: Prisma.InputJsonValue,
-    tx?: AnyTx,
-  ): Promise<void> {
-    const values = [scope.principal, scope.method, scope.path, scope.key, status, body];
-    const sql = `UPDATE idempotency_keys SET response_status = $5, response_body = $6::jsonb
-                  WHERE principal = $1 AND method = $2 AND path = $3 AND key = $4`;
-    await (tx ? execute(tx, sql, values) : this.prisma.pool.query(sql, values));
+  /** Records the answer; inside the change's unit of work, it commits with the change. */
+  async complete(scope: KeyScope, status: number, body: unknown): Promise<void> {
+    await this.db
+      .updateTable('idempotencyKeys')
+      .set({ responseStatus: status, responseBody: sql`${JSON.stringify(body)}::jsonb` })
+      .where('principal', '=', scope.principal)
+      .where('method', '=', scope.method)
+      .where('path', '=', scope.path)
+      .where('key', '=', scope.key)
+      .execute();
   }
 
   /** Forgets a key whose request failed for a reason a retry may not meet (5xx). */
   async release(scope: KeyScope): Promise<void> {
-    await this.prisma.idempotencyKey.deleteMany({ where: scope });
+    await this.db
+      .deleteFrom('idempotencyKeys')
+      .where('principal', '=', scope.principal)
+      .where('method', '=', scope.method)
+      .where('path', '=', scope.path)
+      .where('key', '=', scope.key)
+      .execute();
   }
 
   async deleteExpired(): Promise<number> {
-    const { count } = await this.prisma.idempotencyKey.deleteMany({
-      where: { expiresAt: { lt: new Date() } },
-    });
-    return count;
+    const result = await this.db
+      .deleteFrom('idempotencyKeys')
+      .where('expiresAt', '<', new Date())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

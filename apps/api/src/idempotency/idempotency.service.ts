@@ -1,11 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AnyTx } from '../database/transaction';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { KyselyTransactionalAdapter } from '../database/database';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/problem';
-import type { Prisma } from '../generated/prisma/client';
 import { IdempotencyRepository, KeyScope } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -13,15 +12,14 @@ const WAIT_MS = 10_000;
 /**
  * A key still running after this long was abandoned (its process was killed, or the database
  * was gone when it tried to release the key): a retry may run it. No request runs this long:
- * its transactions are cut at 15 s (PrismaService).
+ * its queries are cut at 2.5 s each (database.ts).
  */
 export const ABANDONED_AFTER_MS = 30_000;
 const RELEASE_RETRY_MS = 1_000;
 const POLL_MS = 50;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-const toJson = (value: unknown): Prisma.InputJsonValue =>
-  JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
+const toJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
 
 function without(body: unknown, fields: readonly string[]): unknown {
   if (fields.length === 0 || !body || typeof body !== 'object') return body;
@@ -54,23 +52,10 @@ export function fingerprint(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyService {
-  /** The key of the request being served, for `answerWithin`, and whether it answered. */
-  private readonly claims = new AsyncLocalStorage<{ scope: KeyScope; answered: boolean }>();
-
-  constructor(private readonly keys: IdempotencyRepository) {}
-
-  /**
-   * Records the answer to the keyed request being served (if any) inside the transaction that
-   * makes its change. A process killed between that commit and the end of the request would
-   * otherwise leave the key "in progress" with the change made: a retry would run it again.
-   */
-  async answerWithin(tx: AnyTx, status: number, body: unknown): Promise<void> {
-    const claim = this.claims.getStore();
-    if (!claim) return;
-    await this.keys.complete(claim.scope, status, toJson(body), tx);
-    // Recorded once the handler returns, that is once the transaction has committed.
-    claim.answered = true;
-  }
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
+  ) {}
 
   /** Runs `handler` once per key; `requestFingerprint` identifies what was asked. */
   async run(
@@ -87,9 +72,16 @@ export class IdempotencyService {
       return this.replay(scope, requestFingerprint, reply);
     }
     let body: unknown;
-    const claim = { scope, answered: false };
     try {
-      body = await this.claims.run(claim, handler);
+      // The answer is recorded in the unit of work that makes the change (the service's own
+      // transaction joins this one): a process killed between that commit and the end of the
+      // request would otherwise leave the key "in progress" with the change made, and a retry
+      // would run it again.
+      body = await this.txHost.withTransaction(async () => {
+        const answer = await handler();
+        await this.keys.complete(scope, reply.statusCode, toJson(without(answer, notReplayed)));
+        return answer;
+      });
     } catch (error) {
       const problem = toProblem(error, String(request.id));
       // A server-side failure may not happen again: let a retry run afresh.
@@ -97,10 +89,6 @@ export class IdempotencyService {
       else if (problem.status >= 500) await this.keys.release(scope);
       else await this.keys.complete(scope, problem.status, toJson(problem));
       throw error;
-    }
-    // Should recording fail, the key stays reserved: a retry is told to wait, never run twice.
-    if (!claim.answered) {
-      await this.keys.complete(scope, reply.statusCode, toJson(without(body, notReplayed)));
     }
     return body;
   }

@@ -1,4 +1,4 @@
-import { AttachmentKind, ReasonCode } from '../generated/prisma/enums';
+import { AttachmentKind, ReasonCode } from '../generated/kysely/enums';
 
 export const MIN_OTHER_DESCRIPTION = 20;
 

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { canSee } from '../common/access';
-import type { Refund } from '../generated/prisma/client';
-import { RefundStatus } from '../generated/prisma/enums';
+import type { Refund } from '../database/database';
+import { RefundStatus } from '../generated/kysely/enums';
 import {
   ENDPOINT_ACTIONS,
   RefundAction,

@@ -1,5 +1,5 @@
 import type { Role } from '../auth/principal';
-import { RefundStatus } from '../generated/prisma/enums';
+import { RefundStatus } from '../generated/kysely/enums';
 
 /**
  * The refund state machine, as data: the single source of truth for the service, `nextActions`,
@@ -34,6 +34,11 @@ export const RELEASED_STATUSES: readonly RefundStatus[] = [
   RefundStatus.EXPIRED,
   RefundStatus.REJECTED,
 ];
+
+/** Whether a refund in this state holds its amount of the payment. */
+export function holdsAmount(status: RefundStatus): boolean {
+  return !RELEASED_STATUSES.includes(status);
+}
 
 /** Everything but the terminal states (REJECTED counts only while its dispute window is open). */
 const OPEN_STATUSES = Object.values(RefundStatus).filter((s) => !TERMINAL_STATUSES.includes(s));
@@ -143,6 +148,38 @@ export const TRANSITIONS = {
 } as const satisfies Record<string, Transition>;
 
 export type RefundAction = keyof typeof TRANSITIONS;
+
+/** The states an action may lead to, as the table says: the compiler refuses any other. */
+export type TargetOf<A extends RefundAction> = (typeof TRANSITIONS)[A]['to'][number];
+
+/** The states a review can end from (approve, reject): where a review deadline runs. */
+export const UNDER_REVIEW_STATUSES: readonly RefundStatus[] = TRANSITIONS.approve.from;
+
+/**
+ * Changes that are not transitions (the state stays), with who may make them in which states.
+ * PATCH edits the draft; evidence is added by customers while the refund is theirs to edit or
+ * answer, by merchants and agents while they review it, and by all three while it is disputed
+ * (never once it is terminal: a REJECTED one only within its dispute window).
+ */
+export const EDITS = {
+  edit: { customer: [RefundStatus.DRAFT] },
+  upload: {
+    customer: [
+      RefundStatus.DRAFT,
+      RefundStatus.INFO_REQUESTED,
+      RefundStatus.REJECTED,
+      RefundStatus.DISPUTED,
+    ],
+    merchant: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW, RefundStatus.DISPUTED],
+    agent: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW, RefundStatus.DISPUTED],
+  },
+} as const satisfies Record<string, Partial<Record<Role, readonly RefundStatus[]>>>;
+
+/** Whether `role` may make the edit in `status` (terminal states are checked by the caller). */
+export function mayEdit(edit: keyof typeof EDITS, role: Role, status: RefundStatus): boolean {
+  const statuses: Partial<Record<Role, readonly RefundStatus[]>> = EDITS[edit];
+  return statuses[role]?.includes(status) ?? false;
+}
 
 export const ACTIONS = Object.keys(TRANSITIONS) as RefundAction[];
 

@@ -26,9 +26,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { IDEMPOTENCY_KEY, IF_MATCH } from '../common/api-headers';
 import { etag, IfMatch } from '../common/if-match';
-import { EscalateDto } from '../cases/dto/case-requests.dto';
-import { EscalationDto } from '../cases/dto/case.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import {
   CreateRefundDto,
@@ -46,17 +45,6 @@ import {
 import { RefundDto, RefundEventDto, RefundPageDto } from './dto/refund.dto';
 import { describeAction, RefundAction, TRANSITIONS } from './refund-transitions';
 import { RefundsService } from './refunds.service';
-
-const IF_MATCH = ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description: 'The version you last saw, e.g. "3": a stale one answers 412 VERSION_MISMATCH',
-});
-const IDEMPOTENCY_KEY = ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retries with the same key replay the first answer (kept 24 hours)',
-});
 
 /** One endpoint per action of the transition table: roles and description come from the table. */
 function Action(action: RefundAction) {
@@ -260,32 +248,6 @@ export class RefundsController {
     @IfMatch() ifMatch?: number,
   ) {
     return this.refunds.retryPayout(p, id, ifMatch);
-  }
-
-  @Post(':id/escalate')
-  @HttpCode(201)
-  @Roles(...TRANSITIONS.escalate.roles)
-  @ApiOperation({ summary: 'escalate', description: describeAction('escalate') })
-  @ApiCreatedResponse({ type: EscalationDto, description: 'A new support case' })
-  @ApiOkResponse({
-    type: EscalationDto,
-    description: "The refund's open case, with the message added",
-  })
-  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' })
-  @ApiConflictResponse({ description: 'INVALID_TRANSITION: the refund is terminal' })
-  @ApiPreconditionFailedResponse({ description: 'VERSION_MISMATCH: stale If-Match' })
-  @IF_MATCH
-  @IDEMPOTENCY_KEY
-  async escalate(
-    @CurrentPrincipal() p: Principal,
-    @Param('id') id: string,
-    @Body() body: EscalateDto,
-    @IfMatch() ifMatch: number | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const { created, supportCase } = await this.refunds.escalate(p, id, body, ifMatch);
-    if (!created) void reply.status(200);
-    return supportCase;
   }
 
   @Action('merchant-response')

@@ -1,7 +1,4 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { CasesModule } from '../cases/cases.module';
-import { SupportModule } from '../support/support.module';
-import { EventsModule } from '../events/events.module';
 import { AppConfig } from '../config/app-config';
 import { SchedulerService } from '../jobs/scheduler.service';
 import { RefundsController } from './refunds.controller';
@@ -9,7 +6,6 @@ import { RefundsRepository } from './refunds.repository';
 import { RefundsService } from './refunds.service';
 
 @Module({
-  imports: [CasesModule, EventsModule, SupportModule],
   controllers: [RefundsController],
   providers: [RefundsService, RefundsRepository],
   exports: [RefundsService],

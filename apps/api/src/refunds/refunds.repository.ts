@@ -1,40 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
-import { PrismaService } from '../database/prisma.service';
-import { olderThan } from '../common/pagination';
-import { lockRefund, nextSequence } from '../database/row-locks';
-import { AnyTx, query } from '../database/transaction';
-import { EventsRepository } from '../events/events.repository';
-import type { Prisma, Refund, RefundEvent, Transaction } from '../generated/prisma/client';
-import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/prisma/enums';
-import { refundData } from './dto/refund.dto';
-import { RELEASED_STATUSES } from './refund-transitions';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { sql, type Updateable } from 'kysely';
+import type { Actor } from '../common/actor';
+import type { NewestFirstKey } from '../common/pagination';
+import type {
+  DB,
+  KyselyTransactionalAdapter,
+  Refund,
+  RefundEvent,
+  Transaction,
+} from '../database/database';
+import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/kysely/enums';
+import { TRANSITIONS, UNDER_REVIEW_STATUSES } from './refund-transitions';
 
-export type Actor = Principal | { role: 'service'; id: string };
-
-/** The service's own scans (expiry, overdue reviews) act as this actor. */
-export const SCHEDULER: Actor = { role: 'service', id: 'scheduler' };
-
-export interface NewEvent {
+/** One timeline event; `fromStatus` is the refund's state before the write. */
+export interface TimelineEntry {
   action: string;
-  fromStatus: RefundStatus | null;
-  toStatus: RefundStatus | null;
+  toStatus: RefundStatus;
   actor: Actor;
   note?: string | null;
-  details?: Prisma.InputJsonValue;
+  details?: object | null;
 }
-
-/** Re-checks that the payment can cover `amount` more, under a lock on the payment row. */
-export interface AmountGuard {
-  transactionId: string;
-  amount: bigint;
-}
-
-export type WriteResult =
-  | { outcome: 'done'; refund: Refund }
-  | { outcome: 'conflict' }
-  | { outcome: 'exceeds'; refundable: bigint };
 
 export interface RefundFilter {
   customerId?: string;
@@ -44,358 +31,381 @@ export interface RefundFilter {
   reviewOverdueAt?: Date;
 }
 
-export type Tx = Prisma.TransactionClient;
-export type AfterWrite = (tx: Tx, refund: Refund) => Promise<void>;
-/** Records the request's answer for the written refund, in the change's own transaction. */
-export type Answer = (tx: AnyTx, refund: Refund) => Promise<void>;
-
-/** A refunds row as Prisma's `Refund` names it, for queries sent through the pg pool. */
-const REFUND_COLUMNS = `
-  id, transaction_id AS "transactionId", customer_id AS "customerId",
-  merchant_id AS "merchantId", amount, currency, reason_code AS "reasonCode", description,
-  status, version, submitted_at AS "submittedAt", review_due_at AS "reviewDueAt",
-  info_requested_at AS "infoRequestedAt", decided_at AS "decidedAt",
-  decision_reason AS "decisionReason", dispute_deadline_at AS "disputeDeadlineAt",
-  merchant_response_due_at AS "merchantResponseDueAt", payout_reference AS "payoutReference",
-  payout_failure_reason AS "payoutFailureReason", refunded_at AS "refundedAt",
-  case_id AS "caseId", review_escalated_for AS "reviewEscalatedFor",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-/** pg returns bigint columns as text. */
-function toRefund(row: Omit<Refund, 'amount'> & { amount: string }): Refund {
-  return { ...row, amount: BigInt(row.amount) };
+export interface NewDraft {
+  payment: Transaction;
+  amount: bigint;
+  reasonCode: ReasonCode;
+  description: string | null;
 }
 
+/** What an action writes on the refund row itself. */
+export type RefundChanges = Omit<
+  Updateable<DB['refunds']>,
+  'id' | 'version' | 'lastEventSequence' | 'updatedAt' | 'caseId'
+>;
+
+const asJson = (value: object | null | undefined) =>
+  sql<unknown>`${value == null ? null : JSON.stringify(value)}::jsonb`;
+
+/**
+ * The refunds table and its timeline. Every write is one statement that checks what it relies
+ * on in its WHERE clause (state, version, the payment's remaining amount) and appends its
+ * timeline event with it; zero rows means the check failed. The caller's unit of work commits
+ * it together with the rest of the change.
+ */
 @Injectable()
 export class RefundsRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly events: EventsRepository,
-  ) {}
+  constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
 
-  /** The status read every client polls: straight through the pool. */
-  async findById(id: string): Promise<Refund | null> {
-    const { rows } = await this.prisma.pool.query<Parameters<typeof toRefund>[0]>(
-      `SELECT ${REFUND_COLUMNS} FROM refunds WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ? toRefund(rows[0]) : null;
+  private get db() {
+    return this.txHost.tx;
   }
 
-  async findTransaction(id: string): Promise<Transaction | null> {
-    const { rows } = await this.prisma.pool.query<Omit<Transaction, 'amount'> & { amount: string }>(
-      `SELECT id, customer_id AS "customerId", merchant_id AS "merchantId", amount, currency,
-              paid_at AS "paidAt", description, created_at AS "createdAt"
-         FROM transactions WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ? { ...rows[0], amount: BigInt(rows[0].amount) } : null;
+  findById(id: string): Promise<Refund | undefined> {
+    return this.db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The refund, locked until the unit of work ends (uploads and case work on it wait). */
+  lock(id: string): Promise<Refund | undefined> {
+    return this.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
+  findPayment(id: string): Promise<Transaction | undefined> {
+    return this.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async refundable(paymentId: string): Promise<bigint> {
+    const row = await this.db
+      .selectFrom('transactions')
+      .select((eb) => eb(eb.ref('amount'), '-', eb.ref('heldAmount')).$castTo<bigint>().as('left'))
+      .where('id', '=', paymentId)
+      .executeTakeFirstOrThrow();
+    return row.left;
   }
 
   async attachmentKinds(refundId: string): Promise<AttachmentKind[]> {
-    const rows = await this.prisma.attachment.findMany({
-      where: { refundId },
-      select: { kind: true },
-    });
+    const rows = await this.db
+      .selectFrom('attachments')
+      .select('kind')
+      .where('refundId', '=', refundId)
+      .execute();
     return rows.map((row) => row.kind);
   }
 
   async attachmentIds(refundId: string): Promise<string[]> {
-    const rows = await this.prisma.attachment.findMany({
-      where: { refundId },
-      select: { id: true },
-    });
+    const rows = await this.db
+      .selectFrom('attachments')
+      .select('id')
+      .where('refundId', '=', refundId)
+      .execute();
     return rows.map((row) => row.id);
   }
 
-  listEvents(refundId: string): Promise<RefundEvent[]> {
-    return this.prisma.refundEvent.findMany({ where: { refundId }, orderBy: { sequence: 'asc' } });
+  timeline(refundId: string): Promise<RefundEvent[]> {
+    return this.db
+      .selectFrom('refundEvents')
+      .selectAll()
+      .where('refundId', '=', refundId)
+      .orderBy('sequence')
+      .execute();
   }
 
   /** Newest first, keyset-paginated on (createdAt, id). */
-  list(
-    filter: RefundFilter,
-    limit: number,
-    after?: { createdAt: Date; id: string },
-  ): Promise<Refund[]> {
-    const where: Prisma.RefundWhereInput = {
-      customerId: filter.customerId,
-      merchantId: filter.merchantId,
-      status: filter.status,
-      transactionId: filter.transactionId,
-      ...(filter.reviewOverdueAt
-        ? {
-            status: filter.status
-              ? { equals: filter.status, in: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW] }
-              : { in: [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW] },
-            reviewDueAt: { lt: filter.reviewOverdueAt },
-          }
-        : {}),
-      ...olderThan(after),
-    };
-    return this.prisma.refund.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-    });
+  list(filter: RefundFilter, limit: number, after?: NewestFirstKey): Promise<Refund[]> {
+    let query = this.db.selectFrom('refunds').selectAll();
+    if (filter.customerId !== undefined) query = query.where('customerId', '=', filter.customerId);
+    if (filter.merchantId !== undefined) query = query.where('merchantId', '=', filter.merchantId);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.transactionId !== undefined) {
+      query = query.where('transactionId', '=', filter.transactionId);
+    }
+    if (filter.reviewOverdueAt !== undefined) {
+      query = query
+        .where('status', 'in', UNDER_REVIEW_STATUSES)
+        .where('reviewDueAt', '<', filter.reviewOverdueAt);
+    }
+    if (after) {
+      query = query.where((eb) =>
+        eb(eb.refTuple('createdAt', 'id'), '<', eb.tuple(after.createdAt, after.id)),
+      );
+    }
+    return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
   /**
-   * Apply: a DRAFT for the payment and its first timeline event, if the payment covers it.
-   * The busiest write, so through the pool: the same statements as `transition` would send.
+   * Holds `amount` more of the payment if it has that much left: the no-over-refund guard. The
+   * payment's row lock orders concurrent holds; the condition is re-checked on the row as it is
+   * after the wait, so two holds can never both take the last of it.
    */
-  createDraft(input: {
-    transaction: Transaction;
-    amount: bigint;
-    reasonCode: ReasonCode;
-    description: string | null;
-    actor: Principal;
-    answer?: Answer;
-  }): Promise<Exclude<WriteResult, { outcome: 'conflict' }>> {
-    const { transaction, actor } = input;
-    return this.prisma.poolTransaction(async (client) => {
-      const refundable = await this.lockRefundable(client, transaction.id);
-      if (input.amount > refundable) return { outcome: 'exceeds', refundable };
-      const { rows } = await client.query<Parameters<typeof toRefund>[0]>(
-        `INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, currency,
-                              reason_code, description)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         RETURNING ${REFUND_COLUMNS}`,
-        [
-          randomUUID(),
-          transaction.id,
-          transaction.customerId,
-          transaction.merchantId,
-          input.amount.toString(),
-          transaction.currency,
-          input.reasonCode,
-          input.description,
-        ],
-      );
-      const refund = toRefund(rows[0]);
-      // A new refund's timeline starts at 1.
-      await client.query(
-        `INSERT INTO refund_events (id, refund_id, sequence, action, to_status, actor_role, actor_id)
-         VALUES ($1, $2, 1, 'apply', 'DRAFT', $3, $4)`,
-        [randomUUID(), refund.id, actor.role, actor.id],
-      );
-      await this.publish(client, refund, 'apply');
-      await input.answer?.(client, refund);
-      return { outcome: 'done', refund };
-    });
+  async hold(paymentId: string, amount: bigint): Promise<boolean> {
+    const result = await this.db
+      .updateTable('transactions')
+      .set((eb) => ({ heldAmount: eb('heldAmount', '+', amount) }))
+      .where('id', '=', paymentId)
+      .where((eb) => eb(eb('heldAmount', '+', amount), '<=', eb.ref('amount')))
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
   /**
-   * One conditional UPDATE (status among `from`, version as read) and its timeline event, in one
-   * transaction. Zero rows means someone else changed the refund first: a conflict.
+   * Apply, in one statement: holds the amount on the payment, inserts the DRAFT and its first
+   * timeline event. Nothing comes back when the payment cannot cover the amount.
    */
-  transition(params: {
+  insertDraft(draft: NewDraft, actor: Actor): Promise<Refund | undefined> {
+    const { payment } = draft;
+    return this.db
+      .with('held', (db) =>
+        db
+          .updateTable('transactions')
+          .set((eb) => ({ heldAmount: eb('heldAmount', '+', draft.amount) }))
+          .where('id', '=', payment.id)
+          .where((eb) => eb(eb('heldAmount', '+', draft.amount), '<=', eb.ref('amount')))
+          .returning('id'),
+      )
+      .with('r', (db) =>
+        db
+          .insertInto('refunds')
+          .columns([
+            'id',
+            'transactionId',
+            'customerId',
+            'merchantId',
+            'amount',
+            'currency',
+            'reasonCode',
+            'description',
+            'lastEventSequence',
+          ])
+          .expression((eb) =>
+            eb
+              .selectFrom('held')
+              .select([
+                sql<string>`${randomUUID()}::uuid`.as('id'),
+                'held.id',
+                sql<string>`${payment.customerId}::text`.as('customerId'),
+                sql<string>`${payment.merchantId}::text`.as('merchantId'),
+                sql<bigint>`${draft.amount}::bigint`.as('amount'),
+                sql<string>`${payment.currency}::char(3)`.as('currency'),
+                sql<ReasonCode>`${draft.reasonCode}::reason_code`.as('reasonCode'),
+                sql<string | null>`${draft.description}::text`.as('description'),
+                sql<number>`1`.as('lastEventSequence'),
+              ]),
+          )
+          .returningAll(),
+      )
+      .with('e', (db) =>
+        db
+          .insertInto('refundEvents')
+          .expression((eb) =>
+            eb
+              .selectFrom('r')
+              .select([
+                sql<string>`${randomUUID()}::uuid`.as('id'),
+                'r.id as refundId',
+                sql<number>`1`.as('sequence'),
+                sql<string>`'apply'`.as('action'),
+                sql<null>`NULL::refund_status`.as('fromStatus'),
+                'r.status as toStatus',
+                sql<string>`${actor.role}::text`.as('actorRole'),
+                sql<string>`${actor.id}::text`.as('actorId'),
+                sql<null>`NULL::text`.as('note'),
+                sql<null>`NULL::jsonb`.as('details'),
+                'r.createdAt',
+              ]),
+          ),
+      )
+      .selectFrom('r')
+      .selectAll()
+      .executeTakeFirst();
+  }
+
+  /**
+   * One conditional write and its timeline event, in one statement: the refund changes only if
+   * its status is among `from` and its version is the one read (so `fromStatus` is still its
+   * state). `release` gives back that much of the payment (a refund leaving the states that
+   * hold their amount). Nothing comes back when the condition failed: someone else changed the
+   * refund first.
+   */
+  update(change: {
     id: string;
     from: readonly RefundStatus[];
     version: number;
-    data: Prisma.RefundUpdateManyMutationInput;
-    event: NewEvent;
-    amountGuard?: AmountGuard;
-    /** More writes that belong to the same change (support cases), in the same transaction. */
-    afterWrite?: AfterWrite;
-    answer?: Answer;
-  }): Promise<WriteResult> {
-    return this.prisma.$transaction(async (tx) => {
-      if (params.amountGuard) {
-        const refundable = await this.lockRefundable(
-          tx,
-          params.amountGuard.transactionId,
-          params.id,
-        );
-        if (params.amountGuard.amount > refundable) return { outcome: 'exceeds', refundable };
-      }
-      const [refund] = await tx.refund.updateManyAndReturn({
-        where: { id: params.id, status: { in: [...params.from] }, version: params.version },
-        data: { ...params.data, version: { increment: 1 }, updatedAt: new Date() },
-      });
-      if (!refund) return { outcome: 'conflict' };
-      await this.insertEvent(tx, refund.id, params.event);
-      let final = refund;
-      if (params.afterWrite) {
-        await params.afterWrite(tx, refund);
-        // Re-read: the extra writes may point the refund at a new case.
-        final = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
-      }
-      await this.publish(tx, final, params.event.action);
-      await params.answer?.(tx, final);
-      return { outcome: 'done', refund: final };
-    });
+    set?: RefundChanges;
+    release?: bigint;
+    event: TimelineEntry & { fromStatus: RefundStatus };
+  }): Promise<Refund | undefined> {
+    const { event } = change;
+    const release = change.release ?? 0n;
+    return this.db
+      .with('r', (db) =>
+        db
+          .updateTable('refunds')
+          .set((eb) => ({
+            ...change.set,
+            version: eb('version', '+', 1),
+            lastEventSequence: eb('lastEventSequence', '+', 1),
+            updatedAt: sql<Date>`now()`,
+          }))
+          .where('id', '=', change.id)
+          .where('status', 'in', change.from)
+          .where('version', '=', change.version)
+          .returningAll(),
+      )
+      .with('released', (db) =>
+        db
+          .updateTable('transactions')
+          .from('r')
+          .set((eb) => ({ heldAmount: eb('transactions.heldAmount', '-', release) }))
+          .whereRef('transactions.id', '=', 'r.transactionId')
+          .where(sql<boolean>`${release}::bigint <> 0`),
+      )
+      .with('e', (db) =>
+        db
+          .insertInto('refundEvents')
+          .expression((eb) =>
+            eb
+              .selectFrom('r')
+              .select([
+                sql<string>`${randomUUID()}::uuid`.as('id'),
+                'r.id as refundId',
+                'r.lastEventSequence as sequence',
+                sql<string>`${event.action}::text`.as('action'),
+                sql<RefundStatus>`${event.fromStatus}::refund_status`.as('fromStatus'),
+                sql<RefundStatus>`${event.toStatus}::refund_status`.as('toStatus'),
+                sql<string>`${event.actor.role}::text`.as('actorRole'),
+                sql<string>`${event.actor.id}::text`.as('actorId'),
+                sql<string | null>`${event.note ?? null}::text`.as('note'),
+                asJson(event.details).as('details'),
+                sql<Date>`clock_timestamp()`.as('createdAt'),
+              ]),
+          ),
+      )
+      .selectFrom('r')
+      .selectAll()
+      .executeTakeFirst();
   }
 
   /**
-   * A timeline-only event (escalate, merchant-response): the refund itself is unchanged. `check`
-   * sees the refund as locked for the transaction and throws to refuse, so a concurrent change
-   * of state is never missed.
+   * A timeline event that leaves the refund as it is (escalate, merchant-response): appended
+   * only while the refund's status is among `from`, checked on the row as locked by the same
+   * statement. Its version and `updatedAt` stay.
    */
-  async appendEvent<T>(
-    refundId: string,
-    check: (locked: Refund) => void,
-    event: (locked: Refund) => NewEvent,
-    afterWrite: (tx: Tx, locked: Refund) => Promise<T>,
-  ): Promise<{ refund: Refund; result: T }> {
-    return this.prisma.$transaction(async (tx) => {
-      await lockRefund(tx, refundId);
-      const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
-      check(refund);
-      const appended = event(refund);
-      await this.insertEvent(tx, refundId, appended);
-      const result = await afterWrite(tx, refund);
-      // The refund is unchanged but for the case it may now point to.
-      const final = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
-      await this.publish(tx, final, appended.action);
-      return { refund: final, result };
-    });
+  appendEvent(
+    id: string,
+    from: readonly RefundStatus[],
+    event: Omit<TimelineEntry, 'toStatus'>,
+  ): Promise<Refund | undefined> {
+    return this.db
+      .with('r', (db) =>
+        db
+          .updateTable('refunds')
+          .set((eb) => ({ lastEventSequence: eb('lastEventSequence', '+', 1) }))
+          .where('id', '=', id)
+          .where('status', 'in', from)
+          .returningAll(),
+      )
+      .with('e', (db) =>
+        db
+          .insertInto('refundEvents')
+          .expression((eb) =>
+            eb
+              .selectFrom('r')
+              .select([
+                sql<string>`${randomUUID()}::uuid`.as('id'),
+                'r.id as refundId',
+                'r.lastEventSequence as sequence',
+                sql<string>`${event.action}::text`.as('action'),
+                'r.status as fromStatus',
+                'r.status as toStatus',
+                sql<string>`${event.actor.role}::text`.as('actorRole'),
+                sql<string>`${event.actor.id}::text`.as('actorId'),
+                sql<string | null>`${event.note ?? null}::text`.as('note'),
+                asJson(event.details).as('details'),
+                sql<Date>`clock_timestamp()`.as('createdAt'),
+              ]),
+          ),
+      )
+      .selectFrom('r')
+      .selectAll()
+      .executeTakeFirst();
+  }
+
+  /** Points the refund at its latest support case (case work leaves its version alone). */
+  linkCase(id: string, caseId: string): Promise<Refund> {
+    return this.db
+      .updateTable('refunds')
+      .set({ caseId })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   /**
-   * Claims refunds whose review deadline passed and was not escalated yet, and hands each to
-   * `escalate` in the same transaction. SKIP LOCKED plus the marker column make concurrent
-   * scanners escalate each deadline exactly once. One refund per transaction (the caller
-   * loops): each escalation opens a case, and a batch kept every refund in it locked until the
-   * last one's case was written, holding merchants' actions on them back for seconds.
+   * Claims refunds whose review deadline passed and was not escalated yet. SKIP LOCKED plus the
+   * marker column make concurrent scanners escalate each deadline exactly once. One refund per
+   * transaction by default: each escalation opens a case, and a batch kept every refund in it
+   * locked until the last one's case was written, holding merchants' actions back for seconds.
    */
-  async escalateOverdue(
-    now: Date,
-    escalate: (tx: Tx, refund: Refund) => Promise<void>,
-    batch = 1,
-  ): Promise<string[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const claimed = await tx.$queryRaw<{ id: string }[]>`
-        WITH due AS (
-          SELECT id FROM refunds
-           WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
-             AND review_due_at <= ${now}
-             AND review_escalated_for IS DISTINCT FROM review_due_at
-           ORDER BY review_due_at
-           LIMIT ${batch}
-           FOR UPDATE SKIP LOCKED)
-        UPDATE refunds r SET review_escalated_for = r.review_due_at
-          FROM due WHERE r.id = due.id
-        RETURNING r.id::text AS id`;
-      for (const { id } of claimed) {
-        const refund = await tx.refund.findUniqueOrThrow({ where: { id } });
-        await this.insertEvent(tx, id, {
-          action: 'escalate',
-          fromStatus: refund.status,
-          toStatus: refund.status,
-          actor: SCHEDULER,
-          note: `The review was due at ${refund.reviewDueAt?.toISOString()}; escalated to support.`,
-        });
-        await escalate(tx, refund);
-        await this.publish(tx, await tx.refund.findUniqueOrThrow({ where: { id } }), 'escalate');
-      }
-      return claimed.map((row) => row.id);
-    });
+  claimOverdue(now: Date, batch = 1): Promise<Refund[]> {
+    return this.db
+      .with('due', (db) =>
+        db
+          .selectFrom('refunds')
+          .select('id')
+          .where('status', 'in', UNDER_REVIEW_STATUSES)
+          .where('reviewDueAt', '<=', now)
+          .where(sql<boolean>`review_escalated_for IS DISTINCT FROM review_due_at`)
+          .orderBy('reviewDueAt')
+          .limit(batch)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .updateTable('refunds')
+      .from('due')
+      .set((eb) => ({ reviewEscalatedFor: eb.ref('refunds.reviewDueAt') }))
+      .whereRef('refunds.id', '=', 'due.id')
+      .returningAll('refunds')
+      .execute();
   }
 
   /** Whether a review deadline passed and is not escalated yet (locked rows included). */
   async hasUnescalatedOverdue(now: Date): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<unknown[]>`
-      SELECT 1 FROM refunds
-       WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
-         AND review_due_at <= ${now}
-         AND review_escalated_for IS DISTINCT FROM review_due_at
-       LIMIT 1`;
-    return rows.length > 0;
+    const row = await this.db
+      .selectFrom('refunds')
+      .select('id')
+      .where('status', 'in', UNDER_REVIEW_STATUSES)
+      .where('reviewDueAt', '<=', now)
+      .where(sql<boolean>`review_escalated_for IS DISTINCT FROM review_due_at`)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /**
-   * Expires a batch of due refunds. Rows are claimed with SKIP LOCKED, so concurrent scanners
-   * (other instances) never expire the same refund twice. Batches are small (the caller loops):
-   * each refund costs a few statements, and a batch of 100 under load outlasted the
-   * transaction time-out, so a large backlog never expired.
+   * Refunds due to expire: drafts untouched and information requests unanswered too long.
+   * Claimed with SKIP LOCKED, so concurrent scanners (other instances) never take the same
+   * refund; each is then expired by `update` like any transition.
    */
-  async expireDue(
-    draftUntouchedSince: Date,
-    infoRequestedBefore: Date,
-    batch = 20,
-  ): Promise<string[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const expired = await tx.$queryRaw<{ id: string; from_status: RefundStatus }[]>`
-        WITH due AS (
-          SELECT id, status FROM refunds
-           WHERE (status = 'DRAFT' AND updated_at < ${draftUntouchedSince})
-              OR (status = 'INFO_REQUESTED' AND info_requested_at < ${infoRequestedBefore})
-           ORDER BY id
-           LIMIT ${batch}
-           FOR UPDATE SKIP LOCKED)
-        UPDATE refunds r
-           SET status = 'EXPIRED', version = r.version + 1, updated_at = now()
-          FROM due
-         WHERE r.id = due.id
-        RETURNING r.id::text AS id, due.status AS from_status`;
-      for (const row of expired) {
-        await this.insertEvent(tx, row.id, {
-          action: 'expire',
-          fromStatus: row.from_status,
-          toStatus: RefundStatus.EXPIRED,
-          actor: SCHEDULER,
-          note:
-            row.from_status === RefundStatus.DRAFT
-              ? 'The draft was not submitted in time.'
-              : 'The request for information was not answered in time.',
-        });
-        await this.publish(
-          tx,
-          await tx.refund.findUniqueOrThrow({ where: { id: row.id } }),
-          'expire',
-        );
-      }
-      return expired.map((row) => row.id);
-    });
-  }
-
-  /**
-   * Locks the payment row, then returns what is left to refund on it: its amount minus every
-   * refund still holding money (optionally leaving one refund out, when that one changes).
-   */
-  private async lockRefundable(tx: AnyTx, transactionId: string, except?: string): Promise<bigint> {
-    // Two statements: the sum must see refunds committed while this one waited for the lock.
-    const [payment] = await query<{ amount: bigint | string }>(
-      tx,
-      'SELECT amount FROM transactions WHERE id = $1 FOR UPDATE',
-      [transactionId],
-    );
-    const [held] = await query<{ total: bigint | string }>(
-      tx,
-      `SELECT coalesce(sum(amount), 0)::bigint AS total FROM refunds
-        WHERE transaction_id = $1
-          AND status::text <> ALL($2::text[])
-          AND ($3::uuid IS NULL OR id <> $3::uuid)`,
-      [transactionId, RELEASED_STATUSES, except ?? null],
-    );
-    return BigInt(payment.amount) - BigInt(held.total);
-  }
-
-  /** The outbox event of a timeline action: `refund.<action>` with the refund as it ends up. */
-  private publish(tx: AnyTx, refund: Refund, action: string): Promise<void> {
-    return this.events.record(tx, {
-      type: `refund.${action}`,
-      refundId: refund.id,
-      caseId: refund.caseId,
-      data: refundData(refund),
-    });
-  }
-
-  private async insertEvent(tx: Tx, refundId: string, event: NewEvent): Promise<RefundEvent> {
-    return tx.refundEvent.create({
-      data: {
-        refundId,
-        // The refund row is locked by this transaction.
-        sequence: await nextSequence(tx, 'refund_events', refundId),
-        action: event.action,
-        fromStatus: event.fromStatus,
-        toStatus: event.toStatus,
-        actorRole: event.actor.role,
-        actorId: event.actor.id,
-        note: event.note ?? null,
-        details: event.details,
-      },
-    });
+  async claimExpired(draftUntouchedSince: Date, infoRequestedBefore: Date, batch = 20) {
+    const [draft, info] = TRANSITIONS.expire.from;
+    return this.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', draft), eb('updatedAt', '<', draftUntouchedSince)]),
+          eb.and([eb('status', '=', info), eb('infoRequestedAt', '<', infoRequestedBefore)]),
+        ]),
+      )
+      .orderBy('id')
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .execute();
   }
 }

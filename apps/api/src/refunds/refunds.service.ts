@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { UUID } from '../common/ids';
 import type { Principal } from '../auth/principal';
 import { canSee, visibleTo } from '../common/access';
+import { type Actor, SCHEDULER } from '../common/actor';
 import { addBusinessDays, BusinessCalendar } from '../common/business-time';
 import { newestFirstCursor, Page, toPage } from '../common/pagination';
-import { CasesService } from '../cases/cases.service';
-import { EscalateDto } from '../cases/dto/case-requests.dto';
-import { EscalationDto, mapCase } from '../cases/dto/case.dto';
 import { AppConfig } from '../config/app-config';
+import type { Refund, KyselyTransactionalAdapter } from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
-import type { Prisma, Refund } from '../generated/prisma/client';
-import { CasePriority, CaseReason, ReasonCode, RefundStatus } from '../generated/prisma/enums';
-import { IdempotencyService } from '../idempotency/idempotency.service';
-import { SupportService } from '../support/support.service';
+import { RefundStatus } from '../generated/kysely/enums';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import {
   CreateRefundDto,
   DisputeDto,
@@ -25,53 +24,51 @@ import {
   ResolveDisputeDto,
   UpdateRefundDto,
 } from './dto/refund-requests.dto';
-import { mapRefund, mapRefundEvent, RefundDto, RefundEventDto } from './dto/refund.dto';
+import { mapRefund, mapRefundEvent, refundData, RefundDto, RefundEventDto } from './dto/refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import { missingEvidence } from './evidence';
 import { nextActions, withinWindow } from './next-actions';
-import { RefundAction, TRANSITIONS } from './refund-transitions';
+import type { CaseLink, RefundDomainEvent, RefundDomainEvents } from './refund-domain-events';
 import {
-  AfterWrite,
-  AmountGuard,
-  RefundsRepository,
-  SCHEDULER,
-  Tx,
-  WriteResult,
-} from './refunds.repository';
+  EDITS,
+  holdsAmount,
+  mayEdit,
+  RefundAction,
+  TargetOf,
+  TRANSITIONS,
+} from './refund-transitions';
+import { RefundChanges, RefundsRepository } from './refunds.repository';
 
 const cursors = newestFirstCursor(UUID);
 const DAY_MS = 24 * 60 * 60 * 1000;
 const LOCKED_RETRY_MS = 50;
 
+/** The actions that change the state, each its own method below. */
+type StateAction = Exclude<RefundAction, 'apply' | 'escalate' | 'merchant-response'>;
+
 /** What an action changes, decided from the refund as read. */
-interface Plan {
-  to: RefundStatus;
-  data?: Prisma.RefundUpdateManyMutationInput;
+interface Plan<A extends StateAction> {
+  to: TargetOf<A>;
+  set?: RefundChanges;
   note?: string | null;
-  details?: Prisma.InputJsonValue;
-  amountGuard?: AmountGuard;
-  /** Support-case work that belongs to the same change. */
-  afterWrite?: AfterWrite;
+  details?: object;
 }
 
-const SERVICE = { role: 'service', id: 'refund-desk' } as const;
-
 /**
- * While a refund is DISPUTED its open case is the dispute's, whatever reason a later escalation
- * gave it: resolving or withdrawing the dispute solves it.
+ * The refund flow. Each public method that writes is one unit of work (`@Transactional()`):
+ * checks, the conditional write with its timeline event, the domain event support cases react
+ * to, and the outbox event for webhooks, committed together.
  */
-const DISPUTE_CASE = 'any' as const;
-
 @Injectable()
 export class RefundsService {
   private readonly calendar: BusinessCalendar;
 
   constructor(
+    private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
     private readonly refunds: RefundsRepository,
-    private readonly cases: CasesService,
-    private readonly support: SupportService,
+    private readonly outbox: OutboxRepository,
+    private readonly domainEvents: EventEmitter2,
     private readonly config: AppConfig,
-    private readonly idempotency: IdempotencyService,
   ) {
     this.calendar = { timeZone: config.businessTimezone, holidays: config.holidays };
   }
@@ -82,9 +79,17 @@ export class RefundsService {
 
   /** The refund if it exists and the caller may see it; 404 otherwise (ids never leak). */
   async findVisible(principal: Principal, id: string): Promise<Refund> {
-    const refund = UUID.test(id) ? await this.refunds.findById(id) : null;
+    const refund = UUID.test(id) ? await this.refunds.findById(id) : undefined;
     if (!refund || !canSee(principal, refund)) throw notFound('Refund');
     return refund;
+  }
+
+  /** The refund, visible to the caller and locked until the unit of work ends (uploads). */
+  async lockVisible(principal: Principal, id: string): Promise<Refund> {
+    const visible = await this.findVisible(principal, id);
+    const locked = await this.refunds.lock(visible.id);
+    if (!locked) throw notFound('Refund');
+    return locked;
   }
 
   async get(principal: Principal, id: string): Promise<RefundDto> {
@@ -107,70 +112,78 @@ export class RefundsService {
 
   async events(principal: Principal, id: string): Promise<RefundEventDto[]> {
     const refund = await this.findVisible(principal, id);
-    return (await this.refunds.listEvents(refund.id)).map(mapRefundEvent);
+    return (await this.refunds.timeline(refund.id)).map(mapRefundEvent);
   }
 
-  async apply(principal: Principal, dto: CreateRefundDto): Promise<RefundDto> {
-    const payment = await this.refunds.findTransaction(dto.transactionId);
-    if (!payment || !canSee(principal, payment)) throw notFound('Payment');
-    const result = await this.refunds.createDraft({
-      transaction: payment,
-      amount: BigInt(dto.amount),
-      reasonCode: dto.reasonCode,
-      description: dto.description ?? null,
-      actor: principal,
-      answer: (tx, refund) => this.idempotency.answerWithin(tx, 201, this.toDto(refund, principal)),
+  /** Apply: one statement holds the amount on the payment and writes the draft's first event. */
+  apply(principal: Principal, dto: CreateRefundDto): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const payment = await this.refunds.findPayment(dto.transactionId);
+      if (!payment || !canSee(principal, payment)) throw notFound('Payment');
+      const amount = BigInt(dto.amount);
+      const refund = await this.refunds.insertDraft(
+        { payment, amount, reasonCode: dto.reasonCode, description: dto.description ?? null },
+        principal,
+      );
+      if (!refund) throw await this.exceeds(payment.id);
+      await this.publish(refund, 'apply');
+      return this.toDto(refund, principal);
     });
-    return this.toDto(this.written(result), principal);
   }
 
-  /** PATCH: edit the draft. Raising the amount is re-checked against the payment. */
-  async update(
+  /** PATCH: edit the draft. Raising the amount holds the difference on the payment. */
+  update(
     principal: Principal,
     id: string,
     dto: UpdateRefundDto,
     ifMatch?: number,
   ): Promise<RefundDto> {
-    const refund = await this.findVisible(principal, id);
-    this.checkVersion(refund, ifMatch);
-    if (refund.status !== RefundStatus.DRAFT) {
-      throw new AppError(
-        'INVALID_TRANSITION',
-        `A ${refund.status} refund can no longer be edited.`,
-      );
-    }
-    const fields = Object.entries(dto)
-      .filter(([, value]) => value !== undefined)
-      .map(([field]) => field);
-    if (fields.length === 0) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'Nothing to change: send amount, reasonCode or description.',
-      );
-    }
-    const amount = dto.amount === undefined ? undefined : BigInt(dto.amount);
-    const result = await this.refunds.transition({
-      id: refund.id,
-      from: [RefundStatus.DRAFT],
-      version: refund.version,
-      data: { amount, reasonCode: dto.reasonCode, description: dto.description },
-      event: {
-        action: 'edit',
-        fromStatus: RefundStatus.DRAFT,
-        toStatus: RefundStatus.DRAFT,
-        actor: principal,
-        details: { fields },
-      },
-      amountGuard:
-        amount !== undefined && amount > refund.amount
-          ? { transactionId: refund.transactionId, amount }
-          : undefined,
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.findVisible(principal, id);
+      this.checkVersion(refund, ifMatch);
+      if (!mayEdit('edit', principal.role, refund.status)) {
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `A ${refund.status} refund can no longer be edited.`,
+        );
+      }
+      const fields = Object.entries(dto)
+        .filter(([, value]) => value !== undefined)
+        .map(([field]) => field);
+      if (fields.length === 0) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'Nothing to change: send amount, reasonCode or description.',
+        );
+      }
+      const amount = dto.amount === undefined ? refund.amount : BigInt(dto.amount);
+      const more = amount - refund.amount;
+      if (more > 0n && !(await this.refunds.hold(refund.transactionId, more))) {
+        throw await this.exceeds(refund.transactionId);
+      }
+      const written = await this.refunds.update({
+        id: refund.id,
+        from: EDITS.edit.customer,
+        version: refund.version,
+        set: { amount, reasonCode: dto.reasonCode, description: dto.description },
+        release: more < 0n ? -more : 0n,
+        event: {
+          action: 'edit',
+          fromStatus: refund.status,
+          toStatus: refund.status,
+          actor: principal,
+          details: { fields },
+        },
+      });
+      const final = await this.published(written, refund.id, 'edit', ifMatch);
+      return this.toDto(final, principal);
     });
-    return this.toDto(await this.settle(result, refund.id, ifMatch), principal);
   }
 
-  async submit(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'submit', ifMatch, async (refund, now) => {
+  submit(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'submit', ifMatch, now);
       const missing = missingEvidence(
         refund.reasonCode,
         refund.description,
@@ -183,35 +196,23 @@ export class RefundsService {
           missing.map((message) => ({ field: 'evidence', message })),
         );
       }
-      return {
+      const written = await this.write(principal, refund, 'submit', {
         to: RefundStatus.SUBMITTED,
-        data: { submittedAt: now, reviewDueAt: this.reviewDue(now) },
-        // A stolen wallet is reported at once: an urgent case from the moment of submission.
-        afterWrite:
-          refund.reasonCode === ReasonCode.UNAUTHORIZED_TRANSACTION
-            ? async (tx, written) => {
-                await this.cases.openOrJoin(tx, {
-                  refund: written,
-                  reason: CaseReason.UNAUTHORIZED_TRANSACTION,
-                  priority: CasePriority.URGENT,
-                  channel: 'SYSTEM',
-                  message: {
-                    author: SERVICE,
-                    body:
-                      'The customer reports this payment as unauthorized.' +
-                      (written.description ? ` Their account: ${written.description}` : ''),
-                  },
-                });
-              }
-            : undefined,
-      };
+        set: { submittedAt: now, reviewDueAt: this.reviewDue(now) },
+      });
+      const linked = await this.tell('refund.submitted', { refund: written, actor: principal });
+      return this.finish(linked, 'submit', principal);
     });
   }
 
   startReview(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'start-review', ifMatch, () => ({
-      to: RefundStatus.UNDER_REVIEW,
-    }));
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.checked(principal, id, 'start-review', ifMatch);
+      const written = await this.write(principal, refund, 'start-review', {
+        to: RefundStatus.UNDER_REVIEW,
+      });
+      return this.finish(written, 'start-review', principal);
+    });
   }
 
   requestInfo(
@@ -220,56 +221,94 @@ export class RefundsService {
     dto: RequestInfoDto,
     ifMatch?: number,
   ): Promise<RefundDto> {
-    return this.act(principal, id, 'request-info', ifMatch, (_refund, now) => ({
-      to: RefundStatus.INFO_REQUESTED,
-      data: { infoRequestedAt: now },
-      note: dto.question,
-    }));
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'request-info', ifMatch, now);
+      const written = await this.write(principal, refund, 'request-info', {
+        to: RefundStatus.INFO_REQUESTED,
+        set: { infoRequestedAt: now },
+        note: dto.question,
+      });
+      return this.finish(written, 'request-info', principal);
+    });
   }
 
+  /** The answer resubmits the refund: the review deadline starts again. */
   provideInfo(
     principal: Principal,
     id: string,
     dto: ProvideInfoDto,
     ifMatch?: number,
   ): Promise<RefundDto> {
-    // The answer resubmits the refund: the review deadline starts again.
-    return this.act(principal, id, 'provide-info', ifMatch, (_refund, now) => ({
-      to: RefundStatus.SUBMITTED,
-      data: { infoRequestedAt: null, reviewDueAt: this.reviewDue(now) },
-      note: dto.answer,
-    }));
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'provide-info', ifMatch, now);
+      const written = await this.write(principal, refund, 'provide-info', {
+        to: RefundStatus.SUBMITTED,
+        set: { infoRequestedAt: null, reviewDueAt: this.reviewDue(now) },
+        note: dto.answer,
+      });
+      return this.finish(written, 'provide-info', principal);
+    });
   }
 
   approve(principal: Principal, id: string, dto: NoteDto, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'approve', ifMatch, (_refund, now) => ({
-      to: RefundStatus.APPROVED,
-      data: { decidedAt: now, decisionReason: dto.note ?? null },
-      note: dto.note,
-      afterWrite: this.reviewDecided(principal, 'APPROVED', dto.note),
-    }));
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'approve', ifMatch, now);
+      const written = await this.write(principal, refund, 'approve', {
+        to: RefundStatus.APPROVED,
+        set: { decidedAt: now, decisionReason: dto.note ?? null },
+        note: dto.note,
+      });
+      const linked = await this.tell('refund.review-ended', {
+        refund: written,
+        actor: principal,
+        outcome: 'APPROVED',
+        reason: dto.note ?? null,
+      });
+      return this.finish(linked, 'approve', principal);
+    });
   }
 
   reject(principal: Principal, id: string, dto: RejectDto, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'reject', ifMatch, (_refund, now) => ({
-      to: RefundStatus.REJECTED,
-      data: {
-        decidedAt: now,
-        decisionReason: dto.reason,
-        disputeDeadlineAt: new Date(now.getTime() + this.config.disputeWindowDays * DAY_MS),
-      },
-      note: dto.reason,
-      afterWrite: this.reviewDecided(principal, 'REJECTED', dto.reason),
-    }));
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'reject', ifMatch, now);
+      const written = await this.write(principal, refund, 'reject', {
+        to: RefundStatus.REJECTED,
+        set: {
+          decidedAt: now,
+          decisionReason: dto.reason,
+          disputeDeadlineAt: new Date(now.getTime() + this.config.disputeWindowDays * DAY_MS),
+        },
+        note: dto.reason,
+      });
+      const linked = await this.tell('refund.review-ended', {
+        refund: written,
+        actor: principal,
+        outcome: 'REJECTED',
+        reason: dto.reason,
+      });
+      return this.finish(linked, 'reject', principal);
+    });
   }
 
   cancel(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'cancel', ifMatch, () => ({ to: RefundStatus.CANCELLED }));
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.checked(principal, id, 'cancel', ifMatch);
+      const written = await this.write(principal, refund, 'cancel', { to: RefundStatus.CANCELLED });
+      return this.finish(written, 'cancel', principal);
+    });
   }
 
+  /** A rejection released the amount; disputing holds it again (422 if it went meanwhile). */
   dispute(principal: Principal, id: string, dto: DisputeDto, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'dispute', ifMatch, async (refund, now) => {
-      const cited = (dto.negotiationRecords ?? []).flatMap((record) => record.attachmentIds ?? []);
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'dispute', ifMatch, now);
+      const negotiationRecords = (dto.negotiationRecords ?? []).map((record) => ({ ...record }));
+      const cited = negotiationRecords.flatMap((record) => record.attachmentIds ?? []);
       if (cited.length > 0) {
         const own = new Set(await this.refunds.attachmentIds(refund.id));
         const foreign = cited.filter((attachmentId) => !own.has(attachmentId));
@@ -280,9 +319,9 @@ export class RefundsService {
           );
         }
       }
-      return {
+      const written = await this.write(principal, refund, 'dispute', {
         to: RefundStatus.DISPUTED,
-        data: {
+        set: {
           merchantResponseDueAt: addBusinessDays(
             now,
             this.config.disputeMerchantResponseDays,
@@ -290,38 +329,32 @@ export class RefundsService {
           ),
         },
         note: dto.statement,
-        details: { negotiationRecords: (dto.negotiationRecords ?? []).map((r) => ({ ...r })) },
-        // A rejection released the amount; disputing claims it again.
-        amountGuard: { transactionId: refund.transactionId, amount: refund.amount },
-        afterWrite: async (tx, written) => {
-          await this.cases.openOrJoin(tx, {
-            refund: written,
-            reason: CaseReason.DISPUTE,
-            priority: CasePriority.HIGH,
-            channel: 'IN_APP_CHAT',
-            message: {
-              author: principal,
-              body: dto.statement,
-              details: {
-                negotiationRecords: (dto.negotiationRecords ?? []).map((r) => ({ ...r })),
-              },
-            },
-          });
-        },
-      };
+        details: { negotiationRecords },
+      });
+      const linked = await this.tell('refund.disputed', {
+        refund: written,
+        actor: principal,
+        statement: dto.statement,
+        negotiationRecords,
+      });
+      return this.finish(linked, 'dispute', principal);
     });
   }
 
   withdrawDispute(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'withdraw-dispute', ifMatch, () => ({
-      to: RefundStatus.CLOSED,
-      afterWrite: (tx, refund) =>
-        this.cases.solveForRefund(tx, refund.id, {
-          reasons: DISPUTE_CASE,
-          outcome: 'WITHDRAWN',
-          message: { author: principal, body: 'The customer withdrew the dispute.' },
-        }),
-    }));
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.checked(principal, id, 'withdraw-dispute', ifMatch);
+      const written = await this.write(principal, refund, 'withdraw-dispute', {
+        to: RefundStatus.CLOSED,
+      });
+      const linked = await this.tell('refund.dispute-ended', {
+        refund: written,
+        actor: principal,
+        outcome: 'WITHDRAWN',
+        note: 'The customer withdrew the dispute.',
+      });
+      return this.finish(linked, 'withdraw-dispute', principal);
+    });
   }
 
   resolveDispute(
@@ -330,96 +363,112 @@ export class RefundsService {
     dto: ResolveDisputeDto,
     ifMatch?: number,
   ): Promise<RefundDto> {
-    return this.act(principal, id, 'resolve-dispute', ifMatch, (_refund, now) => ({
-      to: dto.outcome === 'CUSTOMER_FAVOUR' ? RefundStatus.APPROVED : RefundStatus.CLOSED,
-      data: { decidedAt: now, decisionReason: dto.note },
-      note: dto.note,
-      details: { outcome: dto.outcome },
-      afterWrite: (tx, refund) =>
-        this.cases.solveForRefund(tx, refund.id, {
-          reasons: DISPUTE_CASE,
-          outcome: dto.outcome,
-          message: { author: principal, body: dto.note },
-        }),
-    }));
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'resolve-dispute', ifMatch, now);
+      const written = await this.write(principal, refund, 'resolve-dispute', {
+        to: dto.outcome === 'CUSTOMER_FAVOUR' ? RefundStatus.APPROVED : RefundStatus.CLOSED,
+        set: { decidedAt: now, decisionReason: dto.note },
+        note: dto.note,
+        details: { outcome: dto.outcome },
+      });
+      const linked = await this.tell('refund.dispute-ended', {
+        refund: written,
+        actor: principal,
+        outcome: dto.outcome,
+        note: dto.note,
+      });
+      return this.finish(linked, 'resolve-dispute', principal);
+    });
   }
 
   payout(principal: Principal, id: string, dto: PayoutDto, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'payout', ifMatch, (_refund, now) =>
-      dto.result === 'SUCCEEDED'
-        ? {
-            to: RefundStatus.REFUNDED,
-            data: { refundedAt: now, payoutReference: dto.reference ?? null },
-            details: { result: dto.result, reference: dto.reference ?? null },
-          }
-        : {
-            to: RefundStatus.PAYOUT_FAILED,
-            data: { payoutFailureReason: dto.failureReason ?? null },
-            note: dto.failureReason,
-            details: { result: dto.result },
-          },
-    );
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'payout', ifMatch, now);
+      const written = await this.write(
+        principal,
+        refund,
+        'payout',
+        dto.result === 'SUCCEEDED'
+          ? {
+              to: RefundStatus.REFUNDED,
+              set: { refundedAt: now, payoutReference: dto.reference ?? null },
+              details: { result: dto.result, reference: dto.reference ?? null },
+            }
+          : {
+              to: RefundStatus.PAYOUT_FAILED,
+              set: { payoutFailureReason: dto.failureReason ?? null },
+              note: dto.failureReason,
+              details: { result: dto.result },
+            },
+      );
+      return this.finish(written, 'payout', principal);
+    });
   }
 
   retryPayout(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
-    return this.act(principal, id, 'retry-payout', ifMatch, () => ({
-      to: RefundStatus.APPROVED,
-      data: { payoutFailureReason: null },
-    }));
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.checked(principal, id, 'retry-payout', ifMatch);
+      const written = await this.write(principal, refund, 'retry-payout', {
+        to: RefundStatus.APPROVED,
+        set: { payoutFailureReason: null },
+      });
+      return this.finish(written, 'retry-payout', principal);
+    });
   }
 
   /** The merchant's side of a dispute: a timeline event; the refund itself is unchanged. */
-  async merchantResponse(
+  merchantResponse(
     principal: Principal,
     id: string,
     dto: MerchantResponseDto,
     ifMatch?: number,
   ): Promise<RefundDto> {
-    const { refund } = await this.appendOnly(principal, id, 'merchant-response', ifMatch, {
-      note: dto.statement,
-      // The agent working the dispute sees the merchant's side in the case.
-      afterWrite: (tx, locked) =>
-        this.cases.addToOpenCase(tx, locked.id, {
-          author: principal,
-          body: dto.statement,
-          details: { kind: 'merchant-response' },
-        }),
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.checked(principal, id, 'merchant-response', ifMatch);
+      const appended = await this.refunds.appendEvent(
+        refund.id,
+        TRANSITIONS['merchant-response'].from,
+        { action: 'merchant-response', actor: principal, note: dto.statement },
+      );
+      if (!appended) throw await this.conflict(refund.id, ifMatch);
+      const linked = await this.tell('refund.merchant-responded', {
+        refund: appended,
+        actor: principal,
+        statement: dto.statement,
+      });
+      return this.finish(linked, 'merchant-response', principal);
     });
-    return this.toDto(refund, principal);
   }
 
   /**
-   * The customer asks for a human: joins the refund's open case or opens one (NORMAL, HIGH when
-   * the review is overdue). `created` tells 201 from 200.
+   * The customer's escalation, as the refund records it: checked like any action, then a
+   * timeline event. The support case is the support desk's (cases/), which calls this within
+   * its own unit of work and then `linkCase`.
    */
-  async escalate(
+  async recordEscalation(
     principal: Principal,
     id: string,
-    dto: EscalateDto,
+    message: string,
     ifMatch?: number,
-  ): Promise<{ created: boolean; supportCase: EscalationDto }> {
-    const now = new Date();
-    const { result } = await this.appendOnly(principal, id, 'escalate', ifMatch, {
-      note: dto.message,
-      afterWrite: (tx, refund) => {
-        const overdue =
-          refund.reviewDueAt !== null &&
-          refund.reviewDueAt <= now &&
-          (refund.status === RefundStatus.SUBMITTED || refund.status === RefundStatus.UNDER_REVIEW);
-        return this.cases.openOrJoin(tx, {
-          refund,
-          reason: CaseReason.CUSTOMER_REQUEST,
-          priority: overdue ? CasePriority.HIGH : CasePriority.NORMAL,
-          channel: dto.channel ?? 'IN_APP_CHAT',
-          message: { author: principal, body: dto.message },
-        });
-      },
+  ): Promise<Refund> {
+    const refund = await this.checked(principal, id, 'escalate', ifMatch);
+    const appended = await this.refunds.appendEvent(refund.id, TRANSITIONS.escalate.from, {
+      action: 'escalate',
+      actor: principal,
+      note: message,
     });
-    const availableChannels = await this.support.availableChannelIds(now);
-    return {
-      created: result.created,
-      supportCase: { ...mapCase(result.supportCase, now), availableChannels },
-    };
+    if (!appended) throw await this.conflict(refund.id, ifMatch);
+    return appended;
+  }
+
+  /** Points the refund at its support case and publishes `refund.<action>` for it. */
+  async linkCase(refund: Refund, caseId: string, action: RefundAction): Promise<Refund> {
+    const linked =
+      refund.caseId === caseId ? refund : await this.refunds.linkCase(refund.id, caseId);
+    await this.publish(linked, action);
+    return linked;
   }
 
   /** The overdue-review scan (a scheduled job): each passed deadline escalates once. */
@@ -428,20 +477,11 @@ export class RefundsService {
     // The next scheduled scan finds whatever is still locked after this long.
     const giveUpAt = Date.now() + 10_000;
     for (;;) {
-      const batch = await this.refunds.escalateOverdue(now, async (tx, refund) => {
-        await this.cases.openOrJoin(tx, {
-          refund,
-          reason: CaseReason.REVIEW_OVERDUE,
-          priority: CasePriority.HIGH,
-          channel: 'SYSTEM',
-          message: {
-            author: SCHEDULER,
-            body: `The merchant's review was due at ${refund.reviewDueAt?.toISOString()} and is overdue.`,
-          },
-        });
-      });
-      escalated.push(...batch);
-      if (batch.length > 0) continue;
+      const id = await this.escalateNextOverdue(now);
+      if (id) {
+        escalated.push(id);
+        continue;
+      }
       // Nothing claimable: done, unless a due refund is locked by a request or another scanner
       // for a moment. The scan waits for those, so it ends with every passed deadline escalated.
       if (!(await this.refunds.hasUnescalatedOverdue(now))) return escalated;
@@ -450,85 +490,155 @@ export class RefundsService {
     }
   }
 
+  /** One overdue refund, in its own unit of work: the timeline event and the support case. */
+  private escalateNextOverdue(now: Date): Promise<string | undefined> {
+    return this.txHost.withTransaction(async () => {
+      const [claimed] = await this.refunds.claimOverdue(now);
+      if (!claimed) return undefined;
+      const appended = await this.refunds.appendEvent(claimed.id, [claimed.status], {
+        action: 'escalate',
+        actor: SCHEDULER,
+        note: `The review was due at ${claimed.reviewDueAt?.toISOString()}; escalated to support.`,
+      });
+      if (!appended) throw new Error(`refund ${claimed.id} changed while locked`);
+      const linked = await this.tell('refund.review-overdue', {
+        refund: appended,
+        actor: SCHEDULER,
+      });
+      await this.publish(linked, 'escalate');
+      return claimed.id;
+    });
+  }
+
   /** The expiry scan (a scheduled job): drafts untouched and info requests unanswered too long. */
   async expireDue(now = new Date()): Promise<string[]> {
     const expired: string[] = [];
     for (;;) {
-      const batch = await this.refunds.expireDue(
-        new Date(now.getTime() - this.config.draftExpiryDays * DAY_MS),
-        new Date(now.getTime() - this.config.infoRequestExpiryDays * DAY_MS),
-      );
+      const batch = await this.expireBatch(now);
       expired.push(...batch);
       if (batch.length === 0) return expired;
     }
   }
 
   /**
-   * An action that only appends to the timeline (escalate, merchant-response): checked like any
-   * action, then checked again on the refund as locked, so that it cannot slip in after a
-   * concurrent change of state.
+   * A small batch per unit of work: each refund costs a few statements, and a batch of 100
+   * under load outlasted the transaction time-out, so a large backlog never expired.
    */
-  private async appendOnly<T>(
-    principal: Principal,
-    id: string,
-    action: 'escalate' | 'merchant-response',
-    ifMatch: number | undefined,
-    step: { note: string; afterWrite: (tx: Tx, refund: Refund) => Promise<T> },
-  ): Promise<{ refund: Refund; result: T }> {
-    const check = (refund: Refund) => {
-      this.checkVersion(refund, ifMatch);
-      this.checkAllowed(refund, action, new Date());
-    };
-    check(await this.findVisible(principal, id));
-    return this.refunds.appendEvent(
-      id,
-      check,
-      (refund) => ({
-        action,
-        fromStatus: refund.status,
-        toStatus: refund.status,
-        actor: principal,
-        note: step.note,
-      }),
-      step.afterWrite,
-    );
+  private expireBatch(now: Date): Promise<string[]> {
+    return this.txHost.withTransaction(async () => {
+      const due = await this.refunds.claimExpired(
+        new Date(now.getTime() - this.config.draftExpiryDays * DAY_MS),
+        new Date(now.getTime() - this.config.infoRequestExpiryDays * DAY_MS),
+      );
+      for (const refund of due) {
+        const written = await this.write(SCHEDULER, refund, 'expire', {
+          to: RefundStatus.EXPIRED,
+          note:
+            refund.status === RefundStatus.DRAFT
+              ? 'The draft was not submitted in time.'
+              : 'The request for information was not answered in time.',
+        });
+        await this.publish(written, 'expire');
+      }
+      return due.map((refund) => refund.id);
+    });
   }
 
   /**
-   * The shape of every action: 404 unless visible, 412 on a stale If-Match, 409 unless the
-   * state allows it, then the action's own rules (422), then one conditional write.
+   * The checks every action makes, in the documented order: 404 unless visible, 412 on a stale
+   * If-Match, 409 unless the state allows it (422 when only its time window has closed).
    */
-  private async act(
+  private async checked(
     principal: Principal,
     id: string,
-    action: Exclude<RefundAction, 'apply' | 'expire' | 'escalate' | 'merchant-response'>,
+    action: RefundAction,
     ifMatch: number | undefined,
-    plan: (refund: Refund, now: Date) => Plan | Promise<Plan>,
-  ): Promise<RefundDto> {
+    now = new Date(),
+  ): Promise<Refund> {
     const refund = await this.findVisible(principal, id);
     this.checkVersion(refund, ifMatch);
-    const now = new Date();
     this.checkAllowed(refund, action, now);
-    const planned = await plan(refund, now);
-    const result = await this.refunds.transition({
+    return refund;
+  }
+
+  /**
+   * The transition as one conditional write (state and version as read) with its timeline
+   * event, moving the amount the refund holds on its payment when the table's states say so.
+   */
+  private async write<A extends StateAction>(
+    actor: Actor,
+    refund: Refund,
+    action: A,
+    plan: Plan<A>,
+  ): Promise<Refund> {
+    const to: RefundStatus = plan.to;
+    const holds = holdsAmount(refund.status);
+    if (
+      !holds &&
+      holdsAmount(to) &&
+      !(await this.refunds.hold(refund.transactionId, refund.amount))
+    ) {
+      throw await this.exceeds(refund.transactionId);
+    }
+    const written = await this.refunds.update({
       id: refund.id,
       from: TRANSITIONS[action].from,
       version: refund.version,
-      data: { ...planned.data, status: planned.to },
+      set: { ...plan.set, status: to },
+      release: holds && !holdsAmount(to) ? refund.amount : 0n,
       event: {
         action,
         fromStatus: refund.status,
-        toStatus: planned.to,
-        actor: principal,
-        note: planned.note,
-        details: planned.details,
+        toStatus: to,
+        actor,
+        note: plan.note,
+        details: plan.details,
       },
-      amountGuard: planned.amountGuard,
-      afterWrite: planned.afterWrite,
-      answer: (tx, written) =>
-        this.idempotency.answerWithin(tx, 200, this.toDto(written, principal)),
     });
-    return this.toDto(await this.settle(result, refund.id, ifMatch), principal);
+    if (!written) throw await this.conflict(refund.id);
+    return written;
+  }
+
+  /** Publishes `refund.<action>` and answers the refund as the caller sees it. */
+  private async finish(refund: Refund, action: RefundAction, principal: Principal) {
+    await this.publish(refund, action);
+    return this.toDto(refund, principal);
+  }
+
+  /** The written refund, or the error that explains why the conditional write did nothing. */
+  private async published(
+    written: Refund | undefined,
+    id: string,
+    action: string,
+    ifMatch?: number,
+  ): Promise<Refund> {
+    if (!written) throw await this.conflict(id, ifMatch);
+    await this.publish(written, action);
+    return written;
+  }
+
+  /**
+   * Tells the support desk (domain event subscribers, in this unit of work) and points the
+   * refund at the case a subscriber answers with.
+   */
+  private async tell<K extends RefundDomainEvent>(
+    name: K,
+    event: RefundDomainEvents[K],
+  ): Promise<Refund> {
+    const answers = (await this.domainEvents.emitAsync(name, event)) as (CaseLink | undefined)[];
+    const link = answers.find((answer): answer is CaseLink => answer !== undefined);
+    if (!link || link.caseId === event.refund.caseId) return event.refund;
+    return this.refunds.linkCase(event.refund.id, link.caseId);
+  }
+
+  /** The outbox event of a timeline action: `refund.<action>` with the refund as it ends up. */
+  private publish(refund: Refund, action: string): Promise<void> {
+    return this.outbox.record({
+      type: `refund.${action}`,
+      refundId: refund.id,
+      caseId: refund.caseId,
+      data: refundData(refund),
+    });
   }
 
   private checkVersion(refund: Refund, ifMatch: number | undefined): void {
@@ -560,38 +670,21 @@ export class RefundsService {
     throw new AppError('INVALID_TRANSITION', `Cannot ${action} a ${refund.status} refund.`);
   }
 
-  /** Turns a write result into the refund, or the error that explains why it was refused. */
-  private async settle(result: WriteResult, id: string, ifMatch?: number): Promise<Refund> {
-    if (result.outcome === 'conflict') {
-      const current = await this.refunds.findById(id);
-      if (ifMatch !== undefined && current && current.version !== ifMatch) {
-        throw new AppError('VERSION_MISMATCH', 'The refund changed meanwhile; fetch it again.');
-      }
-      throw new AppError('INVALID_TRANSITION', 'The refund changed meanwhile; fetch it again.');
+  /** Why a conditional write did nothing: a stale If-Match (412) or a changed state (409). */
+  private async conflict(id: string, ifMatch?: number): Promise<AppError> {
+    const current = await this.refunds.findById(id);
+    if (ifMatch !== undefined && current && current.version !== ifMatch) {
+      return new AppError('VERSION_MISMATCH', 'The refund changed meanwhile; fetch it again.');
     }
-    return this.written(result);
+    return new AppError('INVALID_TRANSITION', 'The refund changed meanwhile; fetch it again.');
   }
 
-  private written(result: Exclude<WriteResult, { outcome: 'conflict' }>): Refund {
-    if (result.outcome === 'done') return result.refund;
-    throw new AppError(
+  private async exceeds(paymentId: string): Promise<AppError> {
+    const refundable = await this.refunds.refundable(paymentId);
+    return new AppError(
       'AMOUNT_EXCEEDS_REFUNDABLE',
-      `The payment has only ${result.refundable} left to refund.`,
+      `The payment has only ${refundable} left to refund.`,
     );
-  }
-
-  /** When the review ends, an open REVIEW_OVERDUE case is solved with what was decided. */
-  private reviewDecided(principal: Principal, outcome: string, reason?: string): AfterWrite {
-    const verb = outcome === 'APPROVED' ? 'approved' : 'rejected';
-    return (tx, refund) =>
-      this.cases.solveForRefund(tx, refund.id, {
-        reasons: [CaseReason.REVIEW_OVERDUE],
-        outcome,
-        message: {
-          author: principal,
-          body: `The ${principal.role} ${verb} the refund.${reason ? ` ${reason}` : ''}`,
-        },
-      });
   }
 
   private reviewDue(now: Date): Date {

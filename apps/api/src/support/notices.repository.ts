@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { Notice } from '../generated/prisma/client';
-import type { NoticeKind, SupportChannelId } from '../generated/prisma/enums';
+import type { NoticeKind, SupportChannelId } from '../generated/kysely/enums';
 
 export type { Notice };
 

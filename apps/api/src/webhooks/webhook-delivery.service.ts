@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { WebhookDeliveryStatus } from '../generated/prisma/enums';
+import { WebhookDeliveryStatus } from '../generated/kysely/enums';
 import { AppLogger } from '../logging/app-logger';
 import { retryDelayMs } from './retry-schedule';
 import { signatureHeader } from './signature';

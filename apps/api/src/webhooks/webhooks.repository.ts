@@ -6,7 +6,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from '../generated/prisma/client';
-import { WebhookDeliveryStatus } from '../generated/prisma/enums';
+import { WebhookDeliveryStatus } from '../generated/kysely/enums';
 import { NewestFirstKey, olderThan } from '../common/pagination';
 
 /** A delivery as listed: its attempts in order, and its event's type. */

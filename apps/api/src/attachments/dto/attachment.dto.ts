@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Attachment } from '../../generated/prisma/client';
-import { AttachmentKind } from '../../generated/prisma/enums';
+import type { Attachment } from '../../database/database';
+import { AttachmentKind } from '../../generated/kysely/enums';
 import { ActorDto } from '../../refunds/dto/refund.dto';
 import { ACCEPTED_TYPES } from '../file-type';
 

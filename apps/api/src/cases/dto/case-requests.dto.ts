@@ -10,7 +10,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination';
-import { CasePriority, CaseReason, CaseStatus } from '../../generated/prisma/enums';
+import { CasePriority, CaseReason, CaseStatus } from '../../generated/kysely/enums';
 
 export const CUSTOMER_CHANNELS = ['IN_APP_CHAT', 'HOTLINE', 'EMAIL', 'SOCIAL_MEDIA'] as const;
 

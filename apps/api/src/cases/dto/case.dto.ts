@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CaseHistory, CaseMessage, SupportCase } from '../../generated/prisma/client';
-import { CasePriority, CaseReason, CaseStatus } from '../../generated/prisma/enums';
+import type { CaseHistory, CaseMessage, SupportCase } from '../../database/database';
+import { CasePriority, CaseReason, CaseStatus } from '../../generated/kysely/enums';
 import { isBreached } from '../case-sla';
 
 export class SupportCaseDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageDto, PaginationQueryDto } from '../../common/pagination';
-import type { Event } from '../../generated/prisma/client';
+import type { Event } from '../../database/database';
 import { EVENT_TYPES } from '../event-types';
 
 export class EventDto {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination';
-import { RefundStatus } from '../../generated/prisma/enums';
+import { RefundStatus } from '../../generated/kysely/enums';
 import { TRANSACTION_ID } from '../../transactions/dto/register-transaction.dto';
 
 export class ListRefundsQueryDto extends PaginationQueryDto {

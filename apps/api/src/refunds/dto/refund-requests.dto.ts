@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ReasonCode } from '../../generated/prisma/enums';
+import { ReasonCode } from '../../generated/kysely/enums';
 import { TRANSACTION_ID } from '../../transactions/dto/register-transaction.dto';
 import { IsInstant } from '../../transactions/dto/validators';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ReasonCode, RefundStatus } from '../../generated/prisma/enums';
-import type { Refund, RefundEvent } from '../../generated/prisma/client';
+import { ReasonCode, RefundStatus } from '../../generated/kysely/enums';
+import type { Refund, RefundEvent } from '../../database/database';
 import { ACTIONS, RefundAction } from '../refund-transitions';
 
 export class RefundDto {

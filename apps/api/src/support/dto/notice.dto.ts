@@ -10,7 +10,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { NoticeKind } from '../../generated/prisma/enums';
+import { NoticeKind } from '../../generated/kysely/enums';
 import type { Notice } from '../notices.repository';
 import { SUPPORT_CHANNEL_IDS, SupportChannelId } from '../support-channels';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageDto } from '../../common/pagination';
-import { WebhookDeliveryStatus } from '../../generated/prisma/enums';
+import { WebhookDeliveryStatus } from '../../generated/kysely/enums';
 import type { DeliveryWithAttempts } from '../webhooks.repository';
 
 export class WebhookAttemptDto {

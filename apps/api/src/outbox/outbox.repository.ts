@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { sql } from 'kysely';
+import type { KyselyTransactionalAdapter } from '../database/database';
+
+export interface OutboxEvent {
+  type: string;
+  /** Every event belongs to a refund: it orders deliveries and scopes who sees the event. */
+  refundId: string;
+  caseId?: string | null;
+  /** The object as GET returns it, without `nextActions`. */
+  data: object;
+}
+
+/**
+ * The outbox: events are written in the transaction of the change they describe, and webhook
+ * deliveries are enqueued for them in the same statement.
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
+
+  /**
+   * Records the event in the current unit of work and, in the same statement, enqueues one
+   * delivery for every webhook endpoint that wants it (the system's for every event, a
+   * merchant's for its own refunds). Committed together with the change or not at all.
+   * `created_at` is the moment of recording (not the transaction's start), so it follows the
+   * refund's order too. An endpoint being deleted meanwhile is waited for, then skipped.
+   */
+  async record(event: OutboxEvent): Promise<void> {
+    await sql`
+      WITH event AS (
+        INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
+        SELECT ${randomUUID()}::uuid, ${event.type}::text, refund.id, ${event.caseId ?? null}::uuid,
+               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::json,
+               clock_timestamp()
+          FROM refunds refund WHERE refund.id = ${event.refundId}::uuid
+        RETURNING id, position, refund_id, merchant_id, created_at)
+      INSERT INTO webhook_deliveries
+             (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at, created_at,
+              updated_at)
+      SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position,
+             event.created_at, event.created_at, event.created_at
+        FROM event
+        JOIN webhook_endpoints endpoint
+          ON ${event.type}::text = ANY(endpoint.events)
+         AND (endpoint.owner_role = 'system' OR endpoint.owner_id = event.merchant_id)
+         FOR KEY SHARE OF endpoint`.execute(this.txHost.tx);
+  }
+}
