@@ -61,7 +61,7 @@ export async function startTestApp(
     http: request(app.getHttpServer()),
     config,
     db,
-    bearer: async (role, id) => `Bearer ${await signToken(key, { role, id }, '1h')}`,
+    bearer: async (role, id) => `Bearer ${await signToken(key, { role, id }, '1h', config)}`,
     close: async () => {
       await app.close();
       await db.drop();

@@ -16,6 +16,11 @@ export class AppConfig {
   jwtSecret!: string;
   /** True when no secret was configured and the development default is in use. */
   jwtSecretIsDefault!: boolean;
+  /** When set, tokens must carry this `iss` (and this `aud`). */
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** Longest lifetime a token may have: `exp` − `iat` (or − now without `iat`). */
+  maxTokenHours!: number;
   reviewSlaBusinessDays!: number;
   businessTimezone!: string;
   holidays!: string[];
