@@ -1,9 +1,10 @@
-// `npm run -s token -- <role> <id> [expiry]`: prints a bearer token signed with the configured
-// secret (AUTH_JWT_SECRET, or the development default), for local use with curl. It carries
-// AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE when set, and lives at most AUTH_MAX_TOKEN_HOURS.
+// `npm run -s token -- <role> <id> [expiry]`: prints a bearer token for local use with curl,
+// signed as the service checks it: with AUTH_JWT_SECRET (or, unset, the secret generated for this
+// checkout under DATA_DIR), with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE when set, and living at
+// most AUTH_MAX_TOKEN_HOURS.
 import { decodeJwt } from 'jose';
 import { ROLES, Role } from '../apps/api/src/auth/principal';
-import { signToken, tokenLifetime } from '../apps/api/src/auth/token.service';
+import { signingKey, signToken, tokenLifetime } from '../apps/api/src/auth/token.service';
 import { loadConfig } from '../apps/api/src/config/load-config';
 
 async function main(): Promise<void> {
@@ -14,8 +15,7 @@ async function main(): Promise<void> {
     console.error(`usage: npm run -s token -- <${ROLES.join('|')}> <id> [expiry, e.g. 12h]`);
     process.exit(2);
   }
-  const key = new TextEncoder().encode(config.jwtSecret);
-  const token = await signToken(key, { role: role as Role, id }, expiry, config);
+  const token = await signToken(signingKey(config), { role: role as Role, id }, expiry, config);
   const claims = decodeJwt(token);
   if (tokenLifetime({ iat: claims.iat, exp: claims.exp! }, claims.iat!) > maxSeconds) {
     console.error(`expiry ${expiry} is longer than AUTH_MAX_TOKEN_HOURS (${config.maxTokenHours})`);

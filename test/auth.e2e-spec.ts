@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { ProbeModule } from './support/probe.module';
 import { startTestApp, TestApp, TEST_SECRET } from './support/app';
@@ -173,4 +178,47 @@ describe('authentication with an issuer, an audience and a shorter token lifetim
   ])('rejects a token %s', async (_, change) => {
     expect(await statusOf(await bearerOf({ ...good(), ...change }))).toBe(401);
   });
+});
+
+describe('authentication without AUTH_JWT_SECRET (development)', () => {
+  let t: TestApp;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'refund-desk-auth-'));
+    t = await startTestApp({ AUTH_JWT_SECRET: '', DATA_DIR: dataDir });
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const me = (authorization: string) => t.http.get('/v1/me').set('Authorization', authorization);
+
+  it('refuses an agent token signed with the secret once written in the source', async () => {
+    const known = new TextEncoder().encode(
+      'refund-desk-development-secret-do-not-use-in-production',
+    );
+    const token = await new SignJWT({ role: 'agent' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('agt-1')
+      .setExpirationTime('1h')
+      .sign(known);
+    expect((await me(`Bearer ${token}`)).status).toBe(401);
+  });
+
+  it('accepts the tokens npm run token prints, signed with the secret made for this checkout', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+    delete env.AUTH_JWT_SECRET;
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['run', '-s', 'token', '--', 'agent', 'agt-1'],
+      {
+        cwd: path.resolve(__dirname, '..'),
+        env,
+      },
+    );
+    const res = await me(`Bearer ${stdout.trim()}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ role: 'agent', id: 'agt-1' });
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { jwtVerify, SignJWT } from 'jose';
 import { AppConfig } from '../config/app-config';
+import { developmentSecret } from '../config/development-secret';
 import { isStorableText } from '../common/json-body';
 import { Principal, Role, ROLES } from './principal';
 
@@ -26,6 +27,11 @@ export function bearerToken(header: string | undefined): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
+/** The HS256 key: AUTH_JWT_SECRET, or outside production the checkout's generated secret. */
+export function signingKey(config: Pick<AppConfig, 'jwtSecret' | 'dataDir'>): Uint8Array {
+  return new TextEncoder().encode(config.jwtSecret ?? developmentSecret(config.dataDir));
+}
+
 /** Verified tokens remembered at most (a client sends the same token with every request). */
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -40,7 +46,7 @@ export class TokenService {
   private readonly verified = new Map<string, { principal: Principal; exp: number }>();
 
   constructor(private readonly config: AppConfig) {
-    this.key = new TextEncoder().encode(config.jwtSecret);
+    this.key = signingKey(config);
   }
 
   /** The principal of a valid token, or undefined for anything else (bad signature, expired…). */

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       webhookRetryHours: 24,
       webhookAllowPrivateUrls: false,
       logLevel: 'info',
-      jwtSecretIsDefault: true,
+      jwtSecret: undefined,
       jwtIssuer: undefined,
       jwtAudience: undefined,
       maxTokenHours: 24,
