@@ -3,7 +3,7 @@ import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { Role } from '../../apps/api/src/auth/principal';
-import { signToken } from '../../apps/api/src/auth/token.service';
+import { signingKey, signToken } from '../../apps/api/src/auth/token.service';
 import { loadConfig } from '../../apps/api/src/config/load-config';
 import { AppConfig } from '../../apps/api/src/config/app-config';
 import { createApp } from '../../apps/api/src/create-app';
@@ -55,13 +55,13 @@ export async function startTestApp(
     await db.drop();
     throw error;
   }
-  const key = new TextEncoder().encode(TEST_SECRET);
+  const key = signingKey(config);
   return {
     app,
     http: request(app.getHttpServer()),
     config,
     db,
-    bearer: async (role, id) => `Bearer ${await signToken(key, { role, id }, '1h')}`,
+    bearer: async (role, id) => `Bearer ${await signToken(key, { role, id }, '1h', config)}`,
     close: async () => {
       await app.close();
       await db.drop();

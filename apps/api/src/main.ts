@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AppConfig } from './config/app-config';
+import { developmentSecretFile } from './config/development-secret';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './create-app';
 import { migrate, MigrationError } from './database/migrator';
@@ -19,8 +20,11 @@ function configOrExit(): AppConfig {
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  if (config.jwtSecretIsDefault) {
-    logger.warn('AUTH_JWT_SECRET is not set: using the development secret (never in production)');
+  if (!config.jwtSecret) {
+    logger.warn(
+      { file: developmentSecretFile(config.dataDir) },
+      'AUTH_JWT_SECRET is not set: using the secret generated for this checkout (never in production)',
+    );
   }
   const database = await openDatabase(config, logger);
   try {

@@ -13,9 +13,13 @@ export class AppConfig {
   databaseUrl?: string;
   embeddedPgPort?: number;
   dataDir!: string;
-  jwtSecret!: string;
-  /** True when no secret was configured and the development default is in use. */
-  jwtSecretIsDefault!: boolean;
+  /** Unset (never in production): the checkout's generated secret, see `development-secret.ts`. */
+  jwtSecret?: string;
+  /** When set, tokens must carry this `iss` (and this `aud`). */
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** Longest lifetime a token may have: `exp` − `iat` (or − now without `iat`). */
+  maxTokenHours!: number;
   reviewSlaBusinessDays!: number;
   businessTimezone!: string;
   holidays!: string[];

@@ -21,7 +21,10 @@ describe('loadConfig', () => {
       webhookRetryHours: 24,
       webhookAllowPrivateUrls: false,
       logLevel: 'info',
-      jwtSecretIsDefault: true,
+      jwtSecret: undefined,
+      jwtIssuer: undefined,
+      jwtAudience: undefined,
+      maxTokenHours: 24,
     });
     expect(config.caseSlaHours.URGENT).toEqual({ firstResponse: 1, resolution: 8 });
     expect(config.caseSlaHours.LOW).toEqual({ firstResponse: 24, resolution: 120 });
@@ -46,10 +49,25 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['AUTH_JWT_SECRET', 'short'],
     ['SLA_CHECK_INTERVAL_SECONDS', '0'],
-  ])('names the bad variable %s', (name, value) => {
+    ['AUTH_MAX_TOKEN_HOURS', 'forever'],
+    ['AUTH_MAX_TOKEN_HOURS', '0'],
+  ])('names the bad variable %s (%s)', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(
       new RegExp(`Invalid configuration: ${name}`),
     );
+  });
+
+  it('reads the issuer, audience and longest lifetime tokens must have', () => {
+    const config = loadConfig({
+      AUTH_JWT_ISSUER: ' https://id.example.com ',
+      AUTH_JWT_AUDIENCE: 'refund-desk',
+      AUTH_MAX_TOKEN_HOURS: '0.5',
+    });
+    expect(config).toMatchObject({
+      jwtIssuer: 'https://id.example.com',
+      jwtAudience: 'refund-desk',
+      maxTokenHours: 0.5,
+    });
   });
 
   it('reads holidays and per-priority SLA hours', () => {

@@ -9,7 +9,6 @@ export class ConfigError extends Error {
   }
 }
 
-const DEV_JWT_SECRET = 'refund-desk-development-secret-do-not-use-in-production';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const PRIORITIES: CasePriority[] = ['URGENT', 'HIGH', 'NORMAL', 'LOW'];
 
@@ -157,8 +156,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: databaseUrl(env),
     embeddedPgPort,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
-    jwtSecret: secret || DEV_JWT_SECRET,
-    jwtSecretIsDefault: !secret,
+    jwtSecret: secret || undefined,
+    jwtIssuer: env.AUTH_JWT_ISSUER?.trim() || undefined,
+    jwtAudience: env.AUTH_JWT_AUDIENCE?.trim() || undefined,
+    maxTokenHours: decimal(env, 'AUTH_MAX_TOKEN_HOURS', 24, 0.01, 8760),
     reviewSlaBusinessDays: integer(env, 'REVIEW_SLA_BUSINESS_DAYS', 5, 0, 365),
     businessTimezone: timezone(env),
     holidays: holidays(env),
