@@ -5,18 +5,18 @@ import multipart from '@fastify/multipart';
 import { DynamicModule, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { AppError, FieldError } from './errors/app-error';
-import { documentProblems } from './errors/openapi-problems';
 import { registerJsonBodyParser } from './common/json-body';
 import { consolePlugin } from './console/console.plugin';
 import { clientErrorResponse } from './errors/problem';
 import { sendProblem } from './errors/problem.filter';
 import { PinoLoggerService } from './logging/logger';
+import { createOpenApiDocument } from './openapi-document';
 
 /**
  * The largest JSON body read. The largest valid one (a dispute: a 4,000-character statement and
@@ -103,20 +103,7 @@ export async function createApp(
   // The agent console (apps/console), outside the OpenAPI document: it is not part of the API.
   await app.register(consolePlugin, { dir: options.consoleDir });
 
-  const document = documentProblems(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Refund desk')
-        .setDescription(
-          'Refund requests for e-wallet payments: apply, submit evidence, review, dispute, ' +
-            'payout, and escalation to support. Errors are application/problem+json (RFC 9457).',
-        )
-        .setVersion('1')
-        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-        .build(),
-    ),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -79,7 +79,11 @@ export class NoticeDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ enum: NOTICE_KINDS, enumName: 'NoticeKind' })
+  @ApiProperty({
+    enum: NOTICE_KINDS,
+    enumName: 'NoticeKind',
+    description: 'Planned maintenance or an unplanned incident',
+  })
   kind!: NoticeKind;
 
   @ApiProperty()

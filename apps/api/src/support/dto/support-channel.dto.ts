@@ -24,7 +24,11 @@ export class OpeningHoursDto {
 }
 
 export class SupportChannelDto {
-  @ApiProperty({ enum: SUPPORT_CHANNEL_IDS, enumName: 'SupportChannelId' })
+  @ApiProperty({
+    enum: SUPPORT_CHANNEL_IDS,
+    enumName: 'SupportChannelId',
+    description: 'What notices name in affectedChannels',
+  })
   id!: SupportChannelId;
 
   @ApiProperty({ example: 'Hotline' })

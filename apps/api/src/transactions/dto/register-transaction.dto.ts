@@ -45,7 +45,12 @@ export class RegisterTransactionDto {
   @IsInstant()
   paidAt!: string;
 
-  @ApiPropertyOptional({ example: 'Order #4411, Toko Maju', maxLength: 1000 })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'Order #4411, Toko Maju',
+    maxLength: 1000,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
