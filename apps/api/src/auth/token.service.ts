@@ -20,7 +20,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 /** Verified tokens remembered at most (a client sends the same token with every request). */
 const VERIFIED_CACHE_SIZE = 10_000;
 
-/** HS256 bearer tokens with the brief's claims: `sub`, `role`, `exp`. */
+/** HS256 bearer tokens with the claims of docs/api.md#authentication: `sub`, `role`, `exp`. */
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
