@@ -86,7 +86,7 @@ describe('applying and editing', () => {
     );
   });
 
-  it('checks refusals in the brief order: role, body, visibility, version, state', async () => {
+  it('checks refusals in order: role, body, visibility, version, state', async () => {
     const refund = await draft(t, a);
     // 403 before 400: a customer may never approve, whatever the body.
     expect((await act(t, a.customer, refund.id, 'reject', {})).status).toBe(403);

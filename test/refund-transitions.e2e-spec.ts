@@ -5,7 +5,7 @@ import { act, actors, Actors, draft } from './support/refunds';
 
 type Who = 'customer' | 'merchant' | 'agent' | 'system';
 
-/** What each role may do in each state: the brief's table, written out by hand. */
+/** What each role may do in each state: docs/api.md's table of actions, written out by hand. */
 const EXPECTED: Record<string, Partial<Record<Who, string[]>>> = {
   DRAFT: { customer: ['submit', 'cancel', 'escalate'] },
   SUBMITTED: {

@@ -432,9 +432,9 @@ describe('webhooks', () => {
     }
   });
 
-  it("the README's receiver example verifies signatures and acknowledges every event", async () => {
-    const readme = await readFile(path.resolve(__dirname, '../README.md'), 'utf8');
-    const example = /<!-- receiver-example -->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  it('the receiver example of docs/webhooks.md verifies signatures and acknowledges every event', async () => {
+    const page = await readFile(path.resolve(__dirname, '../docs/webhooks.md'), 'utf8');
+    const example = /<!-- receiver-example -->\s*```js\n([\s\S]*?)```/.exec(page)?.[1];
     expect(example).toBeDefined();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'receiver-'));
     const port = await new Promise<number>((resolve) => {

@@ -1,5 +1,5 @@
 // `npm run bench`: the service against a bare node:http + pg baseline on the same database, in
-// one run. See the README's "Benchmark" section for what each scenario does.
+// one run. See docs/benchmark.md for what each scenario does.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

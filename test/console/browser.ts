@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Screenshots of the last run (git-ignored); README images are copied from here. */
+/** Screenshots of the last run (git-ignored); docs/console.md's images are copied from here. */
 export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 
 // Headless on a machine whose only network is loopback: nothing in the background may dial out.

@@ -24,7 +24,7 @@ interface Answer {
   fault?: string;
 }
 
-/** The statuses the brief allows for a caller and side on a route, as a predicate and in words. */
+/** The statuses docs/api.md allows a caller and side on a route, as a predicate and in words. */
 function expectation(route: Route, role: Role | undefined, side: Side) {
   const allowed = allowedRoles(route);
   const hasParams = namesObjects(route);
@@ -55,7 +55,7 @@ describe('authorization matrix: every route × role × own/foreign, and bad toke
   });
   afterAll(() => t.close());
 
-  it('takes a non-trivial route list from the OpenAPI document, each route in the brief', () => {
+  it('takes a non-trivial route list from the OpenAPI document, each route in the table', () => {
     const names = routes.map(routeName);
     expect(names).toEqual(
       expect.arrayContaining([
@@ -69,7 +69,7 @@ describe('authorization matrix: every route × role × own/foreign, and bad toke
     for (const route of routes) expect(() => allowedRoles(route)).not.toThrow();
   });
 
-  it('answers each caller as the brief says: 401, 403 for the role, 404 for foreign data', async () => {
+  it('answers each caller as docs/api.md says: 401, 403 for the role, 404 for foreign data', async () => {
     const wrong: Answer[] = [];
     const undocumented = new Set<string>();
     let requests = 0;

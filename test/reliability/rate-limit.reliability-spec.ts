@@ -6,7 +6,7 @@ import { problemFault } from './support/routes';
 
 const LIMIT = 5;
 
-/** The answer the brief asks of a principal over the limit. */
+/** The answer to a principal over the limit: 429 problem+json with Retry-After. */
 function expectLimited(res: Response): void {
   const { method, url } = res.request as unknown as { method: string; url: string };
   expect([method, url, res.status, res.body.code, problemFault(res)]).toEqual([

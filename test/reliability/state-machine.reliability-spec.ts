@@ -204,7 +204,7 @@ describe('the refund state machine under random sequences of actions by random p
             fail(`expected ${expected.status}, got ${res.status} ${JSON.stringify(res.body)}`);
           }
           if (refund && (ENDPOINT_ACTIONS as readonly string[]).includes(op) && sees(who)) {
-            // The brief: an action not listed always fails; a listed one fails only for 400/422.
+            // docs/api.md: an action not listed always fails; a listed one fails only for 400/422.
             const listed = before.includes(op);
             if (!listed && ok) fail(`${op} succeeded but was not in nextActions ${before.join()}`);
             if (listed && !ok && ![400, 422].includes(res.status)) {

@@ -60,8 +60,8 @@ const UPLOAD_STATES: Record<Role, readonly RefundStatus[]> = {
 export const MAX_ATTACHMENTS = 10;
 
 /**
- * The answer the brief predicts for an action, from the transition table and the rules, in the
- * brief's order: 403 role, 404 not visible, 409 state, 422 business rule.
+ * The answer docs/api.md predicts for an action, from the transition table and the rules, in its
+ * refusal order: 403 role, 404 not visible, 409 state, 422 business rule.
  */
 export function expectAction(
   action: RefundAction,

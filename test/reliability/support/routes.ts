@@ -51,7 +51,7 @@ export async function listRoutes(t: TestApp): Promise<Route[]> {
 }
 
 /**
- * Who may call each route, as the brief's REST contract says (refund actions: the transition
+ * Who may call each route, as docs/api.md's routes table says (refund actions: the transition
  * table). `public` routes need no token. A route missing here fails the suite: a new route
  * must say who may use it.
  */
@@ -60,12 +60,13 @@ export function allowedRoles(route: Route): readonly Role[] | 'public' {
   if (route.method === 'POST' && action && action in TRANSITIONS && action !== 'attachments') {
     return TRANSITIONS[action as RefundAction].roles;
   }
-  const allowed = BRIEF[routeName(route)];
-  if (allowed === undefined) throw new Error(`${routeName(route)}: not in the brief's table`);
+  const allowed = WHO_MAY_CALL[routeName(route)];
+  if (allowed === undefined)
+    throw new Error(`${routeName(route)}: not in the table of who may call each route`);
   return allowed;
 }
 
-const BRIEF: Record<string, readonly Role[] | 'public'> = {
+const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
   'GET /v1/support/channels': 'public',

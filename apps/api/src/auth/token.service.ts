@@ -36,8 +36,8 @@ export function signingKey(config: Pick<AppConfig, 'jwtSecret' | 'dataDir'>): Ui
 const VERIFIED_CACHE_SIZE = 10_000;
 
 /**
- * HS256 bearer tokens with the brief's claims: `sub`, `role`, `exp`, and `iss` and `aud` when
- * configured, living at most AUTH_MAX_TOKEN_HOURS.
+ * HS256 bearer tokens with the claims of docs/api.md#authentication: `sub`, `role`, `exp`, and
+ * `iss` and `aud` when configured, living at most AUTH_MAX_TOKEN_HOURS.
  */
 @Injectable()
 export class TokenService {

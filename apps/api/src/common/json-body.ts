@@ -21,8 +21,8 @@ export function isStorableText(value: string): boolean {
 
 /**
  * Parses JSON bodies without refusing them on the spot: a problem is recorded on the request
- * and answered by BodyGuard, after authentication, so that the brief's order (401, 403, then
- * 400) holds for bodies too. Every body must be a JSON object of storable text.
+ * and answered by BodyGuard, after authentication, so that the refusal order of docs/api.md
+ * (401, 403, then 400) holds for bodies too. Every body must be a JSON object of storable text.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');

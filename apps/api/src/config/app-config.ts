@@ -1,4 +1,4 @@
-/** Validated configuration: read once at start-up from the environment (see README). */
+/** Validated configuration: read once at start-up from the environment (see docs/operations.md). */
 export interface CaseSlaHours {
   firstResponse: number;
   resolution: number;

@@ -1,4 +1,4 @@
-import { loadConfig } from './load-config';
+import { CONFIG_VARIABLES, loadConfig, variablesRead } from './load-config';
 
 describe('loadConfig', () => {
   it('has a safe default for every variable', () => {
@@ -88,5 +88,18 @@ describe('loadConfig', () => {
       '127.0.0.1',
     ]);
     expect(() => loadConfig({ TRUST_PROXY: 'loadbalancer' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('describes every variable it reads, and no other (docs/operations.md lists them)', () => {
+    expect(variablesRead().sort()).toEqual(Object.keys(CONFIG_VARIABLES).sort());
+  });
+
+  it.each(
+    Object.entries(CONFIG_VARIABLES).flatMap(([name, { default: fallback }]) => {
+      const value = /^`([^`]+)`$/.exec(fallback)?.[1];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  )('applies the documented default of %s, %s, when it is unset', (name, value) => {
+    expect(loadConfig({ [name]: value })).toEqual(loadConfig({}));
   });
 });

@@ -180,3 +180,113 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
   });
 }
+
+/**
+ * What each variable means, in one place: docs/operations.md's table is generated from this and
+ * from the variables loadConfig reads (`npm run docs:generate`). A `default` in backticks is the
+ * value loadConfig applies when the variable is unset (a test checks it); any other is prose.
+ */
+export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string }> = {
+  PORT: { default: '`3000`', meaning: 'HTTP port' },
+  DATABASE_URL: {
+    default: 'unset',
+    meaning:
+      '`postgresql://…` of the server to use; unset: the embedded PostgreSQL under `DATA_DIR`',
+  },
+  EMBEDDED_PG_PORT: { default: 'a free port', meaning: 'port of the embedded PostgreSQL' },
+  DATA_DIR: {
+    default: '`.data`',
+    meaning: 'where the embedded PostgreSQL (`postgres/`) and the generated token secret are kept',
+  },
+  AUTH_JWT_SECRET: {
+    default: 'random, kept in `<DATA_DIR>/jwt-secret`',
+    meaning:
+      'HS256 secret of the bearer tokens, 32+ characters; required when `NODE_ENV=production`',
+  },
+  AUTH_JWT_ISSUER: { default: 'unset', meaning: 'when set, tokens must carry this `iss`' },
+  AUTH_JWT_AUDIENCE: { default: 'unset', meaning: 'when set, tokens must carry this `aud`' },
+  AUTH_MAX_TOKEN_HOURS: {
+    default: '`24`',
+    meaning: 'longest token lifetime accepted (`exp` − `iat`, or `exp` − now without `iat`)',
+  },
+  NODE_ENV: {
+    default: 'unset',
+    meaning: '`production` refuses to start without `AUTH_JWT_SECRET`',
+  },
+  REVIEW_SLA_BUSINESS_DAYS: {
+    default: '`5`',
+    meaning: 'business days a merchant has to decide; `0` makes a submission due at once',
+  },
+  BUSINESS_TIMEZONE: {
+    default: '`Asia/Jakarta`',
+    meaning: 'IANA time zone of business days and hours',
+  },
+  HOLIDAYS: {
+    default: 'none',
+    meaning: 'comma-separated `YYYY-MM-DD` dates that are not business days',
+  },
+  DISPUTE_WINDOW_DAYS: {
+    default: '`30`',
+    meaning: 'days after a rejection during which the customer may dispute',
+  },
+  SLA_CHECK_INTERVAL_SECONDS: { default: '`60`', meaning: 'how often deadlines are scanned' },
+  DRAFT_EXPIRY_DAYS: { default: '`30`', meaning: 'a draft untouched this long expires' },
+  INFO_REQUEST_EXPIRY_DAYS: {
+    default: '`14`',
+    meaning: 'an unanswered request for information expires after this long',
+  },
+  DISPUTE_MERCHANT_RESPONSE_DAYS: {
+    default: '`3`',
+    meaning: 'business days the merchant has to answer a dispute',
+  },
+  BUSINESS_HOURS: { default: '`09:00-18:00`', meaning: 'support hours, for case SLAs' },
+  CASE_SLA_HOURS: {
+    default: '`URGENT=1/8,HIGH=4/24,NORMAL=8/72,LOW=24/120`',
+    meaning: 'business hours to first response / to resolution, per case priority',
+  },
+  SUPPORT_CHANNELS: {
+    default: 'built-in channels',
+    meaning: 'path to a JSON file overriding the support channels',
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    default: '`600`',
+    meaning:
+      'requests a minute per principal, all routes together (per address without a valid token); `0`: off',
+  },
+  TRUST_PROXY: {
+    default: '`false`',
+    meaning:
+      'which proxies may name the client address (`X-Forwarded-For`): `true`, a hop count, or addresses/CIDRs',
+  },
+  WEBHOOK_TIMEOUT_SECONDS: {
+    default: '`10`',
+    meaning: 'how long a webhook POST may take (decimals allowed)',
+  },
+  WEBHOOK_RETRY_BASE_SECONDS: {
+    default: '`30`',
+    meaning: 'first webhook retry delay, doubling each time, with jitter',
+  },
+  WEBHOOK_RETRY_HOURS: {
+    default: '`24`',
+    meaning: 'how long a failing webhook delivery is retried before it is marked failed',
+  },
+  WEBHOOK_ALLOW_PRIVATE_URLS: {
+    default: '`false`',
+    meaning: '`true` also allows http and loopback/private addresses (local development and tests)',
+  },
+  LOG_LEVEL: {
+    default: '`info`',
+    meaning: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+  },
+};
+
+/** The variables loadConfig reads, in the order it reads them (found by running it). */
+export function variablesRead(): string[] {
+  const read = new Set<string>();
+  const record = (_target: Env, name: string | symbol): undefined => {
+    if (typeof name === 'string') read.add(name);
+    return undefined;
+  };
+  loadConfig(new Proxy<Env>({}, { get: record, has: (target, name) => !!record(target, name) }));
+  return [...read];
+}

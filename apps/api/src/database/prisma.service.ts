@@ -39,7 +39,7 @@ function closeOnQueryTimeout(client: PoolClient): void {
 /**
  * The Prisma client over a `pg` pool (driver adapter: no native query engine). Only repositories
  * use it. `pool` is the same pool for the hot paths (a refund read, an apply), where Prisma's
- * per-query work costs more than the query itself (see the README's Benchmark section).
+ * per-query work costs more than the query itself (see docs/benchmark.md).
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {

@@ -3,7 +3,7 @@ import { RefundStatus } from '../generated/kysely/enums';
 
 /**
  * The refund state machine, as data: the single source of truth for the service, `nextActions`,
- * the OpenAPI descriptions, the README's state diagram (scripts/state-diagram.ts) and the tests.
+ * the OpenAPI descriptions, the state diagram of docs/api.md (state-diagram.ts) and the tests.
  */
 export interface Transition {
   from: readonly RefundStatus[];

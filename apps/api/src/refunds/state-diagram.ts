@@ -1,9 +1,9 @@
 import { ACTIONS, TERMINAL_STATUSES, TRANSITIONS } from './refund-transitions';
 
-export const DIAGRAM_START = '<!-- state-diagram:start (npm run docs:diagram) -->';
-export const DIAGRAM_END = '<!-- state-diagram:end -->';
-
-/** The refund state machine as a Mermaid diagram, drawn from the transition table. */
+/**
+ * The refund state machine as a Mermaid diagram, drawn from the transition table (docs/api.md
+ * shows it; `npm run docs:generate` redraws it there).
+ */
 export function renderStateDiagram(): string {
   const edges = new Map<string, string[]>();
   for (const action of ACTIONS) {
@@ -19,13 +19,4 @@ export function renderStateDiagram(): string {
   const lines = [...edges].map(([edge, actions]) => `  ${edge}: ${actions.join(' / ')}`);
   const ends = TERMINAL_STATUSES.map((status) => `  ${status} --> [*]`);
   return ['```mermaid', 'stateDiagram-v2', ...lines, ...ends, '```'].join('\n');
-}
-
-/** The README with its diagram block replaced by the current one. */
-export function withDiagram(readme: string): string {
-  const start = readme.indexOf(DIAGRAM_START);
-  const end = readme.indexOf(DIAGRAM_END);
-  if (start < 0 || end < start) throw new Error('README.md lacks the state-diagram markers');
-  // Blank lines around the block, as Prettier formats Markdown.
-  return `${readme.slice(0, start + DIAGRAM_START.length)}\n\n${renderStateDiagram()}\n\n${readme.slice(end)}`;
 }
