@@ -277,6 +277,26 @@ async function main(): Promise<void> {
         if (status === 201) (context as Context).refund = (JSON.parse(body) as { id: string }).id;
       },
     };
+    const baselineApply: autocannon.Request = {
+      method: 'POST',
+      path: '/refunds',
+      setupRequest: (req) => {
+        const paid = payment();
+        return {
+          ...req,
+          headers: json,
+          body: JSON.stringify({
+            transactionId: paid.id,
+            customerId: `cus-pool-${paid.customer}`,
+            merchantId: POOL_MERCHANT,
+            amount: 1000,
+          }),
+        };
+      },
+      onResponse: (status, body, context) => {
+        if (status === 201) (context as Context).refund = (JSON.parse(body) as { id: string }).id;
+      },
+    };
     if (wanted('apply')) {
       await run('POST /v1/refunds', 'service', service.url, [applyRequest]);
       await run('POST /v1/refunds', 'baseline', base.url, [
@@ -330,6 +350,20 @@ async function main(): Promise<void> {
         step('submit', (context) => payers[context.customer!], {}),
         step('approve', () => poolMerchant, {}),
         step('payout', () => system, { result: 'SUCCEEDED', reference: 'PAY-bench' }),
+      ]);
+      // The same four writes, each a conditional UPDATE and its timeline event.
+      const baseStep = (action: string): autocannon.Request => ({
+        method: 'POST',
+        setupRequest: (req, context: Context) =>
+          (context.refund
+            ? { ...req, path: `/refunds/${context.refund}/${action}`, headers: json, body: '{}' }
+            : undefined) as autocannon.Request,
+      });
+      await run('apply → submit → approve → payout', 'baseline', base.url, [
+        baselineApply,
+        baseStep('submit'),
+        baseStep('approve'),
+        baseStep('payout'),
       ]);
     }
 
@@ -390,6 +424,17 @@ function summarise(
     find('POST /v1/refunds', 'baseline')?.requestsPerSecond,
   );
   check('apply requests/s, service / baseline', applyRate, '≥ 0.5', (applyRate ?? 0) >= 0.5);
+  const life = 'apply → submit → approve → payout';
+  const lifeRate = ratio(find(life)?.requestsPerSecond, find(life, 'baseline')?.requestsPerSecond);
+  // Reported, no target: the issue asks for the figure against the same four writes.
+  if (lifeRate !== undefined) {
+    targets.push({
+      name: 'whole life requests/s, service / baseline',
+      value: lifeRate,
+      limit: 'reported',
+      met: true,
+    });
+  }
   for (const [what, unit] of [
     ['list', 'refunds'],
     ['queue', 'cases'],

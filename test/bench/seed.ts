@@ -131,6 +131,21 @@ async function insertRefunds(db: Client, from: number, to: number, customers: nu
     [from, to],
   );
 
+  // What the history left behind on the rows: the timeline counter and the payment's hold.
+  await db.query(
+    `
+    WITH seeded AS (
+      UPDATE refunds r SET last_event_sequence = array_length(bp.actions, 1)
+        FROM bench_paths bp, generate_series($1::int, $2::int - 1) i
+       WHERE r.transaction_id = 'TX-' || i AND bp.status = r.status
+      RETURNING r.transaction_id, r.amount, r.status)
+    UPDATE transactions t SET held_amount = seeded.amount
+      FROM seeded
+     WHERE t.id = seeded.transaction_id
+       AND seeded.status NOT IN ('CANCELLED', 'CLOSED', 'EXPIRED', 'REJECTED')`,
+    [from, to],
+  );
+
   // Cases: every odd-numbered refund has one; 30% open, most urgent ones rare.
   await db.query(
     `
