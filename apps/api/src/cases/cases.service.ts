@@ -14,14 +14,7 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { UNDER_REVIEW_STATUSES } from '../refunds/refund-transitions';
 import { RefundsService } from '../refunds/refunds.service';
 import { SupportService } from '../support/support.service';
-import {
-  higherPriority,
-  nextDueAt,
-  OPEN_CASE_STATUSES,
-  PRIORITY_ORDER,
-  SlaPolicy,
-  slaTargets,
-} from './case-sla';
+import { higherPriority, nextDueAt, PRIORITY_ORDER, SlaPolicy, slaTargets } from './case-sla';
 import { CASE_CHANGES, CaseChange } from './case-transitions';
 import { CaseChanges, CasesRepository, NewMessage, QueueKey } from './cases.repository';
 import {

@@ -44,7 +44,7 @@ const parseTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID
       ? (value: string) => BigInt(value)
-      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+      : (types.getTypeParser(oid, format) as unknown)) as typeof types.getTypeParser,
 };
 
 /**
