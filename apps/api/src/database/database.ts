@@ -77,7 +77,12 @@ export function createPool(databaseUrl: string, onLost: (error: Error) => void):
     keepAlive: true,
     types: parseTypes,
   });
-  pool.on('connect', closeOnQueryTimeout);
+  pool.on('connect', (client) => {
+    closeOnQueryTimeout(client);
+    // A connection lost while in use must not crash the process either (pg emits 'error' on the
+    // client, and Kysely listens to none): the query in flight fails, the pool drops the client.
+    client.on('error', onLost);
+  });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', onLost);
   return pool;
