@@ -26,7 +26,8 @@ export default async function globalSetup(): Promise<void> {
     serverUrl = embedded.url;
     (globalThis as Record<string, unknown>).__EMBEDDED_PG__ = {
       stop: () => embedded.stop(),
-      dataDir,
+      // The cluster is elsewhere when the `postgres` user cannot reach the temporary folder.
+      dataDirs: [dataDir, embedded.dataDir],
     };
   }
   process.env[ADMIN_ENV] = serverUrl;

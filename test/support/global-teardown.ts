@@ -9,9 +9,9 @@ export default async function globalTeardown(): Promise<void> {
     await admin.end();
   }
   const embedded = (globalThis as Record<string, unknown>).__EMBEDDED_PG__ as
-    { stop(): Promise<void>; dataDir: string } | undefined;
+    { stop(): Promise<void>; dataDirs: string[] } | undefined;
   if (embedded) {
     await embedded.stop();
-    await rm(embedded.dataDir, { recursive: true, force: true });
+    for (const dir of embedded.dataDirs) await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger } from '../logging/logger';
+import { EmbeddedPostgresError } from './embedded-postgres';
 import { migrate, MigrationError } from './migrator';
 import { openDatabase } from './open-database';
 
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof MigrationError;
+  const known =
+    error instanceof ConfigError ||
+    error instanceof MigrationError ||
+    error instanceof EmbeddedPostgresError;
   console.error(known ? error.message : error);
   process.exit(1);
 });
