@@ -1,0 +1,112 @@
+import { Client } from 'pg';
+import { startTestApp, TestApp } from './support/app';
+import { actors, Actors, draft } from './support/refunds';
+
+/**
+ * A keyed write records its answer in the transaction that makes its change: if the answer
+ * cannot be recorded, the change is not made either. Otherwise a process killed between the
+ * commit and the answer leaves the change made and the key unanswered, and a retry runs the
+ * request a second time. The failure is forced by a trigger that refuses to record the answer
+ * of the key `refuse-the-answer`.
+ */
+let t: TestApp;
+let a: Actors;
+let db: Client;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  a = await actors(t);
+  db = new Client({ connectionString: t.db.url });
+  await db.connect();
+  await db.query(`
+    CREATE FUNCTION refuse_the_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.key = 'refuse-the-answer' AND NEW.response_status IS NOT NULL
+         AND NEW.response_status < 400 THEN
+        RAISE EXCEPTION 'answer refused by the test';
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER refuse_the_answer BEFORE UPDATE ON idempotency_keys
+      FOR EACH ROW EXECUTE FUNCTION refuse_the_answer();`);
+});
+afterAll(async () => {
+  await db.end();
+  await t.close();
+});
+
+const count = async (sql: string, values: unknown[]) =>
+  Number((await db.query<{ n: string }>(sql, values)).rows[0].n);
+
+describe('a keyed write whose answer cannot be recorded changes nothing', () => {
+  it('apply', async () => {
+    const before = await count('SELECT count(*) AS n FROM refunds', []);
+    const { transactionId } = await draft(t, a);
+    const res = await t.http
+      .post('/v1/refunds')
+      .set('Authorization', a.customer)
+      .set('Idempotency-Key', 'refuse-the-answer')
+      .send({ transactionId, amount: 1000, reasonCode: 'NOT_RECEIVED' });
+    expect(res.status).toBe(500);
+    expect(await count('SELECT count(*) AS n FROM refunds', [])).toBe(before + 1);
+  });
+
+  it('escalate: no timeline event, no case, no outbox event', async () => {
+    const { id } = await draft(t, a);
+    const res = await t.http
+      .post(`/v1/refunds/${id}/escalate`)
+      .set('Authorization', a.customer)
+      .set('Idempotency-Key', 'refuse-the-answer')
+      .send({ message: 'Please call me back.' });
+    expect(res.status).toBe(500);
+    expect(await count('SELECT count(*) AS n FROM support_cases WHERE refund_id = $1', [id])).toBe(
+      0,
+    );
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM refund_events WHERE refund_id = $1 AND action = 'escalate'`,
+        [id],
+      ),
+    ).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM events WHERE refund_id = $1 AND type LIKE 'case.%'`, [
+        id,
+      ]),
+    ).toBe(0);
+
+    // The same key may then be retried, and runs once.
+    await db.query('DROP TRIGGER refuse_the_answer ON idempotency_keys');
+    try {
+      const retried = await t.http
+        .post(`/v1/refunds/${id}/escalate`)
+        .set('Authorization', a.customer)
+        .set('Idempotency-Key', 'refuse-the-answer')
+        .send({ message: 'Please call me back.' });
+      expect(retried.status).toBe(201);
+      expect(
+        await count('SELECT count(*) AS n FROM support_cases WHERE refund_id = $1', [id]),
+      ).toBe(1);
+    } finally {
+      await db.query(`CREATE TRIGGER refuse_the_answer BEFORE UPDATE ON idempotency_keys
+        FOR EACH ROW EXECUTE FUNCTION refuse_the_answer()`);
+    }
+  });
+
+  it('a message on a case', async () => {
+    const { id } = await draft(t, a);
+    const opened = await t.http
+      .post(`/v1/refunds/${id}/escalate`)
+      .set('Authorization', a.customer)
+      .send({ message: 'Hello?' });
+    const caseId = opened.body.id as string;
+    const res = await t.http
+      .post(`/v1/cases/${caseId}/messages`)
+      .set('Authorization', a.agent)
+      .set('Idempotency-Key', 'refuse-the-answer')
+      .send({ body: 'We are on it.' });
+    expect(res.status).toBe(500);
+    expect(
+      await count('SELECT count(*) AS n FROM case_messages WHERE case_id = $1', [caseId]),
+    ).toBe(1);
+  });
+});
