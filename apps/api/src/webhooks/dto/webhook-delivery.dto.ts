@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageDto } from '../../common/pagination';
-import { WebhookDeliveryStatus } from '../../generated/prisma/enums';
+import { WebhookDeliveryStatus } from '../../generated/kysely/enums';
 import type { DeliveryWithAttempts } from '../webhooks.repository';
 
 export class WebhookAttemptDto {
@@ -49,7 +49,7 @@ export function mapDelivery(delivery: DeliveryWithAttempts): WebhookDeliveryDto 
   return {
     id: delivery.id,
     eventId: delivery.eventId,
-    eventType: delivery.event.type,
+    eventType: delivery.eventType,
     status: delivery.status,
     attemptCount: delivery.attemptCount,
     nextAttemptAt:
