@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/load-config';
-import { SupportChannelId } from '../generated/prisma/enums';
+import { SupportChannelId } from '../generated/kysely/enums';
 import { ALL_DAYS, isCloseTime, isOpenTime, OpeningHours } from './opening-hours';
 
 export { SupportChannelId };
