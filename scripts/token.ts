@@ -1,6 +1,6 @@
 // `npm run -s token -- <role> <id> [expiry]`: prints a bearer token signed with the configured
 // secret (AUTH_JWT_SECRET, or the development default), for local use with curl.
-import { ROLES, Role } from '../apps/api/src/auth/principal';
+import { ROLES, Role } from '../apps/api/src/common/principal';
 import { signToken } from '../apps/api/src/auth/token.service';
 import { loadConfig } from '../apps/api/src/config/load-config';
 

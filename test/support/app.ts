@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { Role } from '../../apps/api/src/auth/principal';
+import { Role } from '../../apps/api/src/common/principal';
 import { signToken } from '../../apps/api/src/auth/token.service';
 import { loadConfig } from '../../apps/api/src/config/load-config';
 import { AppConfig } from '../../apps/api/src/config/app-config';

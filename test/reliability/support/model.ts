@@ -1,4 +1,4 @@
-import type { Role } from '../../../apps/api/src/auth/principal';
+import type { Role } from '../../../apps/api/src/common/principal';
 import { RefundStatus } from '../../../apps/api/src/generated/prisma/enums';
 import { missingEvidence } from '../../../apps/api/src/refunds/evidence';
 import {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../apps/api/src/auth/principal';
+import type { Role } from '../../../apps/api/src/common/principal';
 import type { TestApp } from '../../support/app';
 
 /** The first bytes of a PNG: enough for the service to recognise a photo. */

@@ -1,8 +1,2 @@
-export const ROLES = ['customer', 'merchant', 'agent', 'system'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is calling: the verified `sub` and `role` claims of the bearer token. */
-export interface Principal {
-  role: Role;
-  id: string;
-}
+// TODO(lead): the feature folders import these from '../common/principal'; then delete this file.
+export { ROLES, type Role, type Principal } from '../common/principal';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { jwtVerify, SignJWT } from 'jose';
 import { AppConfig } from '../config/app-config';
 import { isStorableText } from '../common/json-body';
-import { Principal, Role, ROLES } from './principal';
+import { Principal, Role, ROLES } from '../common/principal';
 
 /** A principal id is stored and compared as text: 1–128 characters, no control characters. */
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { UUID } from '../common/ids';
 import {
   newestFirstCursor,
