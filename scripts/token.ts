@@ -3,7 +3,7 @@
 // checkout under DATA_DIR), with AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE when set, and living at
 // most AUTH_MAX_TOKEN_HOURS.
 import { decodeJwt } from 'jose';
-import { ROLES, Role } from '../apps/api/src/auth/principal';
+import { ROLES, Role } from '../apps/api/src/common/principal';
 import { signingKey, signToken, tokenLifetime } from '../apps/api/src/auth/token.service';
 import { loadConfig } from '../apps/api/src/config/load-config';
 

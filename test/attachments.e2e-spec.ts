@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
-import { FILE_SIZE_LIMIT } from '../apps/api/src/create-app';
+import { FILE_SIZE_LIMIT } from '../apps/api/src/attachments/multipart-upload';
 import { startTestApp, TestApp } from './support/app';
+import { PNG, refundIn } from './support/fixtures';
 import { act, actors, Actors, draft } from './support/refunds';
 
-const PNG = Buffer.from([
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-]);
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n');
 const TEXT = Buffer.from('Chat with the shop, 20 Nov:\r\n\tthey refused the return — 退款\n');
@@ -27,26 +25,6 @@ const binary = (res: Response, done: (error: Error | null, body: Buffer) => void
   res.on('end', () => done(null, Buffer.concat(chunks)));
 };
 
-type Step = [keyof Actors, string, Record<string, unknown>?];
-const SUBMIT: Step = ['customer', 'submit'];
-const REJECT: Step = ['merchant', 'reject', { reason: 'The parcel was signed for.' }];
-const PATHS: Record<string, Step[]> = {
-  DRAFT: [],
-  SUBMITTED: [SUBMIT],
-  UNDER_REVIEW: [SUBMIT, ['merchant', 'start-review']],
-  INFO_REQUESTED: [SUBMIT, ['merchant', 'request-info', { question: 'Which courier was it?' }]],
-  REJECTED: [SUBMIT, REJECT],
-  DISPUTED: [SUBMIT, REJECT, ['customer', 'dispute', { statement: 'It never arrived.' }]],
-  APPROVED: [SUBMIT, ['merchant', 'approve']],
-  CANCELLED: [['customer', 'cancel']],
-  CLOSED: [
-    SUBMIT,
-    REJECT,
-    ['customer', 'dispute', { statement: 'It never arrived.' }],
-    ['customer', 'withdraw-dispute'],
-  ],
-};
-
 describe('attachments', () => {
   let t: TestApp;
   let a: Actors;
@@ -55,16 +33,6 @@ describe('attachments', () => {
     a = await actors(t);
   });
   afterAll(() => t.close());
-
-  async function refundIn(status: string, app = t, who = a): Promise<string> {
-    const refund = await draft(app, who);
-    for (const [actor, action, body] of PATHS[status]) {
-      const res = await act(app, who[actor], refund.id as string, action, body);
-      if (res.status !== 200)
-        throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
-    }
-    return refund.id as string;
-  }
 
   function upload(
     auth: string,
@@ -117,7 +85,7 @@ describe('attachments', () => {
     ])(
       'stores a %s file with its size, type, hash and uploader',
       async (_, file, name, type, kind) => {
-        const refundId = await refundIn('DRAFT');
+        const refundId = await refundIn(t, 'DRAFT');
         const res = await upload(a.customer, refundId, file, { filename: name, kind });
         expect(res.status).toBe(201);
         expect(res.body).toEqual({
@@ -135,7 +103,7 @@ describe('attachments', () => {
     );
 
     it('reads `kind` whether it comes before or after the file', async () => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       const kindAfter = await t.http
         .post(`/v1/refunds/${refundId}/attachments`)
         .set('Authorization', a.customer)
@@ -146,7 +114,7 @@ describe('attachments', () => {
     });
 
     it('judges the type by the bytes: a PNG named .txt and sent as text/plain is image/png', async () => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       const res = await upload(a.customer, refundId, PNG, {
         filename: 'notes.txt',
         contentType: 'text/plain',
@@ -156,7 +124,7 @@ describe('attachments', () => {
     });
 
     it('accepts a file of exactly 5 MiB', async () => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       const file = padded(PNG, FILE_SIZE_LIMIT);
       const res = await upload(a.customer, refundId, file);
       expect(res.status).toBe(201);
@@ -164,7 +132,7 @@ describe('attachments', () => {
     });
 
     it('replays a retried upload with the same Idempotency-Key instead of storing it twice', async () => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       // Each attempt is framed with its own multipart boundary, as real clients retry.
       const send = (file: Buffer) =>
         t.http
@@ -188,7 +156,7 @@ describe('attachments', () => {
     });
 
     it("leaves the refund's version, status and timeline alone", async () => {
-      const refundId = await refundIn('DRAFT');
+      const { id: refundId } = await draft(t, a);
       const before = await t.http.get(`/v1/refunds/${refundId}`).set('Authorization', a.customer);
       expect((await upload(a.customer, refundId)).status).toBe(201);
       const after = await t.http.get(`/v1/refunds/${refundId}`).set('Authorization', a.customer);
@@ -211,7 +179,7 @@ describe('attachments', () => {
       ['invalid UTF-8', Buffer.from([0x68, 0x69, 0xc3, 0x28, 0x0a]), 'a.txt'],
       ['a GIF', Buffer.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01]), 'a.png'],
     ])('refuses %s with 415, whatever its name and claimed type', async (_, file, filename) => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       const res = await upload(a.customer, refundId, file, { filename, contentType: 'image/png' });
       expect(res.status).toBe(415);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -219,7 +187,7 @@ describe('attachments', () => {
     });
 
     it('refuses a file of 5 MiB + 1 byte with 413', async () => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       const res = await upload(a.customer, refundId, padded(PNG, FILE_SIZE_LIMIT + 1));
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
@@ -231,9 +199,9 @@ describe('attachments', () => {
 
     it('answers 404 and 409 before looking at the size or the type', async () => {
       const big = padded(PNG, FILE_SIZE_LIMIT + 1);
-      const draftId = await refundIn('DRAFT');
+      const draftId = await refundIn(t, 'DRAFT');
       expect((await upload(a.otherCustomer, draftId, big)).status).toBe(404);
-      const submittedId = await refundIn('SUBMITTED');
+      const submittedId = await refundIn(t, 'SUBMITTED');
       expect((await upload(a.customer, submittedId, big)).status).toBe(409);
       expect((await upload(a.customer, submittedId, Buffer.from([0x4d, 0x5a, 0]))).status).toBe(
         409,
@@ -241,7 +209,7 @@ describe('attachments', () => {
     });
 
     it('refuses the 11th attachment with 422 TOO_MANY_ATTACHMENTS', async () => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       for (let i = 1; i <= 10; i += 1) {
         expect((await upload(a.customer, refundId, PNG, { filename: `${i}.png` })).status).toBe(
           201,
@@ -257,7 +225,7 @@ describe('attachments', () => {
     });
 
     it('never exceeds 10 when uploads race for the last free slots', async () => {
-      const refundId = await refundIn('DRAFT');
+      const refundId = await refundIn(t, 'DRAFT');
       for (let i = 1; i <= 7; i += 1) {
         expect((await upload(a.customer, refundId)).status).toBe(201);
       }
@@ -278,7 +246,7 @@ describe('attachments', () => {
   describe('malformed uploads', () => {
     let refundId: string;
     beforeAll(async () => {
-      refundId = await refundIn('DRAFT');
+      refundId = await refundIn(t, 'DRAFT');
     });
 
     it('needs a token (401) before anything else', async () => {
@@ -405,7 +373,7 @@ describe('attachments', () => {
       ['otherCustomer', 'DRAFT', 404],
       ['otherMerchant', 'SUBMITTED', 404],
     ] as const)('%s uploading to a %s refund gets %i', async (who, status, expected) => {
-      const refundId = await refundIn(status);
+      const refundId = await refundIn(t, status);
       const res = await upload(a[who], refundId);
       expect(res.status).toBe(expected);
       if (expected === 409) expect(res.body.code).toBe('INVALID_TRANSITION');
@@ -421,7 +389,7 @@ describe('attachments', () => {
       const closedWindow = await startTestApp({ DISPUTE_WINDOW_DAYS: '0' });
       try {
         const who = await actors(closedWindow);
-        const refundId = await refundIn('REJECTED', closedWindow, who);
+        const refundId = await refundIn(closedWindow, 'REJECTED');
         await new Promise((resolve) => setTimeout(resolve, 5));
         const res = await upload(who.customer, refundId, PNG, { app: closedWindow });
         expect(res.status).toBe(409);
@@ -432,7 +400,7 @@ describe('attachments', () => {
     });
 
     it('lets a customer cite an uploaded file in the dispute', async () => {
-      const refundId = await refundIn('REJECTED');
+      const refundId = await refundIn(t, 'REJECTED');
       const chat = await upload(a.customer, refundId, TEXT, {
         filename: 'chat.txt',
         kind: 'NEGOTIATION_RECORD',
@@ -472,7 +440,7 @@ describe('attachments', () => {
 
   describe('during a dispute', () => {
     it("shows the merchant's evidence in the dispute case, for the agent", async () => {
-      const refundId = await refundIn('DISPUTED');
+      const refundId = await refundIn(t, 'DISPUTED');
       const uploaded = await upload(a.merchant, refundId, PDF, {
         kind: 'RECEIPT',
         filename: 'delivery-proof.pdf',
@@ -493,7 +461,7 @@ describe('attachments', () => {
       const late = await startTestApp({ DISPUTE_MERCHANT_RESPONSE_DAYS: '0' });
       try {
         const who = await actors(late);
-        const refundId = await refundIn('DISPUTED', late, who);
+        const refundId = await refundIn(late, 'DISPUTED');
         await new Promise((resolve) => setTimeout(resolve, 20));
         const res = await upload(who.merchant, refundId, PNG, { app: late });
         expect([res.status, res.body.code]).toEqual([422, 'RESPONSE_WINDOW_CLOSED']);
@@ -510,7 +478,7 @@ describe('attachments', () => {
     let png: { id: string; sha256: string };
     let text: { id: string; sha256: string };
     beforeAll(async () => {
-      refundId = await refundIn('DISPUTED');
+      refundId = await refundIn(t, 'DISPUTED');
       png = (await upload(a.customer, refundId, PNG, { filename: 'damage.png' })).body;
       text = (await upload(a.merchant, refundId, TEXT, { filename: 'our side.txt', kind: 'OTHER' }))
         .body;
@@ -560,7 +528,7 @@ describe('attachments', () => {
     });
 
     it('serves a 5 MiB file intact', async () => {
-      const id = await refundIn('DRAFT');
+      const id = await refundIn(t, 'DRAFT');
       const file = padded(JPEG, FILE_SIZE_LIMIT);
       file.write('tail', FILE_SIZE_LIMIT - 4);
       const stored = await upload(a.customer, id, file, { filename: 'big.jpg' });
@@ -570,7 +538,7 @@ describe('attachments', () => {
     });
 
     it('answers 404 for an attachment of another refund, or an id that is not one', async () => {
-      const otherRefund = await refundIn('DRAFT');
+      const otherRefund = await refundIn(t, 'DRAFT');
       const other = (await upload(a.customer, otherRefund)).body;
       expect((await download(a.customer, refundId, other.id)).status).toBe(404);
       expect((await download(a.customer, refundId, 'nope')).status).toBe(404);

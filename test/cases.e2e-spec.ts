@@ -331,6 +331,15 @@ describe('support cases', () => {
       expect(byAgent.body.status).toBe('OPEN');
     });
 
+    it('points the refund at a reopened case', async () => {
+      const first = await newCase();
+      expect((await caseAction(t, a.agent, first.id, 'solve')).status).toBe(200);
+      const second = (await escalate(t, a.customer, first.refundId)).body;
+      expect((await caseAction(t, a.agent, second.id, 'solve')).status).toBe(200);
+      expect((await caseAction(t, a.customer, first.id, 'reopen')).status).toBe(200);
+      expect((await getRefund(t, a.customer, first.refundId)).caseId).toBe(first.id);
+    });
+
     it('never lets a refund have two open cases, whatever races: reopenings and escalations', async () => {
       const statuses: number[] = [];
       for (let round = 0; round < 5; round++) {
@@ -349,7 +358,7 @@ describe('support cases', () => {
           ['NEW', 'OPEN', 'PENDING_CUSTOMER', 'ON_HOLD'].includes(c.status),
         );
         expect(open).toHaveLength(1);
-        expect((await getRefund(t, a.customer, first.refundId)).caseId).toBeDefined();
+        expect((await getRefund(t, a.customer, first.refundId)).caseId).not.toBeNull();
       }
       expect(statuses.every((status) => [200, 201, 409].includes(status))).toBe(true);
     });

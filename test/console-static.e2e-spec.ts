@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import helmet from '@fastify/helmet';
 import Fastify, { FastifyInstance } from 'fastify';
+import { addSecurityHeaders } from '../apps/api/src/common/security-headers';
 import { CONSOLE_CSP, consolePlugin } from '../apps/api/src/console/console.plugin';
 import { startTestApp, TestApp } from './support/app';
 
@@ -10,10 +10,10 @@ const SECRET = '{"name":"not-for-the-browser"}';
 const INDEX =
   '<!doctype html><title>console</title><script type="module" src="/console/assets/app-1a2b.js"></script>';
 
-/** The plugin as create-app.ts registers it: after helmet, on a build folder of our own. */
+/** The plugin as create-app.ts registers it: after helmet's headers, on a build folder of our own. */
 async function serve(dir: string): Promise<FastifyInstance> {
   const fastify = Fastify();
-  await fastify.register(helmet);
+  addSecurityHeaders(fastify);
   await fastify.register(consolePlugin, { dir });
   return fastify;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Role } from '../apps/api/src/auth/principal';
+import type { Role } from '../apps/api/src/common/principal';
 import { SupportService } from '../apps/api/src/support/support.service';
 import { startTestApp, TestApp } from './support/app';
 

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { startTestApp, TestApp } from './support/app';
-import { act, actors, Actors, draft, payment } from './support/refunds';
+import { payment } from './support/fixtures';
+import { act, actors, Actors, draft } from './support/refunds';
 
 const statuses = (responses: { status: number }[]) =>
   responses.reduce<Record<number, number>>((counts, { status }) => {
@@ -18,7 +19,7 @@ describe('rules that hold under concurrency', () => {
   afterAll(() => t.close());
 
   it('no over-refund: 20 parallel applications of 30% of a payment, exactly 3 succeed', async () => {
-    const transactionId = await payment(t, a, 1_000_000);
+    const transactionId = await payment(t, { amount: 1_000_000 });
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
         t.http
@@ -38,7 +39,7 @@ describe('rules that hold under concurrency', () => {
   });
 
   it('no over-refund: 20 parallel disputes re-activating rejected amounts, exactly 3 succeed', async () => {
-    const transactionId = await payment(t, a, 1_000_000);
+    const transactionId = await payment(t, { amount: 1_000_000 });
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
       const res = await t.http
@@ -58,7 +59,7 @@ describe('rules that hold under concurrency', () => {
   });
 
   it('no over-refund: 20 parallel PATCHes raising drafts, exactly 3 succeed', async () => {
-    const transactionId = await payment(t, a, 1_000_000);
+    const transactionId = await payment(t, { amount: 1_000_000 });
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
       const res = await t.http
@@ -98,7 +99,7 @@ describe('rules that hold under concurrency', () => {
   });
 
   it('Idempotency-Key: 50 parallel creates with one key make one refund, all answered alike', async () => {
-    const transactionId = await payment(t, a, 1_000_000);
+    const transactionId = await payment(t, { amount: 1_000_000 });
     const body = { transactionId, amount: 100_000, reasonCode: 'NOT_RECEIVED' };
     const responses = await Promise.all(
       Array.from({ length: 50 }, () =>
@@ -119,7 +120,7 @@ describe('rules that hold under concurrency', () => {
   });
 
   it('Idempotency-Key: another body is 409, another principal or path is another key', async () => {
-    const transactionId = await payment(t, a, 1_000_000);
+    const transactionId = await payment(t, { amount: 1_000_000 });
     const send = (auth: string, amount: number, path = '/v1/refunds') =>
       t.http
         .post(path)

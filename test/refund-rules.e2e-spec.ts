@@ -1,5 +1,6 @@
 import { startTestApp, TestApp } from './support/app';
-import { act, actors, Actors, draft, payment } from './support/refunds';
+import { payment } from './support/fixtures';
+import { act, actors, Actors, draft } from './support/refunds';
 
 // One app for the rules that need the default configuration; others start their own.
 let t: TestApp;
@@ -15,7 +16,7 @@ describe('applying and editing', () => {
     t.http.post('/v1/refunds').set('Authorization', auth).send(body);
 
   it('applies only for a payment of your own', async () => {
-    const transactionId = await payment(t, a);
+    const transactionId = await payment(t);
     const body = { transactionId, amount: 1000, reasonCode: 'NOT_RECEIVED' };
     expect((await apply(a.otherCustomer, body)).status).toBe(404);
     expect((await apply(a.customer, { ...body, transactionId: 'TX-nope' })).status).toBe(404);
@@ -38,7 +39,7 @@ describe('applying and editing', () => {
     ['2001-character description', { description: 'x'.repeat(2001) }, 'description'],
     ['unknown field', { refundEverything: true }, 'refundEverything'],
   ])('refuses a body with %s: 400 naming the field', async (_label, change, field) => {
-    const transactionId = await payment(t, a);
+    const transactionId = await payment(t);
     const res = await apply(a.customer, {
       transactionId,
       amount: 1000,
@@ -50,7 +51,7 @@ describe('applying and editing', () => {
   });
 
   it('refuses more than the payment with 422', async () => {
-    const transactionId = await payment(t, a, 5000);
+    const transactionId = await payment(t, { amount: 5000 });
     const res = await apply(a.customer, {
       transactionId,
       amount: 5001,

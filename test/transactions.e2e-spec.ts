@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import type { RefundStatus } from '../apps/api/src/generated/kysely/enums';
 import { startTestApp, TestApp } from './support/app';
+import { refundIn } from './support/fixtures';
 
 let t: TestApp;
 let db: Client;
@@ -272,20 +273,8 @@ describe('who sees which payment', () => {
 });
 
 describe('refunded and refundable amounts', () => {
-  async function addRefund(tx: { id: string }, amount: number, status: string) {
-    await db.query(
-      `INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, currency,
-                            reason_code, status)
-       VALUES ($1, $2, 'cus-sum', 'mer-sum', $3, 'IDR', 'NOT_RECEIVED', $4)`,
-      [randomUUID(), tx.id, amount, status],
-    );
-    // Seeded straight into its state, so the payment's held amount moves here, as a write would.
-    await db.query(
-      `UPDATE transactions SET held_amount = held_amount + $2
-        WHERE id = $1 AND $3 NOT IN ('CANCELLED', 'CLOSED', 'EXPIRED', 'REJECTED')`,
-      [tx.id, amount, status],
-    );
-  }
+  const addRefund = (tx: { id: string }, amount: number, status: RefundStatus) =>
+    refundIn(t, status, { transactionId: tx.id, amount });
 
   it('sums REFUNDED refunds, and holds back every refund not CANCELLED, CLOSED, EXPIRED or REJECTED', async () => {
     const tx = await registered({ customerId: 'cus-sum', merchantId: 'mer-sum', amount: 100000 });
@@ -302,7 +291,7 @@ describe('refunded and refundable amounts', () => {
     };
     const released = { CANCELLED: 7000, REJECTED: 8000, CLOSED: 1000, EXPIRED: 2000 };
     for (const [status, amount] of Object.entries({ ...held, ...released })) {
-      await addRefund(tx, amount, status);
+      await addRefund(tx, amount, status as RefundStatus);
     }
     await addRefund(tx, 900, 'REFUNDED');
     const heldTotal = Object.values(held).reduce((a, b) => a + b, 0) + 900;

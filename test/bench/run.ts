@@ -8,7 +8,7 @@ import type autocannon from 'autocannon';
 import { Client } from 'pg';
 import pino from 'pino';
 import { signToken } from '../../apps/api/src/auth/token.service';
-import type { Principal } from '../../apps/api/src/auth/principal';
+import type { Principal } from '../../apps/api/src/common/principal';
 import { UUID } from '../../apps/api/src/common/ids';
 import { encodeCursor, newestFirstCursor } from '../../apps/api/src/common/pagination';
 import { migrate } from '../../apps/api/src/database/migrator';

@@ -1,5 +1,5 @@
 import { generateKeyPair, SignJWT } from 'jose';
-import type { Role } from '../../apps/api/src/auth/principal';
+import type { Role } from '../../apps/api/src/common/principal';
 import { startTestApp, TestApp, TEST_SECRET } from '../support/app';
 import { send } from './support/requests';
 import {

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { signToken } from '../../apps/api/src/auth/token.service';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { ServiceProcess, startService } from '../support/service-process';
-import { PNG } from './support/world';
+import { PNG } from '../support/fixtures';
 
 const marker = (name: string) => `${name}-${randomBytes(8).toString('hex')}`;
 const JWT_SECRET = marker('jwt-secret-never-logged-0123456789');

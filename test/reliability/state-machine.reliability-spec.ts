@@ -20,7 +20,7 @@ import {
   roleOf,
   sees,
 } from './support/model';
-import { PNG } from './support/world';
+import { PNG } from '../support/fixtures';
 
 const SEED = Number(process.env.FC_SEED ?? 20261126);
 const RUNS = Number(process.env.FC_RUNS ?? 200);

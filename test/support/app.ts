@@ -1,8 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Pool } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { Role } from '../../apps/api/src/auth/principal';
+import { Role } from '../../apps/api/src/common/principal';
 import { signingKey, signToken } from '../../apps/api/src/auth/token.service';
 import { loadConfig } from '../../apps/api/src/config/load-config';
 import { AppConfig } from '../../apps/api/src/config/app-config';
@@ -19,6 +20,8 @@ export interface TestApp {
   db: TestDatabase;
   /** A valid bearer header value for the principal. */
   bearer(role: Role, id: string): Promise<string>;
+  /** Runs one statement on the app's database, beside the app (fixtures seed rows with it). */
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -56,14 +59,20 @@ export async function startTestApp(
     throw error;
   }
   const key = signingKey(config);
+  let pool: Pool | undefined;
   return {
     app,
     http: request(app.getHttpServer()),
     config,
     db,
     bearer: async (role, id) => `Bearer ${await signToken(key, { role, id }, '1h', config)}`,
+    query: async <R>(text: string, values: unknown[] = []) => {
+      pool ??= new Pool({ connectionString: db.url, max: 2 });
+      return (await pool.query(text, values)).rows as R[];
+    },
     close: async () => {
       await app.close();
+      await pool?.end();
       await db.drop();
     },
   };

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { TestApp } from './app';
+import { payment } from './fixtures';
 
 export interface Actors {
   customer: string;
@@ -22,28 +22,13 @@ export async function actors(t: TestApp): Promise<Actors> {
   };
 }
 
-/** Registers a payment of cus-1 to mer-1 through the ledger feed. */
-export async function payment(t: TestApp, a: Actors, amount = 1_000_000): Promise<string> {
-  const id = `TX-${randomUUID()}`;
-  const res = await t.http.post('/v1/transactions').set('Authorization', a.system).send({
-    id,
-    customerId: 'cus-1',
-    merchantId: 'mer-1',
-    amount,
-    currency: 'IDR',
-    paidAt: '2026-11-20T03:00:00.000Z',
-  });
-  if (res.status !== 201) throw new Error(`payment: ${res.status} ${JSON.stringify(res.body)}`);
-  return id;
-}
-
 /** A DRAFT refund (reason NOT_RECEIVED: no evidence needed) of a fresh payment. */
 export async function draft(
   t: TestApp,
   a: Actors,
   body: Record<string, unknown> = {},
 ): Promise<Record<string, any>> {
-  const transactionId = await payment(t, a);
+  const transactionId = await payment(t);
   const res = await t.http
     .post('/v1/refunds')
     .set('Authorization', a.customer)

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { signToken } from '../../apps/api/src/auth/token.service';
-import type { Role } from '../../apps/api/src/auth/principal';
+import type { Role } from '../../apps/api/src/common/principal';
 import { TEST_SECRET } from './app';
 
 export function freePort(): Promise<number> {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { DynamicModule, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,11 +11,13 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { AppError, FieldError } from './errors/app-error';
 import { registerJsonBodyParser } from './common/json-body';
+import { addSecurityHeaders } from './common/security-headers';
 import { consolePlugin } from './console/console.plugin';
 import { clientErrorResponse } from './errors/problem';
 import { sendProblem } from './errors/problem.filter';
-import { PinoLoggerService } from './logging/logger';
+import { logRequest, logRequests, PinoLoggerService } from './logging/logger';
 import { createOpenApiDocument } from './openapi-document';
+import { FILE_SIZE_LIMIT } from './attachments/multipart-upload';
 
 /**
  * The largest JSON body read. The largest valid one (a dispute: a 4,000-character statement and
@@ -25,7 +26,6 @@ import { createOpenApiDocument } from './openapi-document';
  * only helps an attacker.
  */
 export const JSON_BODY_LIMIT = 512 * 1024;
-export const FILE_SIZE_LIMIT = 5 * 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -64,9 +64,14 @@ export async function createApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     trustProxy: config.trustProxy,
-    // Errors of Fastify's router (a malformed URL) answer problem+json too.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
-      sendProblem(error, request, reply),
+    // One line per request, when it is answered (logRequests), instead of two.
+    disableRequestLogging: true,
+    // Errors of Fastify's router (a malformed URL) answer problem+json too. No route means no
+    // onResponse hook: the request's log line is written here.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(error, request, reply);
+      logRequest(request, reply);
+    },
     // And so do requests Node's HTTP parser refuses (a URL or headers over its size limit).
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -80,12 +85,14 @@ export async function createApp(
     { logger: new PinoLoggerService(logger), abortOnError: false, bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
+    done();
   });
+  logRequests(fastify);
   registerJsonBodyParser(fastify);
 
-  await app.register(helmet, {
+  addSecurityHeaders(fastify, {
     // The Swagger UI needs inline styles and scripts; the API itself serves only JSON.
     contentSecurityPolicy: {
       directives: {

@@ -1,5 +1,5 @@
-import type { Role } from '../../../apps/api/src/auth/principal';
-import { RefundStatus } from '../../../apps/api/src/generated/prisma/enums';
+import type { Role } from '../../../apps/api/src/common/principal';
+import { RefundStatus } from '../../../apps/api/src/generated/kysely/enums';
 import { missingEvidence } from '../../../apps/api/src/refunds/evidence';
 import {
   ENDPOINT_ACTIONS,

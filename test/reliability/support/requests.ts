@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import type { TestApp } from '../../support/app';
+import { PNG } from '../../support/fixtures';
 import type { Route } from './routes';
-import { PNG } from './world';
 
 /**
  * Sends one request to a route: `body` as JSON (or, for the upload route, a valid multipart

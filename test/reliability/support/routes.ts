@@ -1,4 +1,4 @@
-import type { Role } from '../../../apps/api/src/auth/principal';
+import type { Role } from '../../../apps/api/src/common/principal';
 import { ERROR_CODES } from '../../../apps/api/src/errors/app-error';
 import { RefundAction, TRANSITIONS } from '../../../apps/api/src/refunds/refund-transitions';
 import type { TestApp } from '../../support/app';

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../apps/api/src/auth/principal';
+import type { Role } from '../../../apps/api/src/common/principal';
 import type { TestApp } from '../../support/app';
-
-/** The first bytes of a PNG: enough for the service to recognise a photo. */
-export const PNG = Buffer.from([
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-]);
+import { PNG } from '../../support/fixtures';
 
 export type Side = 'own' | 'foreign';
 

@@ -22,7 +22,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AcceptsMultipart } from '../common/body.guard';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { AttachmentKind } from '../generated/kysely/enums';
 import { fingerprint, IdempotencyService } from '../idempotency/idempotency.service';
 import {

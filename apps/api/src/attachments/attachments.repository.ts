@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import type { Attachment, KyselyTransactionalAdapter } from '../database/database';
 import { AttachmentKind } from '../generated/kysely/enums';
 import type { AttachmentMetadata } from './dto/attachment.dto';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UUID } from '../common/ids';
 import { Injectable } from '@nestjs/common';
-import type { Principal, Role } from '../auth/principal';
-import { FILE_SIZE_LIMIT } from '../create-app';
+import type { Principal, Role } from '../common/principal';
 import { AppError, notFound } from '../errors/app-error';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { Refund, KyselyTransactionalAdapter } from '../database/database';
@@ -14,7 +13,7 @@ import { RefundsService } from '../refunds/refunds.service';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentDto, AttachmentMetadata, mapAttachment } from './dto/attachment.dto';
 import { detectFileType } from './file-type';
-import type { Upload } from './multipart-upload';
+import { FILE_SIZE_LIMIT, type Upload } from './multipart-upload';
 
 export const MAX_ATTACHMENTS_PER_REFUND = 10;
 export const UPLOADER_ROLES = ['customer', 'merchant', 'agent'] as const satisfies Role[];

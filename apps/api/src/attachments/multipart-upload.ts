@@ -13,6 +13,9 @@ export interface Upload {
   tooLarge: boolean;
 }
 
+/** The largest evidence file accepted (bytes). */
+export const FILE_SIZE_LIMIT = 5 * 1024 * 1024;
+
 const KINDS: readonly string[] = Object.values(AttachmentKind);
 
 // An oversize file is only flagged here, so that 404 and 409 still answer before 413.

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { ApiForbiddenResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Principal, Role, ROLES } from './principal';
+import { Principal, Role, ROLES } from '../common/principal';
 
 export const IS_PUBLIC = 'auth:public';
 export const ROLES_KEY = 'auth:roles';

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
-import { Role } from './principal';
+import { Role } from '../common/principal';
 import { bearerToken, TokenService } from './token.service';
 
 /** Global guard: 401 without a valid bearer token, then 403 for a role the route does not allow. */

@@ -1,6 +1,6 @@
 import 'fastify';
 import type { AppError } from '../errors/app-error';
-import type { Principal } from './principal';
+import type { Principal } from '../common/principal';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from './auth.decorators';
-import type { Principal } from './principal';
+import type { Principal } from '../common/principal';
 import { PrincipalDto } from './dto/principal.dto';
 
 @ApiTags('me')

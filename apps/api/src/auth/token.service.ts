@@ -3,7 +3,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { AppConfig } from '../config/app-config';
 import { developmentSecret } from '../config/development-secret';
 import { isStorableText } from '../common/json-body';
-import { Principal, Role, ROLES } from './principal';
+import { Principal, Role, ROLES } from '../common/principal';
 
 /** A principal id is stored and compared as text: 1–128 characters, no control characters. */
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { EmptyDto } from '../refunds/dto/refund-requests.dto';
 import { CasesService } from './cases.service';
 import { AssignCaseDto, CaseMessageRequestDto, ListCasesQueryDto } from './dto/case-requests.dto';

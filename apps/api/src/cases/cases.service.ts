@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { UUID } from '../common/ids';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import type { Actor } from '../common/actor';
 import { BusinessCalendar } from '../common/business-time';
 import { cursorDate, decodeCursor, encodeCursor, Page, toPage } from '../common/pagination';
@@ -14,7 +14,14 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { UNDER_REVIEW_STATUSES } from '../refunds/refund-transitions';
 import { RefundsService } from '../refunds/refunds.service';
 import { SupportService } from '../support/support.service';
-import { higherPriority, nextDueAt, PRIORITY_ORDER, SlaPolicy, slaTargets } from './case-sla';
+import {
+  higherPriority,
+  nextDueAt,
+  OPEN_CASE_STATUSES,
+  PRIORITY_ORDER,
+  SlaPolicy,
+  slaTargets,
+} from './case-sla';
 import { CASE_CHANGES, CaseChange } from './case-transitions';
 import { CaseChanges, CasesRepository, NewMessage, QueueKey } from './cases.repository';
 import {
@@ -390,6 +397,10 @@ export class CasesService {
         step.message?.internal ?? false,
       );
       if (step.message) await this.cases.addMessage(id, step.message);
+      // The refund points at its open case, while there is one.
+      if (to === CaseStatus.OPEN && !OPEN_CASE_STATUSES.includes(supportCase.status)) {
+        await this.refunds.pointAtCase(updated.refundId, updated.id);
+      }
       return mapCase(updated);
     });
   }

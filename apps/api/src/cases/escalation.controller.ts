@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { IDEMPOTENCY_KEY, IF_MATCH } from '../common/api-headers';
 import { IfMatch } from '../common/if-match';
 import { describeAction, TRANSITIONS } from '../refunds/refund-transitions';

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from './principal';
 
 /** Who sees what: customers their own, merchants what was paid to them, agents and the system everything. */
 export function canSee(

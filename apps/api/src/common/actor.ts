@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 
 /** Who did something: a caller, or the service itself. */
 export type Actor = Principal | { role: 'service'; id: string };

@@ -3,7 +3,6 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { ClsModule } from 'nestjs-cls';
 import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
-import { PrismaService } from './prisma.service';
 import {
   createDatabase,
   createPool,
@@ -54,8 +53,6 @@ class KyselyModule implements OnModuleDestroy {
       ],
     }),
   ],
-  // PrismaService: only until every repository is on Kysely.
-  providers: [PrismaService],
-  exports: [KyselyModule, PrismaService],
+  exports: [KyselyModule],
 })
 export class DatabaseModule {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { EventPageDto, ListEventsQueryDto } from './dto/event.dto';
 import { EventsService } from './events.service';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { visibleTo } from '../common/access';
 import { Page, positionCursor, toPage } from '../common/pagination';
 import type { Event } from '../database/database';

@@ -1,9 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
+import { sql } from 'kysely';
 import { Public } from '../auth/auth.decorators';
-import { PrismaService } from '../database/prisma.service';
+import { DATABASE, type Database } from '../database/database';
 import { AppError } from '../errors/app-error';
 
 const READY_TIMEOUT_MS = 2_000;
@@ -24,7 +25,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly prisma: PrismaService,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
   @Get('live')
@@ -43,7 +44,7 @@ export class HealthController {
         async () => {
           const indicator = this.indicators.check('database');
           try {
-            await withTimeout(this.prisma.$queryRaw`SELECT 1`, READY_TIMEOUT_MS);
+            await withTimeout(sql`SELECT 1`.execute(this.db), READY_TIMEOUT_MS);
             return indicator.up();
           } catch {
             return indicator.down({ message: 'unreachable' });

@@ -1,22 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { sql } from 'kysely';
+import type { KyselyTransactionalAdapter } from '../database/database';
 
 @Injectable()
 export class JobsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
 
   /**
-   * Claims the job's next run if it is due: one conditional UPDATE, so among several instances
-   * exactly one wins each interval, and the schedule survives restarts.
+   * Claims the job's next run if it is due: one conditional upsert, so among several instances
+   * exactly one wins each interval (a concurrent first insert waits for the other's commit, then
+   * finds the run taken), and the schedule survives restarts.
    */
   async claimDueRun(name: string, intervalSeconds: number): Promise<boolean> {
-    await this.prisma.$executeRaw`
-      INSERT INTO scheduled_jobs (name, next_run_at) VALUES (${name}, now())
-      ON CONFLICT (name) DO NOTHING`;
-    const claimed = await this.prisma.$executeRaw`
-      UPDATE scheduled_jobs
-         SET next_run_at = now() + make_interval(secs => ${intervalSeconds}), last_run_at = now()
-       WHERE name = ${name} AND next_run_at <= now()`;
-    return claimed === 1;
+    const next = sql<Date>`now() + make_interval(secs => ${intervalSeconds}::double precision)`;
+    const result = await this.txHost.tx
+      .insertInto('scheduledJobs')
+      .values({ name, nextRunAt: next, lastRunAt: sql<Date>`now()` })
+      .onConflict((conflict) =>
+        conflict
+          .column('name')
+          .doUpdateSet({ nextRunAt: next, lastRunAt: sql<Date>`now()` })
+          .where('scheduledJobs.nextRunAt', '<=', sql<Date>`now()`),
+      )
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 }

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { canSee } from '../common/access';
 import type { Refund } from '../database/database';
 import { RefundStatus } from '../generated/kysely/enums';

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/principal';
+import type { Role } from '../common/principal';
 import { RefundStatus } from '../generated/kysely/enums';
 
 /**

@@ -24,7 +24,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { IDEMPOTENCY_KEY, IF_MATCH } from '../common/api-headers';
 import { etag, IfMatch } from '../common/if-match';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';

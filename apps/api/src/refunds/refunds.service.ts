@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { UUID } from '../common/ids';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { canSee, visibleTo } from '../common/access';
 import { type Actor, SCHEDULER } from '../common/actor';
 import { addBusinessDays, BusinessCalendar } from '../common/business-time';
@@ -469,6 +469,11 @@ export class RefundsService {
       refund.caseId === caseId ? refund : await this.refunds.linkCase(refund.id, caseId);
     await this.publish(linked, action);
     return linked;
+  }
+
+  /** Points the refund at its open case (a reopened one): case work, so no version or event. */
+  async pointAtCase(refundId: string, caseId: string): Promise<void> {
+    await this.refunds.linkCase(refundId, caseId);
   }
 
   /** The overdue-review scan (a scheduled job): each passed deadline escalates once. */

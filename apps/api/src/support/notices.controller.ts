@@ -12,7 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { notFound } from '../errors/app-error';
 import { NoticeDto, PublishNoticeDto } from './dto/notice.dto';
 import { NoticesService } from './notices.service';

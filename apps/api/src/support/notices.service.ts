@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { Principal } from '../common/principal';
+import type { KyselyTransactionalAdapter } from '../database/database';
 import { AppError, FieldError, notFound } from '../errors/app-error';
 import { mapNotice, NoticeDto, PublishNoticeDto } from './dto/notice.dto';
 import { NoticesRepository } from './notices.repository';
 
 @Injectable()
 export class NoticesService {
-  constructor(private readonly notices: NoticesRepository) {}
+  constructor(
+    private readonly notices: NoticesRepository,
+    private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
+  ) {}
 
   async publish(input: PublishNoticeDto, agent: Principal, now = new Date()): Promise<NoticeDto> {
     const startsAt = new Date(input.startsAt);
@@ -25,15 +30,17 @@ export class NoticesService {
     if (errors.length > 0)
       throw new AppError('VALIDATION_FAILED', 'The request is invalid.', errors);
 
-    const notice = await this.notices.create({
-      kind: input.kind ?? 'MAINTENANCE',
-      title: input.title,
-      body: input.body,
-      startsAt,
-      endsAt,
-      affectedChannels: input.affectedChannels,
-      publishedById: agent.id,
-    });
+    const notice = await this.txHost.withTransaction(() =>
+      this.notices.create({
+        kind: input.kind ?? 'MAINTENANCE',
+        title: input.title,
+        body: input.body,
+        startsAt,
+        endsAt,
+        affectedChannels: input.affectedChannels,
+        publishedById: agent.id,
+      }),
+    );
     return mapNotice(notice, now);
   }
 
@@ -45,9 +52,11 @@ export class NoticesService {
 
   /** Ends a notice now; one that has already ended (on time or early) cannot end again. */
   async end(id: string, agent: Principal, now = new Date()): Promise<NoticeDto> {
-    const ended = await this.notices.endEarly(id, now, agent.id);
-    if (ended) return mapNotice(ended, now);
-    if (!(await this.notices.findById(id))) throw notFound('Notice');
-    throw new AppError('INVALID_TRANSITION', 'The notice has already ended.');
+    return this.txHost.withTransaction(async () => {
+      const ended = await this.notices.endEarly(id, now, agent.id);
+      if (ended) return mapNotice(ended, now);
+      if (!(await this.notices.findById(id))) throw notFound('Notice');
+      throw new AppError('INVALID_TRANSITION', 'The notice has already ended.');
+    });
   }
 }

@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { mapNotice } from './dto/notice.dto';
 import { ServiceState, ServiceStatusDto } from './dto/service-status.dto';
 import { mapSupportChannel, SupportChannelDto } from './dto/support-channel.dto';
-import { Notice, NoticesRepository } from './notices.repository';
+import { NoticeRow, NoticesRepository } from './notices.repository';
 import { isOpenAt } from './opening-hours';
 import { SupportChannelId, SupportChannels } from './support-channels';
 
@@ -39,7 +39,7 @@ export class SupportService {
     };
   }
 
-  private channelsAt(now: Date, inForce: Notice[]): SupportChannelDto[] {
+  private channelsAt(now: Date, inForce: NoticeRow[]): SupportChannelDto[] {
     const timeZone = this.config.businessTimezone;
     return this.channels.list.map((channel) =>
       mapSupportChannel(channel, timeZone, {
@@ -52,7 +52,7 @@ export class SupportService {
   }
 }
 
-function serviceState(inForce: Notice[]): ServiceState {
+function serviceState(inForce: NoticeRow[]): ServiceState {
   if (inForce.some((notice) => notice.kind === 'INCIDENT')) return 'INCIDENT';
   return inForce.length > 0 ? 'MAINTENANCE' : 'OPERATIONAL';
 }

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { Page } from '../common/pagination';
 import { ListTransactionsQueryDto } from './dto/list-transactions-query.dto';
 import { RegisterTransactionDto } from './dto/register-transaction.dto';

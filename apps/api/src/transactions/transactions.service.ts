@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/principal';
 import { canSee, visibleTo } from '../common/access';
 import { newestFirstCursor, Page, toPage } from '../common/pagination';
 import { AppError, FieldError, notFound } from '../errors/app-error';

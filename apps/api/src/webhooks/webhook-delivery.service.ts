@@ -20,7 +20,9 @@ const LEASE_MARGIN_MS = 10_000;
 /**
  * The delivery worker, a scheduled job: a pool that POSTs due deliveries and records each
  * outcome as it comes, claiming more as slots free up, so one slow receiver holds up only its
- * own slot (and, by order, its own refund's later events).
+ * own slot (and, by order, its own refund's later events). A claim and an outcome are one
+ * statement each, committed at once: no transaction spans a POST, which would hold the claimed
+ * rows' locks for as long as a receiver takes to answer.
  */
 @Injectable()
 export class WebhookDeliveryService {

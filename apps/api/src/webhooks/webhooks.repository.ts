@@ -1,24 +1,35 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type NotNull, sql } from 'kysely';
+import type { NewestFirstKey } from '../common/pagination';
 import type {
-  Prisma,
+  KyselyTransactionalAdapter,
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
-} from '../generated/prisma/client';
+} from '../database/database';
 import { WebhookDeliveryStatus } from '../generated/kysely/enums';
-import { NewestFirstKey, olderThan } from '../common/pagination';
 
-/** A delivery as listed: its attempts in order, and its event's type. */
-const WITH_ATTEMPTS = {
-  attempts: { orderBy: { number: 'asc' } },
-  event: { select: { type: true } },
-} satisfies Prisma.WebhookDeliveryInclude;
-
+/** A delivery as listed: its event's type, and its attempts in order. */
 export type DeliveryWithAttempts = WebhookDelivery & {
+  eventType: string;
   attempts: WebhookAttempt[];
-  event: { type: string };
 };
+
+export interface NewEndpoint {
+  ownerRole: string;
+  ownerId: string;
+  url: string;
+  events: string[];
+  secret: string;
+}
+
+/** Whose endpoints a list shows: one owner's, or (no owner) everyone's. */
+export interface EndpointOwner {
+  ownerRole: string;
+  ownerId: string;
+}
 
 /** A delivery as claimed by a worker: everything needed to POST it. */
 export interface ClaimedDelivery {
@@ -49,70 +60,94 @@ export interface AttemptOutcome {
   retryWindowMs: number;
 }
 
+const now = sql<Date>`now()`;
+const interval = (ms: number) => sql`make_interval(secs => ${ms / 1000}::double precision)`;
+/** A status as a value of the column's enum type (a CASE of bare parameters would be text). */
+const asStatus = (status: WebhookDeliveryStatus) =>
+  sql<WebhookDeliveryStatus>`${status}::webhook_delivery_status`;
+
 @Injectable()
 export class WebhooksRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
 
-  createEndpoint(data: Prisma.WebhookEndpointCreateInput): Promise<WebhookEndpoint> {
-    return this.prisma.webhookEndpoint.create({ data });
+  createEndpoint(endpoint: NewEndpoint): Promise<WebhookEndpoint> {
+    return this.txHost.tx
+      .insertInto('webhookEndpoints')
+      .values({ id: randomUUID(), ...endpoint })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
-  findEndpoint(id: string): Promise<WebhookEndpoint | null> {
-    return this.prisma.webhookEndpoint.findUnique({ where: { id } });
+  findEndpoint(id: string): Promise<WebhookEndpoint | undefined> {
+    return this.txHost.tx
+      .selectFrom('webhookEndpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
+  /** Newest first, `(created_at, id)` descending, starting after `after`. */
   listEndpoints(
-    owner: { ownerRole?: string; ownerId?: string },
+    owner: EndpointOwner | undefined,
     limit: number,
     after?: NewestFirstKey,
   ): Promise<WebhookEndpoint[]> {
-    return this.prisma.webhookEndpoint.findMany({
-      where: { ...owner, ...olderThan(after) },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-    });
+    let query = this.txHost.tx.selectFrom('webhookEndpoints').selectAll();
+    if (owner) {
+      query = query.where('ownerRole', '=', owner.ownerRole).where('ownerId', '=', owner.ownerId);
+    }
+    if (after) {
+      query = query.where((eb) =>
+        eb(eb.refTuple('createdAt', 'id'), '<', eb.tuple(after.createdAt, after.id)),
+      );
+    }
+    return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
-  /** Deletes the endpoint with its deliveries; false when it was gone already. */
+  /** Deletes the endpoint with its deliveries (ON DELETE CASCADE); false when it was gone. */
   async deleteEndpoint(id: string): Promise<boolean> {
-    const { count } = await this.prisma.webhookEndpoint.deleteMany({ where: { id } });
-    return count === 1;
+    const result = await this.txHost.tx
+      .deleteFrom('webhookEndpoints')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numDeletedRows === 1n;
   }
 
   /** Newest event first; `before` is the last event position served. */
-  listDeliveries(
+  async listDeliveries(
     endpointId: string,
     limit: number,
     before?: bigint,
   ): Promise<DeliveryWithAttempts[]> {
-    return this.prisma.webhookDelivery.findMany({
-      where: { endpointId, eventPosition: before === undefined ? undefined : { lt: before } },
-      orderBy: { eventPosition: 'desc' },
-      take: limit,
-      include: WITH_ATTEMPTS,
-    });
+    let query = this.selectDeliveries().where('d.endpointId', '=', endpointId);
+    if (before !== undefined) query = query.where('d.eventPosition', '<', before);
+    const deliveries = await query.orderBy('d.eventPosition', 'desc').limit(limit).execute();
+    return this.withAttempts(deliveries);
   }
 
-  findDelivery(endpointId: string, id: string): Promise<DeliveryWithAttempts | null> {
-    return this.prisma.webhookDelivery.findFirst({
-      where: { id, endpointId },
-      include: WITH_ATTEMPTS,
-    });
+  async findDelivery(endpointId: string, id: string): Promise<DeliveryWithAttempts | undefined> {
+    const delivery = await this.selectDeliveries()
+      .where('d.id', '=', id)
+      .where('d.endpointId', '=', endpointId)
+      .executeTakeFirst();
+    return delivery && (await this.withAttempts([delivery]))[0];
   }
 
   /** A FAILED delivery goes back in the queue with a new retry window; false if it was not FAILED. */
   async requeueFailed(id: string): Promise<boolean> {
-    const { count } = await this.prisma.webhookDelivery.updateMany({
-      where: { id, status: WebhookDeliveryStatus.FAILED },
-      data: {
+    const result = await this.txHost.tx
+      .updateTable('webhookDeliveries')
+      .set({
         status: WebhookDeliveryStatus.PENDING,
-        nextAttemptAt: new Date(),
+        nextAttemptAt: now,
         firstAttemptAt: null,
         windowAttempts: 0,
-        updatedAt: new Date(),
-      },
-    });
-    return count === 1;
+        updatedAt: now,
+      })
+      .where('id', '=', id)
+      .where('status', '=', WebhookDeliveryStatus.FAILED)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
   /**
@@ -123,34 +158,64 @@ export class WebhooksRepository {
    * and the delivery is attempted again: at least once.
    */
   claimDue(batch: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.prisma.$queryRaw<ClaimedDelivery[]>`
-      WITH due AS (
-        SELECT d.id FROM webhook_deliveries d
-         WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
-           AND NOT EXISTS (
-             SELECT 1 FROM webhook_deliveries earlier
-              WHERE earlier.endpoint_id = d.endpoint_id
-                AND earlier.refund_id = d.refund_id
-                AND earlier.event_position < d.event_position
-                AND earlier.status = 'PENDING')
-         ORDER BY d.next_attempt_at, d.event_position
-         LIMIT ${batch}
-         FOR UPDATE SKIP LOCKED)
-      UPDATE webhook_deliveries d
-         SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
-             attempt_count = d.attempt_count + 1,
-             window_attempts = d.window_attempts + 1,
-             first_attempt_at = coalesce(d.first_attempt_at, now()),
-             last_attempt_at = now(),
-             updated_at = now()
-        FROM due, webhook_endpoints endpoint, events event
-       WHERE d.id = due.id AND endpoint.id = d.endpoint_id AND event.id = d.event_id
-      RETURNING d.id::text AS "id", d.attempt_count AS "attemptCount",
-                d.window_attempts AS "windowAttempts",
-                d.first_attempt_at AS "firstAttemptAt", endpoint.id::text AS "endpointId",
-                endpoint.url, endpoint.secret, event.id::text AS "eventId",
-                event.type AS "eventType", event.created_at AS "eventCreatedAt",
-                event.data AS "eventData"`;
+    const db = this.txHost.tx;
+    return (
+      db
+        .with('due', (qb) =>
+          qb
+            .selectFrom('webhookDeliveries as d')
+            .select('d.id')
+            .where('d.status', '=', WebhookDeliveryStatus.PENDING)
+            .where('d.nextAttemptAt', '<=', now)
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('webhookDeliveries as earlier')
+                    .select(sql.lit(1).as('one'))
+                    .whereRef('earlier.endpointId', '=', 'd.endpointId')
+                    .whereRef('earlier.refundId', '=', 'd.refundId')
+                    .whereRef('earlier.eventPosition', '<', 'd.eventPosition')
+                    .where('earlier.status', '=', WebhookDeliveryStatus.PENDING),
+                ),
+              ),
+            )
+            .orderBy('d.nextAttemptAt')
+            .orderBy('d.eventPosition')
+            .limit(batch)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .updateTable('webhookDeliveries as d')
+        .from(['due', 'webhookEndpoints as endpoint', 'events as event'])
+        .set((eb) => ({
+          nextAttemptAt: sql<Date>`now() + ${interval(leaseMs)}`,
+          attemptCount: eb('d.attemptCount', '+', 1),
+          windowAttempts: eb('d.windowAttempts', '+', 1),
+          firstAttemptAt: eb.fn.coalesce('d.firstAttemptAt', now),
+          lastAttemptAt: now,
+          updatedAt: now,
+        }))
+        .whereRef('d.id', '=', 'due.id')
+        .whereRef('endpoint.id', '=', 'd.endpointId')
+        .whereRef('event.id', '=', 'd.eventId')
+        .returning([
+          'd.id',
+          'd.attemptCount',
+          'd.windowAttempts',
+          'd.firstAttemptAt',
+          'endpoint.id as endpointId',
+          'endpoint.url',
+          'endpoint.secret',
+          'event.id as eventId',
+          'event.type as eventType',
+          'event.createdAt as eventCreatedAt',
+          'event.data as eventData',
+        ])
+        // RETURNING reads the row as updated: the first attempt's time is set by now.
+        .$narrowType<{ firstAttemptAt: NotNull }>()
+        .execute()
+    );
   }
 
   /**
@@ -164,32 +229,110 @@ export class WebhooksRepository {
     claimed: ClaimedDelivery,
     outcome: AttemptOutcome,
   ): Promise<WebhookDeliveryStatus | null> {
-    const [row] = await this.prisma.$queryRaw<{ status: WebhookDeliveryStatus }[]>`
-      WITH window_end AS (
-        SELECT first_attempt_at + make_interval(secs => ${outcome.retryWindowMs / 1000}::double precision) AS at
-          FROM webhook_deliveries WHERE id = ${claimed.id}::uuid),
-      updated AS (
-        UPDATE webhook_deliveries d SET
-          status = CASE WHEN ${outcome.ok}::boolean THEN 'SUCCEEDED'::webhook_delivery_status
-                        WHEN now() >= window_end.at THEN 'FAILED'::webhook_delivery_status
-                        ELSE 'PENDING'::webhook_delivery_status END,
-          next_attempt_at = CASE WHEN ${outcome.ok}::boolean THEN d.next_attempt_at
-            ELSE least(now() + make_interval(secs => ${outcome.retryDelayMs / 1000}::double precision),
-                       window_end.at) END,
-          delivered_at = CASE WHEN ${outcome.ok}::boolean THEN now() END,
-          updated_at = now()
-          FROM window_end
-         WHERE d.id = ${claimed.id}::uuid AND d.attempt_count = ${claimed.attemptCount}
-           AND d.status = 'PENDING'
-        RETURNING d.status),
-      attempt AS (
-        INSERT INTO webhook_attempts
-               (id, delivery_id, number, started_at, duration_ms, status_code, error, response_excerpt)
-        SELECT gen_random_uuid(), id, ${claimed.attemptCount}, ${outcome.startedAt},
-               ${outcome.durationMs}, ${outcome.statusCode}, ${outcome.error}, ${outcome.responseExcerpt}
-          FROM webhook_deliveries WHERE id = ${claimed.id}::uuid)
-      SELECT coalesce((SELECT status FROM updated), d.status) AS status
-        FROM webhook_deliveries d WHERE d.id = ${claimed.id}::uuid`;
+    const row = await this.txHost.tx
+      .with('windowEnd', (db) =>
+        db
+          .selectFrom('webhookDeliveries')
+          .select(
+            sql<Date>`${sql.ref('firstAttemptAt')} + ${interval(outcome.retryWindowMs)}`.as('at'),
+          )
+          .where('id', '=', claimed.id),
+      )
+      .with('updated', (db) =>
+        db
+          .updateTable('webhookDeliveries as d')
+          .from('windowEnd')
+          .set((eb) =>
+            outcome.ok
+              ? { status: WebhookDeliveryStatus.SUCCEEDED, deliveredAt: now }
+              : {
+                  status: eb
+                    .case()
+                    .when(now, '>=', eb.ref('windowEnd.at'))
+                    .then(asStatus(WebhookDeliveryStatus.FAILED))
+                    .else(asStatus(WebhookDeliveryStatus.PENDING))
+                    .end(),
+                  nextAttemptAt: eb.fn<Date>('least', [
+                    sql<Date>`now() + ${interval(outcome.retryDelayMs)}`,
+                    eb.ref('windowEnd.at'),
+                  ]),
+                  deliveredAt: null,
+                },
+          )
+          .set({ updatedAt: now })
+          .where('d.id', '=', claimed.id)
+          .where('d.attemptCount', '=', claimed.attemptCount)
+          .where('d.status', '=', WebhookDeliveryStatus.PENDING)
+          .returning('d.status'),
+      )
+      .with('attempt', (db) =>
+        db
+          .insertInto('webhookAttempts')
+          .columns([
+            'id',
+            'deliveryId',
+            'number',
+            'startedAt',
+            'durationMs',
+            'statusCode',
+            'error',
+            'responseExcerpt',
+          ])
+          // Only while the delivery exists: its endpoint may have been deleted meanwhile.
+          .expression((eb) =>
+            eb
+              .selectFrom('webhookDeliveries')
+              .select([
+                sql<string>`gen_random_uuid()`.as('id'),
+                'id as deliveryId',
+                eb.cast<number>(eb.val(claimed.attemptCount), 'integer').as('number'),
+                eb.cast<Date>(eb.val(outcome.startedAt), 'timestamptz').as('startedAt'),
+                eb.cast<number>(eb.val(outcome.durationMs), 'integer').as('durationMs'),
+                eb.cast<number | null>(eb.val(outcome.statusCode), 'integer').as('statusCode'),
+                eb.cast<string | null>(eb.val(outcome.error), 'text').as('error'),
+                eb
+                  .cast<string | null>(eb.val(outcome.responseExcerpt), 'text')
+                  .as('responseExcerpt'),
+              ])
+              .where('id', '=', claimed.id),
+          ),
+      )
+      .selectFrom('webhookDeliveries as d')
+      .select((eb) =>
+        eb.fn.coalesce(eb.selectFrom('updated').select('updated.status'), 'd.status').as('status'),
+      )
+      .where('d.id', '=', claimed.id)
+      .executeTakeFirst();
     return row?.status ?? null;
+  }
+
+  private selectDeliveries() {
+    return this.txHost.tx
+      .selectFrom('webhookDeliveries as d')
+      .innerJoin('events as e', 'e.id', 'd.eventId')
+      .selectAll('d')
+      .select('e.type as eventType');
+  }
+
+  /** Each delivery with its attempts in order: one query for all of them, not one each. */
+  private async withAttempts(
+    deliveries: (WebhookDelivery & { eventType: string })[],
+  ): Promise<DeliveryWithAttempts[]> {
+    if (deliveries.length === 0) return [];
+    const attempts = await this.txHost.tx
+      .selectFrom('webhookAttempts')
+      .selectAll()
+      .where(
+        'deliveryId',
+        'in',
+        deliveries.map((delivery) => delivery.id),
+      )
+      .orderBy('deliveryId')
+      .orderBy('number')
+      .execute();
+    return deliveries.map((delivery) => ({
+      ...delivery,
+      attempts: attempts.filter((attempt) => attempt.deliveryId === delivery.id),
+    }));
   }
 }

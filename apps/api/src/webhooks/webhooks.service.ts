@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { Principal } from '../common/principal';
 import { UUID } from '../common/ids';
 import {
   newestFirstCursor,
@@ -9,8 +10,12 @@ import {
   toPage,
 } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
+import type {
+  KyselyTransactionalAdapter,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
-import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client';
 import { mapDelivery, WebhookDeliveryDto } from './dto/webhook-delivery.dto';
 import {
   CreatedWebhookEndpointDto,
@@ -28,12 +33,16 @@ const deliveryCursors = positionCursor((row: WebhookDelivery) => row.eventPositi
 const invalid = (field: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid.', [{ field, message }]);
 
-/** Webhook endpoints: merchants manage their own, the system role all of them. */
+/**
+ * Webhook endpoints: merchants manage their own, the system role all of them. Each change is one
+ * unit of work (`txHost.withTransaction`).
+ */
 @Injectable()
 export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly config: AppConfig,
+    private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
   ) {}
 
   async create(
@@ -49,19 +58,24 @@ export class WebhooksService {
       (allowPrivate ? undefined : await resolvedAddressProblem(hostOf(new URL(dto.url))));
     if (problem) throw invalid('url', problem);
     const secret = newSigningSecret();
-    const endpoint = await this.webhooks.createEndpoint({
-      ownerRole: principal.role,
-      ownerId: principal.id,
-      url: new URL(dto.url).href,
-      events: dto.events,
-      secret,
+    return this.txHost.withTransaction(async () => {
+      const endpoint = await this.webhooks.createEndpoint({
+        ownerRole: principal.role,
+        ownerId: principal.id,
+        url: new URL(dto.url).href,
+        events: dto.events,
+        secret,
+      });
+      // A keyed request's answer is recorded without the secret (shown once: @NotReplayed).
+      return { ...mapEndpoint(endpoint), secret };
     });
-    return { ...mapEndpoint(endpoint), secret };
   }
 
   async list(principal: Principal, query: PaginationQueryDto): Promise<Page<WebhookEndpointDto>> {
     const rows = await this.webhooks.listEndpoints(
-      principal.role === 'system' ? {} : { ownerRole: principal.role, ownerId: principal.id },
+      principal.role === 'system'
+        ? undefined
+        : { ownerRole: principal.role, ownerId: principal.id },
       query.limit + 1,
       query.cursor ? cursors.decode(query.cursor) : undefined,
     );
@@ -73,8 +87,10 @@ export class WebhooksService {
   }
 
   async delete(principal: Principal, id: string): Promise<void> {
-    const endpoint = await this.findVisible(principal, id);
-    if (!(await this.webhooks.deleteEndpoint(endpoint.id))) throw notFound('Webhook endpoint');
+    await this.txHost.withTransaction(async () => {
+      const endpoint = await this.findVisible(principal, id);
+      if (!(await this.webhooks.deleteEndpoint(endpoint.id))) throw notFound('Webhook endpoint');
+    });
   }
 
   async deliveries(
@@ -93,25 +109,27 @@ export class WebhooksService {
 
   /** Sends a FAILED delivery again, with a new retry window; 409 for any other status. */
   async retry(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryDto> {
-    const endpoint = await this.findVisible(principal, id);
-    const delivery = UUID.test(deliveryId)
-      ? await this.webhooks.findDelivery(endpoint.id, deliveryId)
-      : null;
-    if (!delivery) throw notFound('Delivery');
-    if (!(await this.webhooks.requeueFailed(delivery.id))) {
-      throw new AppError(
-        'INVALID_TRANSITION',
-        `Only a FAILED delivery can be retried; this one is ${delivery.status}.`,
-      );
-    }
-    const requeued = await this.webhooks.findDelivery(endpoint.id, delivery.id);
-    if (!requeued) throw notFound('Delivery');
-    return mapDelivery(requeued);
+    return this.txHost.withTransaction(async () => {
+      const endpoint = await this.findVisible(principal, id);
+      const delivery = UUID.test(deliveryId)
+        ? await this.webhooks.findDelivery(endpoint.id, deliveryId)
+        : undefined;
+      if (!delivery) throw notFound('Delivery');
+      if (!(await this.webhooks.requeueFailed(delivery.id))) {
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `Only a FAILED delivery can be retried; this one is ${delivery.status}.`,
+        );
+      }
+      const requeued = await this.webhooks.findDelivery(endpoint.id, delivery.id);
+      if (!requeued) throw notFound('Delivery');
+      return mapDelivery(requeued);
+    });
   }
 
   /** The endpoint if the caller manages it (its owner, or the system role); 404 otherwise. */
   private async findVisible(principal: Principal, id: string): Promise<WebhookEndpoint> {
-    const endpoint = UUID.test(id) ? await this.webhooks.findEndpoint(id) : null;
+    const endpoint = UUID.test(id) ? await this.webhooks.findEndpoint(id) : undefined;
     const mine =
       endpoint &&
       (principal.role === 'system' ||

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, Role } from '../principal';
+import { ROLES, Role } from '../../common/principal';
 
 export class PrincipalDto {
   @ApiProperty({ enum: ROLES })

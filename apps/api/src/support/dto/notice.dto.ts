@@ -11,7 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { NoticeKind } from '../../generated/kysely/enums';
-import type { Notice } from '../notices.repository';
+import type { NoticeRow } from '../notices.repository';
 import { SUPPORT_CHANNEL_IDS, SupportChannelId } from '../support-channels';
 
 export const NOTICE_KINDS = Object.values(NoticeKind);
@@ -117,12 +117,15 @@ export class NoticeDto {
   updatedAt!: string;
 }
 
-export function noticeStatus(notice: Pick<Notice, 'startsAt' | 'endsAt'>, now: Date): NoticeStatus {
+export function noticeStatus(
+  notice: Pick<NoticeRow, 'startsAt' | 'endsAt'>,
+  now: Date,
+): NoticeStatus {
   if (now < notice.startsAt) return 'UPCOMING';
   return now < notice.endsAt ? 'ACTIVE' : 'ENDED';
 }
 
-export function mapNotice(notice: Notice, now: Date): NoticeDto {
+export function mapNotice(notice: NoticeRow, now: Date): NoticeDto {
   return {
     id: notice.id,
     kind: notice.kind,

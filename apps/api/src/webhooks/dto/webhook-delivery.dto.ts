@@ -49,7 +49,7 @@ export function mapDelivery(delivery: DeliveryWithAttempts): WebhookDeliveryDto 
   return {
     id: delivery.id,
     eventId: delivery.eventId,
-    eventType: delivery.event.type,
+    eventType: delivery.eventType,
     status: delivery.status,
     attemptCount: delivery.attemptCount,
     nextAttemptAt:

@@ -11,7 +11,7 @@ import {
 import { ActorDto } from '../../refunds/dto/refund.dto';
 import { PageDto } from '../../common/pagination';
 import { EVENT_TYPES } from '../../events/event-types';
-import type { WebhookEndpoint } from '../../generated/prisma/client';
+import type { WebhookEndpoint } from '../../database/database';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
