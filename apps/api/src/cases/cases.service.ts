@@ -366,7 +366,9 @@ export class CasesService {
     plan: (supportCase: SupportCase, now: Date) => CaseStep,
   ): Promise<SupportCaseDto> {
     return this.txHost.withTransaction(async () => {
-      await this.findVisible(principal, id);
+      const visible = await this.findVisible(principal, id);
+      // The refund first, then the case: the order every way into a case takes.
+      await this.refunds.lockForCaseWork(visible.refundId);
       const supportCase = await this.cases.lock(id);
       if (!supportCase) throw notFound('Case');
       const now = new Date();

@@ -471,6 +471,15 @@ export class RefundsService {
     return linked;
   }
 
+  /**
+   * Locks the refund for case work: every way into a case takes the refund's lock first (a
+   * refund action's write takes it), so case changes and refund changes never wait on each
+   * other in opposite orders.
+   */
+  async lockForCaseWork(refundId: string): Promise<void> {
+    await this.refunds.lock(refundId);
+  }
+
   /** Points the refund at its open case (a reopened one): case work, so no version or event. */
   async pointAtCase(refundId: string, caseId: string): Promise<void> {
     await this.refunds.linkCase(refundId, caseId);
