@@ -43,6 +43,15 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('takes Idempotency-Key on every POST (@Idempotent() adds the header and the interceptor together)', () => {
+    const posts = Object.entries<any>(doc.paths).filter(([, operations]) => operations.post);
+    expect(posts.length).toBeGreaterThan(20);
+    for (const [path, operations] of posts) {
+      const headers = (operations.post.parameters ?? []).filter((p: any) => p.in === 'header');
+      expect([path, headers.some((p: any) => p.name === 'Idempotency-Key')]).toEqual([path, true]);
+    }
+  });
+
   it('documents problem+json errors on every operation, 401 wherever a token is needed', () => {
     for (const [path, operations] of Object.entries<any>(doc.paths)) {
       for (const [method, operation] of Object.entries<any>(operations)) {

@@ -14,6 +14,7 @@ import { EmptyDto } from '../refunds/dto/refund-requests.dto';
 import { CasesService } from './cases.service';
 import { AssignCaseDto, CaseMessageRequestDto, ListCasesQueryDto } from './dto/case-requests.dto';
 import { CaseHistoryDto, CaseMessageDto, CasePageDto, SupportCaseDto } from './dto/case.dto';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 const STATE_CONFLICT = ApiConflictResponse({
   description:
@@ -57,6 +58,7 @@ export class CasesController {
     return this.cases.history(p, id);
   }
 
+  @Idempotent()
   @Post(':id/messages')
   @HttpCode(200)
   @ApiOperation({
@@ -75,6 +77,7 @@ export class CasesController {
     return this.cases.postMessage(p, id, body);
   }
 
+  @Idempotent()
   @Post(':id/assign')
   @STATE_CONFLICT
   @HttpCode(200)
@@ -85,6 +88,7 @@ export class CasesController {
     return this.cases.assign(p, id, body);
   }
 
+  @Idempotent()
   @Post(':id/pending')
   @STATE_CONFLICT
   @HttpCode(200)
@@ -95,6 +99,7 @@ export class CasesController {
     return this.cases.pending(p, id);
   }
 
+  @Idempotent()
   @Post(':id/hold')
   @STATE_CONFLICT
   @HttpCode(200)
@@ -105,6 +110,7 @@ export class CasesController {
     return this.cases.hold(p, id);
   }
 
+  @Idempotent()
   @Post(':id/solve')
   @STATE_CONFLICT
   @HttpCode(200)
@@ -115,6 +121,7 @@ export class CasesController {
     return this.cases.solve(p, id);
   }
 
+  @Idempotent()
   @Post(':id/reopen')
   @STATE_CONFLICT
   @HttpCode(200)
@@ -124,6 +131,7 @@ export class CasesController {
     return this.cases.reopen(p, id);
   }
 
+  @Idempotent()
   @Post(':id/close')
   @STATE_CONFLICT
   @HttpCode(200)

@@ -12,12 +12,13 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
-import { IDEMPOTENCY_KEY, IF_MATCH } from '../common/api-headers';
+import { IF_MATCH } from '../common/api-headers';
 import { IfMatch } from '../common/if-match';
 import { describeAction, TRANSITIONS } from '../refunds/refund-transitions';
 import { CasesService } from './cases.service';
 import { EscalateDto } from './dto/case-requests.dto';
 import { EscalationDto } from './dto/case.dto';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 /** `POST /v1/refunds/:id/escalate`: a way into support, so the support desk serves it. */
 @ApiTags('refunds')
@@ -26,6 +27,7 @@ import { EscalationDto } from './dto/case.dto';
 export class EscalationController {
   constructor(private readonly cases: CasesService) {}
 
+  @Idempotent()
   @Post(':id/escalate')
   @HttpCode(201)
   @Roles(...TRANSITIONS.escalate.roles)
@@ -39,7 +41,6 @@ export class EscalationController {
   @ApiConflictResponse({ description: 'INVALID_TRANSITION: the refund is terminal' })
   @ApiPreconditionFailedResponse({ description: 'VERSION_MISMATCH: stale If-Match' })
   @IF_MATCH
-  @IDEMPOTENCY_KEY
   async escalate(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,

@@ -43,15 +43,15 @@ class KyselyModule implements OnModuleDestroy {
 @Module({
   imports: [
     KyselyModule,
-    ClsModule.forRoot({
-      global: true,
-      plugins: [
-        new ClsPluginTransactional({
-          imports: [KyselyModule],
-          adapter: new KyselyTransactionalAdapter(),
-        }),
-      ],
-    }),
+    // The plugin alone, not ClsModule.forRoot: that one also mounts a global guard and interceptor
+    // (no-ops here), and any interceptor at all puts Nest's interceptor chain on every request:
+    // measured, a third of the throughput of a status read.
+    ClsModule.registerPlugins([
+      new ClsPluginTransactional({
+        imports: [KyselyModule],
+        adapter: new KyselyTransactionalAdapter(),
+      }),
+    ]),
   ],
   exports: [KyselyModule],
 })

@@ -1,5 +1,4 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { SchedulerService } from '../jobs/scheduler.service';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -7,12 +6,8 @@ import { IdempotencyService } from './idempotency.service';
 
 @Global()
 @Module({
-  providers: [
-    IdempotencyRepository,
-    IdempotencyService,
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-  ],
-  exports: [IdempotencyService],
+  providers: [IdempotencyRepository, IdempotencyService, IdempotencyInterceptor],
+  exports: [IdempotencyService, IdempotencyInterceptor],
 })
 export class IdempotencyModule implements OnModuleInit {
   constructor(

@@ -25,7 +25,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
-import { IDEMPOTENCY_KEY, IF_MATCH } from '../common/api-headers';
+import { IF_MATCH } from '../common/api-headers';
 import { etag, IfMatch } from '../common/if-match';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import {
@@ -44,11 +44,13 @@ import {
 import { RefundDto, RefundEventDto, RefundPageDto } from './dto/refund.dto';
 import { describeAction, RefundAction, TRANSITIONS } from './refund-transitions';
 import { RefundsService } from './refunds.service';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 /** One endpoint per action of the transition table: roles and description come from the table. */
 function Action(action: RefundAction) {
   return applyDecorators(
     Post(`:id/${action}`),
+    Idempotent(),
     HttpCode(200),
     Roles(...TRANSITIONS[action].roles),
     ApiOperation({ summary: action, description: describeAction(action) }),
@@ -62,7 +64,6 @@ function Action(action: RefundAction) {
         'AMOUNT_EXCEEDS_REFUNDABLE, EVIDENCE_MISSING, DISPUTE_WINDOW_CLOSED, RESPONSE_WINDOW_CLOSED',
     }),
     IF_MATCH,
-    IDEMPOTENCY_KEY,
   );
 }
 
@@ -72,13 +73,13 @@ function Action(action: RefundAction) {
 export class RefundsController {
   constructor(private readonly refunds: RefundsService) {}
 
+  @Idempotent()
   @Post()
   @Roles(...TRANSITIONS.apply.roles)
   @ApiOperation({ summary: 'apply', description: describeAction('apply') })
   @ApiCreatedResponse({ type: RefundDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such payment, or not yours' })
   @ApiUnprocessableEntityResponse({ description: 'AMOUNT_EXCEEDS_REFUNDABLE' })
-  @IDEMPOTENCY_KEY
   apply(@CurrentPrincipal() principal: Principal, @Body() body: CreateRefundDto) {
     return this.refunds.apply(principal, body);
   }

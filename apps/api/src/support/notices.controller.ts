@@ -16,6 +16,7 @@ import type { Principal } from '../common/principal';
 import { notFound } from '../errors/app-error';
 import { NoticeDto, PublishNoticeDto } from './dto/notice.dto';
 import { NoticesService } from './notices.service';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 // An id that is not a UUID names no notice.
 const NoticeId = new ParseUUIDPipe({ exceptionFactory: () => notFound('Notice') });
@@ -25,6 +26,7 @@ const NoticeId = new ParseUUIDPipe({ exceptionFactory: () => notFound('Notice') 
 export class NoticesController {
   constructor(private readonly notices: NoticesService) {}
 
+  @Idempotent()
   @Post()
   @Roles('agent')
   @ApiBearerAuth()
@@ -55,6 +57,7 @@ export class NoticesController {
     return this.notices.get(id);
   }
 
+  @Idempotent()
   @Post(':id/end')
   @HttpCode(200)
   @Roles('agent')

@@ -19,6 +19,7 @@ import { ListTransactionsQueryDto } from './dto/list-transactions-query.dto';
 import { RegisterTransactionDto } from './dto/register-transaction.dto';
 import { TransactionDto, TransactionPageDto } from './dto/transaction.dto';
 import { TransactionsService } from './transactions.service';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 @ApiTags('transactions')
 @ApiBearerAuth()
@@ -27,6 +28,7 @@ import { TransactionsService } from './transactions.service';
 export class TransactionsController {
   constructor(private readonly service: TransactionsService) {}
 
+  @Idempotent()
   @Post()
   @Roles('system')
   @ApiOperation({

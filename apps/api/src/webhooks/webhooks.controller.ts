@@ -22,6 +22,7 @@ import {
   WebhookEndpointPageDto,
 } from './dto/webhook-endpoint.dto';
 import { WebhooksService } from './webhooks.service';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -30,6 +31,7 @@ import { WebhooksService } from './webhooks.service';
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
+  @Idempotent()
   @Post()
   @ApiOperation({
     summary: 'Subscribe a URL to events',
@@ -83,6 +85,7 @@ export class WebhooksController {
     return this.webhooks.deliveries(principal, id, query);
   }
 
+  @Idempotent()
   @Post(':id/deliveries/:deliveryId/retry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a FAILED delivery again (a new retry window)' })
