@@ -445,19 +445,15 @@ export class RefundsService {
   /**
    * The customer's escalation, as the refund records it: checked like any action, then a
    * timeline event. The support case is the support desk's (cases/), which calls this within
-   * its own unit of work and then `linkCase`.
+   * its own unit of work and then `linkCase`. The customer's message goes to the case only:
+   * the merchant reads the timeline, and what a customer tells support is never theirs.
    */
-  async recordEscalation(
-    principal: Principal,
-    id: string,
-    message: string,
-    ifMatch?: number,
-  ): Promise<Refund> {
+  async recordEscalation(principal: Principal, id: string, ifMatch?: number): Promise<Refund> {
     const refund = await this.checked(principal, id, 'escalate', ifMatch);
     const appended = await this.refunds.appendEvent(refund.id, TRANSITIONS.escalate.from, {
       action: 'escalate',
       actor: principal,
-      note: message,
+      note: 'The customer asked support for help.',
     });
     if (!appended) throw await this.conflict(refund.id, ifMatch);
     return appended;
