@@ -108,15 +108,16 @@ export class AttachmentsService {
         content: upload.content,
         uploadedBy: principal,
       });
+      const dto = mapAttachment(attachment);
       // Evidence added during a dispute shows in the dispute case, for the agent deciding it.
       if (refund.status === RefundStatus.DISPUTED) {
         await this.cases.addToOpenCase(refund.id, {
           author: principal,
-          body: `Attached ${attachment.fileName} (${attachment.kind}, ${attachment.contentType}).`,
-          details: { attachmentId: attachment.id },
+          body: `Attached ${dto.fileName} (${dto.kind}, ${dto.contentType}).`,
+          details: { attachmentId: dto.id },
         });
       }
-      return mapAttachment(attachment);
+      return dto;
     });
   }
 
