@@ -454,6 +454,29 @@ describe('attachments', () => {
   });
 
   describe('evidence checklist', () => {
+    it('refuses a PHOTO that is not an image with 422 EVIDENCE_KIND_MISMATCH: it cannot meet the photo rule', async () => {
+      const refund = await draft(t, a, { reasonCode: 'DEFECTIVE_OR_DAMAGED' });
+      for (const file of [TEXT, PDF]) {
+        const res = await upload(a.customer, refund.id, file, {
+          kind: 'PHOTO',
+          filename: 'photo.png',
+          contentType: 'image/png',
+        });
+        expect(res.status).toBe(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          code: 'EVIDENCE_KIND_MISMATCH',
+          errors: [{ field: 'kind', message: expect.stringMatching(/PNG or JPEG/) }],
+        });
+      }
+      const list = await t.http
+        .get(`/v1/refunds/${refund.id}/attachments`)
+        .set('Authorization', a.customer);
+      expect(list.body).toEqual([]);
+      const submitted = await act(t, a.customer, refund.id, 'submit');
+      expect([submitted.status, submitted.body.code]).toEqual([422, 'EVIDENCE_MISSING']);
+    });
+
     it('a DEFECTIVE_OR_DAMAGED refund can be submitted once it has a PHOTO', async () => {
       const refund = await draft(t, a, { reasonCode: 'DEFECTIVE_OR_DAMAGED' });
       const early = await act(t, a.customer, refund.id, 'submit');

@@ -92,7 +92,9 @@ export class AttachmentsController {
       'PNG, JPEG or plain text',
   })
   @ApiUnprocessableEntityResponse({
-    description: `TOO_MANY_ATTACHMENTS: the refund already has ${MAX_ATTACHMENTS_PER_REFUND}`,
+    description:
+      'EVIDENCE_KIND_MISMATCH: a PHOTO that is not a PNG or JPEG image; ' +
+      `TOO_MANY_ATTACHMENTS: the refund already has ${MAX_ATTACHMENTS_PER_REFUND}`,
   })
   async upload(
     @CurrentPrincipal() principal: Principal,

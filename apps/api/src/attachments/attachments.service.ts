@@ -6,14 +6,14 @@ import { FILE_SIZE_LIMIT } from '../create-app';
 import { AppError, notFound } from '../errors/app-error';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { Refund, KyselyTransactionalAdapter } from '../database/database';
-import { RefundStatus } from '../generated/kysely/enums';
+import { AttachmentKind, RefundStatus } from '../generated/kysely/enums';
 import { CasesService } from '../cases/cases.service';
 import { isTerminal, withinWindow } from '../refunds/next-actions';
 import { EDITS, mayEdit } from '../refunds/refund-transitions';
 import { RefundsService } from '../refunds/refunds.service';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentDto, AttachmentMetadata, mapAttachment } from './dto/attachment.dto';
-import { detectFileType } from './file-type';
+import { detectFileType, isImage } from './file-type';
 import type { Upload } from './multipart-upload';
 
 export const MAX_ATTACHMENTS_PER_REFUND = 10;
@@ -43,7 +43,8 @@ export class AttachmentsService {
 
   /**
    * Refusals in the documented order: 404 not visible, 409 not in an upload state for the role,
-   * 413 too large, 415 not an accepted type, 422 the refund already has ten attachments.
+   * 413 too large, 415 not an accepted type, 422 a PHOTO that is not an image, the merchant's
+   * response window closed, or the refund already has ten attachments.
    * The refund itself (status, version, timeline) is left unchanged.
    */
   async upload(principal: Principal, refundId: string, upload: Upload): Promise<AttachmentDto> {
@@ -62,6 +63,18 @@ export class AttachmentsService {
       throw new AppError(
         'UNSUPPORTED_MEDIA_TYPE',
         'Only PDF, PNG, JPEG and UTF-8 plain text files are accepted (judged by their content).',
+      );
+    }
+    if (upload.kind === AttachmentKind.PHOTO && !isImage(contentType)) {
+      throw new AppError(
+        'EVIDENCE_KIND_MISMATCH',
+        'A PHOTO must be a PNG or JPEG image (judged by its content).',
+        [
+          {
+            field: 'kind',
+            message: 'PHOTO takes a PNG or JPEG image; send this file as another kind',
+          },
+        ],
       );
     }
     // The merchant's side of a dispute, evidence included, is due by merchantResponseDueAt.

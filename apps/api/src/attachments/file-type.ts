@@ -8,6 +8,11 @@ export const ACCEPTED_TYPES = {
 
 export type AcceptedType = (typeof ACCEPTED_TYPES)[keyof typeof ACCEPTED_TYPES];
 
+/** The accepted types that are images: what a PHOTO must be. */
+export function isImage(type: AcceptedType): boolean {
+  return type === ACCEPTED_TYPES.png || type === ACCEPTED_TYPES.jpeg;
+}
+
 /** The file name extensions of each accepted type, the usual one first. */
 const EXTENSIONS: Record<AcceptedType, readonly [string, ...string[]]> = {
   [ACCEPTED_TYPES.pdf]: ['pdf'],
