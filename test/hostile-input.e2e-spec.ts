@@ -68,6 +68,14 @@ describe('hostile input', () => {
     expect([after.body.version, after.body.description]).toEqual([1, null]);
   });
 
+  it('refuses __proto__ and constructor query parameters with 400, as any unknown one', async () => {
+    for (const name of ['__proto__', 'constructor']) {
+      const res = await t.http.get(`/v1/refunds?${name}=x`).set('Authorization', a.customer);
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.errors).toEqual([{ field: name, message: expect.any(String) }]);
+    }
+  });
+
   it.each(['__proto__', 'constructor'])(
     'refuses a multipart part named %s with 400, storing nothing',
     async (name) => {
