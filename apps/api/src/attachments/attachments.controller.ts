@@ -94,7 +94,9 @@ export class AttachmentsController {
   @ApiUnprocessableEntityResponse({
     description:
       'EVIDENCE_KIND_MISMATCH: a PHOTO that is not a PNG or JPEG image; ' +
-      `TOO_MANY_ATTACHMENTS: the refund already has ${MAX_ATTACHMENTS_PER_REFUND}`,
+      `TOO_MANY_ATTACHMENTS: the refund already has ${MAX_ATTACHMENTS_PER_REFUND}; ` +
+      "QUOTA_EXCEEDED: the file would take the customer's uploads past " +
+      'MAX_ATTACHMENT_BYTES_PER_CUSTOMER',
   })
   async upload(
     @CurrentPrincipal() principal: Principal,

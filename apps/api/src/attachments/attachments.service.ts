@@ -3,6 +3,7 @@ import { UUID } from '../common/ids';
 import { Injectable } from '@nestjs/common';
 import type { Principal, Role } from '../auth/principal';
 import { FILE_SIZE_LIMIT } from '../create-app';
+import { AppConfig } from '../config/app-config';
 import { AppError, notFound } from '../errors/app-error';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { Refund, KyselyTransactionalAdapter } from '../database/database';
@@ -39,6 +40,7 @@ export class AttachmentsService {
     private readonly attachments: AttachmentsRepository,
     private readonly refunds: RefundsService,
     private readonly cases: CasesService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -94,7 +96,9 @@ export class AttachmentsService {
   /**
    * The write, in one unit of work under the refund's lock: uploads (and state changes) on one
    * refund apply one after the other, so parallel uploads cannot all take the last free slot,
-   * and the state is checked again as locked.
+   * and the state is checked again as locked. A customer's uploads also take their quota lock
+   * (first, as apply does), so that parallel uploads to several refunds cannot all take the
+   * last free bytes.
    */
   private store(
     principal: Principal,
@@ -103,6 +107,8 @@ export class AttachmentsService {
     contentType: string,
   ): Promise<AttachmentDto> {
     return this.txHost.withTransaction(async () => {
+      const customer = principal.role === 'customer';
+      if (customer) await this.refunds.lockCustomerQuotas(principal.id);
       const refund = await this.refunds.lockVisible(principal, refundId);
       if (!mayUpload(principal.role, refund, new Date())) throw notAllowed(principal, refund);
       const count = await this.attachments.countForRefund(refund.id);
@@ -111,6 +117,17 @@ export class AttachmentsService {
           'TOO_MANY_ATTACHMENTS',
           `A refund may have at most ${MAX_ATTACHMENTS_PER_REFUND} attachments; it has ${count}.`,
         );
+      }
+      if (customer) {
+        const limit = this.config.maxAttachmentBytesPerCustomer;
+        const used = await this.attachments.bytesUploadedByCustomer(principal.id);
+        if (used + upload.content.length > limit) {
+          throw new AppError(
+            'QUOTA_EXCEEDED',
+            `A customer may upload at most ${limit} bytes in all; you have uploaded ${used}, ` +
+              `and this file has ${upload.content.length}.`,
+          );
+        }
       }
       const attachment = await this.attachments.insert({
         refundId: refund.id,
