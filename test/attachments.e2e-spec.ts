@@ -113,14 +113,14 @@ describe('attachments', () => {
       expect(kindAfter.body.kind).toBe('RECEIPT');
     });
 
-    it('judges the type by the bytes: a PNG named .txt and sent as text/plain is image/png', async () => {
+    it('judges the type by the bytes: a PNG named .txt and sent as text/plain is image/png, notes.png', async () => {
       const refundId = await refundIn(t, 'DRAFT');
       const res = await upload(a.customer, refundId, PNG, {
         filename: 'notes.txt',
         contentType: 'text/plain',
       });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ fileName: 'notes.txt', contentType: 'image/png' });
+      expect(res.body).toMatchObject({ fileName: 'notes.png', contentType: 'image/png' });
     });
 
     it('accepts a file of exactly 5 MiB', async () => {
@@ -422,6 +422,29 @@ describe('attachments', () => {
   });
 
   describe('evidence checklist', () => {
+    it('refuses a PHOTO that is not an image with 422 EVIDENCE_KIND_MISMATCH: it cannot meet the photo rule', async () => {
+      const refund = await draft(t, a, { reasonCode: 'DEFECTIVE_OR_DAMAGED' });
+      for (const file of [TEXT, PDF]) {
+        const res = await upload(a.customer, refund.id, file, {
+          kind: 'PHOTO',
+          filename: 'photo.png',
+          contentType: 'image/png',
+        });
+        expect(res.status).toBe(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          code: 'EVIDENCE_KIND_MISMATCH',
+          errors: [{ field: 'kind', message: expect.stringMatching(/PNG or JPEG/) }],
+        });
+      }
+      const list = await t.http
+        .get(`/v1/refunds/${refund.id}/attachments`)
+        .set('Authorization', a.customer);
+      expect(list.body).toEqual([]);
+      const submitted = await act(t, a.customer, refund.id, 'submit');
+      expect([submitted.status, submitted.body.code]).toEqual([422, 'EVIDENCE_MISSING']);
+    });
+
     it('a DEFECTIVE_OR_DAMAGED refund can be submitted once it has a PHOTO', async () => {
       const refund = await draft(t, a, { reasonCode: 'DEFECTIVE_OR_DAMAGED' });
       const early = await act(t, a.customer, refund.id, 'submit');
@@ -572,14 +595,36 @@ describe('attachments', () => {
         ],
       ]);
       expect(raw.status).toBe(201);
-      expect(raw.body.fileName).toBe('evilnamegnp.exe');
+      expect(raw.body.fileName).toBe('evilnamegnp.png');
       const rawHeader = (await download(a.customer, refundId, raw.body.id)).headers[
         'content-disposition'
       ];
       expect(rawHeader).toBe(
-        `attachment; filename="evilnamegnp.exe"; filename*=UTF-8''evilnamegnp.exe`,
+        `attachment; filename="evilnamegnp.png"; filename*=UTF-8''evilnamegnp.png`,
       );
     });
+
+    it.each([
+      ['receipt.bat', 'receipt.txt', TEXT],
+      ['page.html', 'page.txt', TEXT],
+      ['receipt', 'receipt.pdf', PDF],
+      ['photo.jpeg', 'photo.jpeg', JPEG],
+    ])(
+      'gives a file uploaded as %s out as %s: the extension of its detected type',
+      async (name, served, file) => {
+        const res = await upload(a.customer, refundId, file, { filename: name, kind: 'OTHER' });
+        expect(res.status).toBe(201);
+        expect(res.body.fileName).toBe(served);
+        const list = await t.http
+          .get(`/v1/refunds/${refundId}/attachments`)
+          .set('Authorization', a.merchant);
+        expect(list.body.find((x: { id: string }) => x.id === res.body.id).fileName).toBe(served);
+        const got = await download(a.merchant, refundId, res.body.id);
+        expect(got.headers['content-disposition']).toBe(
+          `attachment; filename="${served}"; filename*=UTF-8''${served}`,
+        );
+      },
+    );
 
     it('keeps a unicode file name, with an ASCII fallback', async () => {
       const res = await upload(a.customer, refundId, JPEG, { filename: '收据 café.jpg' });

@@ -21,6 +21,9 @@ const PNG = Buffer.from([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
 ]);
 
+/** The escalation's timeline note: what the customer wrote is the support case's, not the merchant's. */
+const ESCALATED = 'The customer asked support for help.';
+
 describe('escalation: every way into a support case', () => {
   const channels = allDayChannelsFile();
   let t: TestApp;
@@ -91,8 +94,34 @@ describe('escalation: every way into a support case', () => {
         fromStatus: 'SUBMITTED',
         toStatus: 'SUBMITTED',
         actor: { role: 'customer', id: 'cus-1' },
-        note: 'The shop does not answer my messages.',
+        note: ESCALATED,
       });
+    });
+
+    it('keeps what the customer tells support from the merchant: not in the timeline nor the events', async () => {
+      const refundId = await refundThrough(t, a, [SUBMIT]);
+      const message = 'Please call me on +62 812 5550 1234, not the shop.';
+      expect((await escalate(t, a.customer, refundId, { message })).status).toBe(201);
+
+      const seen = await timeline(t, a.merchant, refundId);
+      expect(seen.at(-1)).toMatchObject({ action: 'escalate', note: ESCALATED });
+      const events = await t.http
+        .get('/v1/events')
+        .query({ limit: 100 })
+        .set('Authorization', a.merchant);
+      expect(events.status).toBe(200);
+      expect(
+        events.body.data.filter((e: { data: { id: string } }) => e.data.id === refundId),
+      ).toContainEqual(expect.objectContaining({ type: 'refund.escalate' }));
+      for (const answer of [seen, events.body]) {
+        expect(JSON.stringify(answer)).not.toContain('5550 1234');
+      }
+      // It is the support case's: the customer and the agents read it there.
+      const { caseId } = await getRefund(t, a.customer, refundId);
+      for (const auth of [a.customer, a.agent]) {
+        const messages = await readCase(t, auth, caseId, '/messages');
+        expect(messages.map((m: { body: string }) => m.body)).toContain(message);
+      }
     });
 
     it('comes in through in-app chat unless the customer names a channel', async () => {
@@ -133,7 +162,7 @@ describe('escalation: every way into a support case', () => {
       const escalations = (await timeline(t, a.customer, refundId)).filter(
         (event) => event.action === 'escalate',
       );
-      expect(escalations.map((event) => event.note)).toEqual(['First try.', 'Still nothing.']);
+      expect(escalations.map((event) => event.note)).toEqual([ESCALATED, ESCALATED]);
     });
 
     it('opens one case for parallel escalations: one 201, the others join it (200)', async () => {

@@ -39,6 +39,74 @@ describe('hostile input', () => {
     expectProblem(nested, 400, 'VALIDATION_FAILED');
   });
 
+  it('refuses __proto__ and constructor keys at any depth with 400, naming the field', async () => {
+    const refund = await draft(t, a);
+    const bodies: [string, string, string][] = [
+      ['patch', '{"description":"x","__proto__":{"amount":1}}', '__proto__'],
+      ['patch', '{"description":"x","constructor":{"prototype":{"x":1}}}', 'constructor'],
+      [
+        'dispute',
+        '{"statement":"x","negotiationRecords":[{"at":"2026-11-20T00:00:00Z","channel":"chat",' +
+          '"summary":"s","__proto__":{"x":1}}]}',
+        'negotiationRecords.0.__proto__',
+      ],
+      ['escalate', '{"message":"help","channel":"EMAIL","x":{"constructor":1}}', 'x.constructor'],
+    ];
+    for (const [action, body, field] of bodies) {
+      const req =
+        action === 'patch'
+          ? t.http.patch(`/v1/refunds/${refund.id}`)
+          : t.http.post(`/v1/refunds/${refund.id}/${action}`);
+      const res = await req
+        .set('Authorization', a.customer)
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.errors).toEqual([{ field, message: expect.any(String) }]);
+    }
+    const after = await t.http.get(`/v1/refunds/${refund.id}`).set('Authorization', a.customer);
+    expect([after.body.version, after.body.description]).toEqual([1, null]);
+  });
+
+  it('refuses __proto__ and constructor query parameters with 400, as any unknown one', async () => {
+    for (const name of ['__proto__', 'constructor']) {
+      const res = await t.http.get(`/v1/refunds?${name}=x`).set('Authorization', a.customer);
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.errors).toEqual([{ field: name, message: expect.any(String) }]);
+    }
+  });
+
+  it.each(['__proto__', 'constructor'])(
+    'refuses a multipart part named %s with 400, storing nothing',
+    async (name) => {
+      const refund = await draft(t, a);
+      const boundary = 'b0undary';
+      const part = (headers: string, content: string) =>
+        `--${boundary}\r\n${headers}\r\n\r\n${content}\r\n`;
+      for (const body of [
+        part('Content-Disposition: form-data; name="kind"', 'OTHER') +
+          part(`Content-Disposition: form-data; name="${name}"`, '{}') +
+          part('Content-Disposition: form-data; name="file"; filename="a.txt"', 'hello'),
+        part('Content-Disposition: form-data; name="kind"', 'OTHER') +
+          part(`Content-Disposition: form-data; name="${name}"; filename="a.txt"`, 'hello'),
+      ]) {
+        const res = await t.http
+          .post(`/v1/refunds/${refund.id}/attachments`)
+          .set('Authorization', a.customer)
+          .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+          .send(`${body}--${boundary}--\r\n`);
+        expectProblem(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.errors).toEqual([
+          { field: expect.any(String), message: expect.stringContaining(name) },
+        ]);
+      }
+      const list = await t.http
+        .get(`/v1/refunds/${refund.id}/attachments`)
+        .set('Authorization', a.customer);
+      expect(list.body).toEqual([]);
+    },
+  );
+
   it('refuses null for PATCH fields and an empty PATCH, changing nothing', async () => {
     const refund = await draft(t, a);
     for (const body of [{ amount: null }, { reasonCode: null }, {}]) {

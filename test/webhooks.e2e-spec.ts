@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { EVENT_TYPES, REFUND_EVENT_TYPES } from '../apps/api/src/events/event-types';
 import { WebhookDeliveryService } from '../apps/api/src/webhooks/webhook-delivery.service';
 import { verifySignature } from '../apps/api/src/webhooks/signature';
 import { startTestApp, TestApp } from './support/app';
@@ -280,6 +281,32 @@ describe('webhooks', () => {
     // Only a short excerpt of what the receiver said is kept.
     expect(first.attempts[0].responseExcerpt.length).toBeLessThanOrEqual(200);
     expect(first.attempts[0].responseExcerpt).toMatch(/^failing on purpose/);
+  });
+
+  it("never send a merchant what the customer tells support (cases go to the system's endpoints)", async () => {
+    const shop = await receiver();
+    const backEnd = await receiver();
+    await subscribe(t, a.merchant, shop.url, REFUND_EVENT_TYPES);
+    await subscribe(t, a.system, backEnd.url, EVENT_TYPES);
+    const refund = await draft(t, a);
+    const message = 'My new number is +62 812 5550 1234; please call me, not the shop.';
+    const escalated = await act(t, a.customer, refund.id as string, 'escalate', { message });
+    expect(escalated.status).toBe(201);
+    await deliverUntil(
+      () =>
+        ofRefund(shop.received, refund.id as string).length === 2 &&
+        ofRefund(backEnd.received, refund.id as string).length === 3,
+      'the escalation to both endpoints',
+    );
+
+    const toShop = ofRefund(shop.received, refund.id as string);
+    expect(toShop.map((r) => r.event.type)).toEqual(['refund.apply', 'refund.escalate']);
+    expect(toShop.map((r) => r.body).join('\n')).not.toContain('5550 1234');
+    expect(ofRefund(backEnd.received, refund.id as string).map((r) => r.event.type)).toEqual([
+      'refund.apply',
+      'case.opened',
+      'refund.escalate',
+    ]);
   });
 
   it("a failing event holds back only its own refund's later events", async () => {

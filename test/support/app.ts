@@ -13,6 +13,15 @@ import { createTestDatabase, TestDatabase } from './database';
 
 export const TEST_SECRET = 'refund-desk-test-secret-0123456789abcdef';
 
+/**
+ * Quotas out of the way: most tests' one customer opens hundreds of drafts. The quota tests set
+ * their own small limits.
+ */
+export const NO_QUOTAS = {
+  MAX_OPEN_DRAFTS_PER_CUSTOMER: '1000000',
+  MAX_ATTACHMENT_BYTES_PER_CUSTOMER: String(Number.MAX_SAFE_INTEGER),
+};
+
 export interface TestApp {
   app: NestFastifyApplication;
   http: TestAgent;
@@ -43,6 +52,7 @@ export async function startTestApp(
   const config = loadConfig({
     AUTH_JWT_SECRET: TEST_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
+    ...NO_QUOTAS,
     ...env,
     DATABASE_URL: options.reach ? options.reach(db.url) : db.url,
   });

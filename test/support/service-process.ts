@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { signToken } from '../../apps/api/src/auth/token.service';
 import type { Role } from '../../apps/api/src/common/principal';
-import { TEST_SECRET } from './app';
+import { NO_QUOTAS, TEST_SECRET } from './app';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,6 +73,7 @@ export async function startService(
         PORT: String(port),
         AUTH_JWT_SECRET: TEST_SECRET,
         RATE_LIMIT_PER_MINUTE: '0',
+        ...NO_QUOTAS,
         LOG_LEVEL: 'warn',
         ...env,
       },

@@ -31,7 +31,7 @@ import {
   UPLOADER_ROLES,
 } from './attachments.service';
 import { AttachmentDto } from './dto/attachment.dto';
-import { contentDisposition } from './file-name';
+import { contentDisposition, servedFileName } from './file-name';
 import { ACCEPTED_TYPES } from './file-type';
 import { readUpload } from './multipart-upload';
 
@@ -62,7 +62,11 @@ export class AttachmentsController {
       type: 'object',
       required: ['file', 'kind'],
       properties: {
-        file: { type: 'string', format: 'binary', description: 'The file; its name is kept' },
+        file: {
+          type: 'string',
+          format: 'binary',
+          description: "The file; its name is kept, with its detected type's extension",
+        },
         kind: { type: 'string', enum: Object.values(AttachmentKind) },
       },
     },
@@ -88,7 +92,11 @@ export class AttachmentsController {
       'PNG, JPEG or plain text',
   })
   @ApiUnprocessableEntityResponse({
-    description: `TOO_MANY_ATTACHMENTS: the refund already has ${MAX_ATTACHMENTS_PER_REFUND}`,
+    description:
+      'EVIDENCE_KIND_MISMATCH: a PHOTO that is not a PNG or JPEG image; ' +
+      `TOO_MANY_ATTACHMENTS: the refund already has ${MAX_ATTACHMENTS_PER_REFUND}; ` +
+      "QUOTA_EXCEEDED: the file would take the customer's uploads past " +
+      'MAX_ATTACHMENT_BYTES_PER_CUSTOMER',
   })
   async upload(
     @CurrentPrincipal() principal: Principal,
@@ -123,7 +131,8 @@ export class AttachmentsController {
     summary: 'Download an attachment',
     description:
       'The stored bytes with their detected Content-Type, always as a download ' +
-      '(Content-Disposition: attachment); ETag is the SHA-256.',
+      "(Content-Disposition: attachment) named `fileName`, which ends in the detected type's " +
+      'extension; ETag is the SHA-256.',
   })
   @ApiProduces(...Object.values(ACCEPTED_TYPES))
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
@@ -138,7 +147,9 @@ export class AttachmentsController {
     void reply.headers({
       'Content-Type': attachment.contentType,
       'Content-Length': content.length,
-      'Content-Disposition': contentDisposition(attachment.fileName),
+      'Content-Disposition': contentDisposition(
+        servedFileName(attachment.fileName, attachment.contentType),
+      ),
       'X-Content-Type-Options': 'nosniff',
       ETag: `"${attachment.sha256}"`,
       'Cache-Control': 'private, no-cache',

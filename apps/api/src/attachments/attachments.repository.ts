@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
+import { sql } from 'kysely';
 import type { Principal } from '../common/principal';
 import type { Attachment, KyselyTransactionalAdapter } from '../database/database';
 import { AttachmentKind } from '../generated/kysely/enums';
@@ -63,6 +64,21 @@ export class AttachmentsRepository {
       .where('refundId', '=', refundId)
       .executeTakeFirstOrThrow();
     return Number(count);
+  }
+
+  /** The bytes a customer uploaded, all their refunds together (found through their refunds). */
+  async bytesUploadedByCustomer(customerId: string): Promise<number> {
+    const { total } = await this.db
+      .selectFrom('attachments')
+      .innerJoin('refunds', 'refunds.id', 'attachments.refundId')
+      .select((eb) =>
+        eb.fn.coalesce(eb.fn.sum<bigint>('attachments.size'), sql<bigint>`0`).as('total'),
+      )
+      .where('refunds.customerId', '=', customerId)
+      .where('attachments.uploadedByRole', '=', 'customer')
+      .where('attachments.uploadedById', '=', customerId)
+      .executeTakeFirstOrThrow();
+    return Number(total);
   }
 
   insert(input: NewAttachment): Promise<AttachmentMetadata> {

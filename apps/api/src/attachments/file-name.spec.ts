@@ -1,4 +1,10 @@
-import { contentDisposition, MAX_FILE_NAME_LENGTH, sanitizeFileName } from './file-name';
+import {
+  contentDisposition,
+  MAX_FILE_NAME_LENGTH,
+  sanitizeFileName,
+  servedFileName,
+} from './file-name';
+import { ACCEPTED_TYPES } from './file-type';
 
 describe('sanitizeFileName', () => {
   it('keeps an ordinary name, unicode included', () => {
@@ -48,5 +54,43 @@ describe('contentDisposition', () => {
       `attachment; filename="it's (100_)_ a*b.txt"; filename*=UTF-8''it%27s%20%28100%25%29%3B%20a%2Ab.txt`,
     );
     expect(special).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('servedFileName', () => {
+  const { pdf, png, jpeg, text } = ACCEPTED_TYPES;
+
+  it('keeps a name whose extension fits the detected type, in any case', () => {
+    expect(servedFileName('receipt.pdf', pdf)).toBe('receipt.pdf');
+    expect(servedFileName('photo.PNG', png)).toBe('photo.PNG');
+    expect(servedFileName('photo.jpeg', jpeg)).toBe('photo.jpeg');
+    expect(servedFileName('photo.JPG', jpeg)).toBe('photo.JPG');
+    expect(servedFileName('chat.txt', text)).toBe('chat.txt');
+  });
+
+  it("puts the detected type's extension in place of another one", () => {
+    expect(servedFileName('receipt.bat', text)).toBe('receipt.txt');
+    expect(servedFileName('page.html', text)).toBe('page.txt');
+    expect(servedFileName('evil.exe', png)).toBe('evil.png');
+    expect(servedFileName('scan.png', pdf)).toBe('scan.pdf');
+    expect(servedFileName('archive.tar.gz', text)).toBe('archive.tar.txt');
+  });
+
+  it('adds it to a name without one', () => {
+    expect(servedFileName('receipt', pdf)).toBe('receipt.pdf');
+    expect(servedFileName('.bashrc', text)).toBe('.bashrc.txt');
+    expect(servedFileName('Invoice no. 5 from the shop', text)).toBe(
+      'Invoice no. 5 from the shop.txt',
+    );
+    expect(servedFileName('trailing.', jpeg)).toBe('trailing..jpg');
+  });
+
+  it('stays within 255 characters', () => {
+    const served = servedFileName(`${'a'.repeat(251)}.bat`, text);
+    expect(served).toHaveLength(MAX_FILE_NAME_LENGTH);
+    expect(served.endsWith('.txt')).toBe(true);
+    const long = servedFileName('a'.repeat(MAX_FILE_NAME_LENGTH), jpeg);
+    expect(long).toHaveLength(MAX_FILE_NAME_LENGTH);
+    expect(long.endsWith('a.jpg')).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import { extensionsOf } from './file-type';
+
 export const MAX_FILE_NAME_LENGTH = 255;
 const FALLBACK_NAME = 'attachment';
 
@@ -14,6 +16,28 @@ export function sanitizeFileName(name: string | undefined): string {
   const clean = base.replace(INVISIBLE, '').replace(/"/g, '').trim();
   const short = Array.from(clean).slice(0, MAX_FILE_NAME_LENGTH).join('');
   return short === '' || /^\.+$/.test(short) ? FALLBACK_NAME : short;
+}
+
+// What reads as an extension: letters and digits after the last dot, not at the start.
+const EXTENSION = /(?<=.)\.([\p{L}\p{N}]{1,16})$/u;
+
+/**
+ * The name a file is given out under (its listing, its download): its own name with the
+ * extension of its detected type in place of its own, or added when it has none, so that a text
+ * file uploaded as `receipt.bat` or `page.html` is saved as `receipt.txt` or `page.txt`. An
+ * extension that already fits the type stays as it is.
+ */
+export function servedFileName(name: string, contentType: string): string {
+  const extensions = extensionsOf(contentType);
+  const own = EXTENSION.exec(name);
+  if (own && extensions.includes(own[1].toLowerCase())) return name;
+  const suffix = `.${extensions[0]}`;
+  const stem = own ? name.slice(0, own.index) : name;
+  return (
+    Array.from(stem)
+      .slice(0, MAX_FILE_NAME_LENGTH - suffix.length)
+      .join('') + suffix
+  );
 }
 
 // RFC 8187 attr-char: what may stay unencoded in filename*.

@@ -8,6 +8,27 @@ export const ACCEPTED_TYPES = {
 
 export type AcceptedType = (typeof ACCEPTED_TYPES)[keyof typeof ACCEPTED_TYPES];
 
+/** The accepted types that are images: what a PHOTO must be. */
+export function isImage(type: AcceptedType): boolean {
+  return type === ACCEPTED_TYPES.png || type === ACCEPTED_TYPES.jpeg;
+}
+
+/** The file name extensions of each accepted type, the usual one first. */
+const EXTENSIONS: Record<AcceptedType, readonly [string, ...string[]]> = {
+  [ACCEPTED_TYPES.pdf]: ['pdf'],
+  [ACCEPTED_TYPES.png]: ['png'],
+  [ACCEPTED_TYPES.jpeg]: ['jpg', 'jpeg'],
+  [ACCEPTED_TYPES.text]: ['txt'],
+};
+
+/**
+ * The extensions a file of this stored content type may carry, the usual one first (`bin` for a
+ * type not accepted, which is never stored).
+ */
+export function extensionsOf(contentType: string): readonly [string, ...string[]] {
+  return EXTENSIONS[contentType as AcceptedType] ?? ['bin'];
+}
+
 const PDF = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG = [0xff, 0xd8, 0xff];

@@ -1,5 +1,6 @@
 import type { FastifyMultipartBaseOptions, MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { FORBIDDEN_KEYS } from '../common/json-body';
 import { AppError, FieldError } from '../errors/app-error';
 import { AttachmentKind } from '../generated/kysely/enums';
 import { sanitizeFileName } from './file-name';
@@ -37,6 +38,16 @@ function malformed(error: unknown): AppError {
   if (code === 'FST_FILES_LIMIT') {
     return new AppError('VALIDATION_FAILED', 'Send one file per request.', [
       { field: 'file', message: 'only one file may be sent per request' },
+    ]);
+  }
+  // @fastify/multipart refuses a part named after a property of Object.prototype before its
+  // name reaches us, so the problem names the part only by what it may have been called.
+  if (code === 'FST_PROTO_VIOLATION') {
+    return new AppError('VALIDATION_FAILED', 'The upload is invalid.', [
+      {
+        field: 'body',
+        message: `a part is named ${FORBIDDEN_KEYS.join(', ')} or another property of Object.prototype; send only \`file\` and \`kind\``,
+      },
     ]);
   }
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {

@@ -111,7 +111,7 @@ export class CasesService {
   ): Promise<{ created: boolean; supportCase: EscalationDto }> {
     return this.txHost.withTransaction(async () => {
       const now = new Date();
-      const refund = await this.refunds.recordEscalation(principal, refundId, dto.message, ifMatch);
+      const refund = await this.refunds.recordEscalation(principal, refundId, ifMatch);
       const overdue =
         refund.reviewDueAt !== null &&
         refund.reviewDueAt <= now &&

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
+import { FORBIDDEN_KEYS } from './json-body';
 
 const ACCEPTS_MULTIPART = 'body:multipart';
 
@@ -9,7 +10,8 @@ const ACCEPTS_MULTIPART = 'body:multipart';
 export const AcceptsMultipart = (): MethodDecorator => SetMetadata(ACCEPTS_MULTIPART, true);
 
 /**
- * Answers the problems found in the body (see json-body.ts) once the caller is known: a guard
+ * Answers the problems found in the body (see json-body.ts), and forbidden query parameters
+ * (which validation would skip as it skips such body keys), once the caller is known: a guard
  * registered after authentication and rate limiting, so those answer first.
  */
 @Injectable()
@@ -19,6 +21,16 @@ export class BodyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (request.bodyError) throw request.bodyError;
+    const forbidden = Object.keys(request.query ?? {}).filter((key) =>
+      FORBIDDEN_KEYS.includes(key),
+    );
+    if (forbidden.length > 0) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'The request is invalid.',
+        forbidden.map((field) => ({ field, message: 'is not accepted' })),
+      );
+    }
     if (
       request.isMultipart() &&
       !this.reflector.get<boolean>(ACCEPTS_MULTIPART, context.getHandler())

@@ -14,6 +14,28 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const MAX_VALUES = 10_000;
 class TooManyValues extends Error {}
 
+/**
+ * Keys no body may hold: class-transformer skips them, so validation would never see (nor
+ * refuse) them as it refuses every other unknown field.
+ */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor'];
+
+/** The paths (`a.0.b`, as validation names fields) of the forbidden keys in a parsed body. */
+function forbiddenKeyPaths(body: object): string[] {
+  const found: string[] = [];
+  // A loop rather than recursion: a body may nest thousands of levels deep.
+  const pending: [object, string][] = [[body, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, path] = next;
+    for (const [key, child] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.includes(key)) found.push(at);
+      if (child !== null && typeof child === 'object') pending.push([child as object, at]);
+    }
+  }
+  return found.sort();
+}
+
 /** Whether a string can be stored as PostgreSQL text and jsonb. */
 export function isStorableText(value: string): boolean {
   return !UNSTORABLE.test(value);
@@ -22,7 +44,8 @@ export function isStorableText(value: string): boolean {
 /**
  * Parses JSON bodies without refusing them on the spot: a problem is recorded on the request
  * and answered by BodyGuard, after authentication, so that the refusal order of docs/api.md
- * (401, 403, then 400) holds for bodies too. Every body must be a JSON object of storable text.
+ * (401, 403, then 400) holds for bodies too. Every body must be a JSON object of storable text,
+ * without `__proto__` or `constructor` keys at any depth.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
@@ -33,12 +56,14 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
       const text = raw.toString();
       if (text.trim() === '') return done(null, undefined);
       let field: string | undefined;
+      let forbidden = false;
       let body: unknown;
       let values = 0;
       try {
         body = JSON.parse(text, (key, value: unknown) => {
           if (++values > MAX_VALUES) throw new TooManyValues();
           if (typeof value === 'string' && !isStorableText(value)) field ??= key || 'body';
+          forbidden ||= FORBIDDEN_KEYS.includes(key);
           return value;
         });
       } catch (error) {
@@ -54,6 +79,12 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
         request.bodyError = new AppError('VALIDATION_FAILED', 'The body must be a JSON object.', [
           { field: 'body', message: 'must be a JSON object' },
         ]);
+      } else if (forbidden) {
+        request.bodyError = new AppError(
+          'VALIDATION_FAILED',
+          'The request is invalid.',
+          forbiddenKeyPaths(body).map((path) => ({ field: path, message: 'is not accepted' })),
+        );
       } else if (field !== undefined) {
         request.bodyError = new AppError('VALIDATION_FAILED', 'The request is invalid.', [
           { field, message: 'must not contain NUL or unpaired surrogate characters' },

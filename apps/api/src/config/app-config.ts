@@ -38,5 +38,9 @@ export class AppConfig {
   webhookRetryBaseSeconds!: number;
   webhookRetryHours!: number;
   webhookAllowPrivateUrls!: boolean;
+  /** The most DRAFT refunds one customer may have at once. */
+  maxOpenDraftsPerCustomer!: number;
+  /** The most bytes one customer may upload, all their files together. */
+  maxAttachmentBytesPerCustomer!: number;
   logLevel!: string;
 }

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       jwtIssuer: undefined,
       jwtAudience: undefined,
       maxTokenHours: 24,
+      maxOpenDraftsPerCustomer: 20,
+      maxAttachmentBytesPerCustomer: 100 * 1024 * 1024,
     });
     expect(config.caseSlaHours.URGENT).toEqual({ firstResponse: 1, resolution: 8 });
     expect(config.caseSlaHours.LOW).toEqual({ firstResponse: 24, resolution: 120 });
@@ -51,6 +53,10 @@ describe('loadConfig', () => {
     ['SLA_CHECK_INTERVAL_SECONDS', '0'],
     ['AUTH_MAX_TOKEN_HOURS', 'forever'],
     ['AUTH_MAX_TOKEN_HOURS', '0'],
+    ['MAX_OPEN_DRAFTS_PER_CUSTOMER', '0'],
+    ['MAX_OPEN_DRAFTS_PER_CUSTOMER', 'many'],
+    ['MAX_ATTACHMENT_BYTES_PER_CUSTOMER', '100MiB'],
+    ['MAX_ATTACHMENT_BYTES_PER_CUSTOMER', '0'],
   ])('names the bad variable %s (%s)', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(
       new RegExp(`Invalid configuration: ${name}`),

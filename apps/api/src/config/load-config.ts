@@ -177,6 +177,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookRetryBaseSeconds: decimal(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 0.1, 86_400),
     webhookRetryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0.0001, 720),
     webhookAllowPrivateUrls: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
+    maxOpenDraftsPerCustomer: integer(env, 'MAX_OPEN_DRAFTS_PER_CUSTOMER', 20, 1),
+    maxAttachmentBytesPerCustomer: integer(
+      env,
+      'MAX_ATTACHMENT_BYTES_PER_CUSTOMER',
+      100 * 1024 * 1024,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
     logLevel,
   });
 }
@@ -273,6 +281,15 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
   WEBHOOK_ALLOW_PRIVATE_URLS: {
     default: '`false`',
     meaning: '`true` also allows http and loopback/private addresses (local development and tests)',
+  },
+  MAX_OPEN_DRAFTS_PER_CUSTOMER: {
+    default: '`20`',
+    meaning: 'DRAFT refunds a customer may have at once; one more answers 422 `QUOTA_EXCEEDED`',
+  },
+  MAX_ATTACHMENT_BYTES_PER_CUSTOMER: {
+    default: '`104857600`',
+    meaning:
+      'bytes a customer may upload, all their files together (100 MiB); more answers 422 `QUOTA_EXCEEDED`',
   },
   LOG_LEVEL: {
     default: '`info`',

@@ -79,7 +79,10 @@ export class RefundsController {
   @ApiOperation({ summary: 'apply', description: describeAction('apply') })
   @ApiCreatedResponse({ type: RefundDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such payment, or not yours' })
-  @ApiUnprocessableEntityResponse({ description: 'AMOUNT_EXCEEDS_REFUNDABLE' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'AMOUNT_EXCEEDS_REFUNDABLE; QUOTA_EXCEEDED: the customer has MAX_OPEN_DRAFTS_PER_CUSTOMER drafts',
+  })
   apply(@CurrentPrincipal() principal: Principal, @Body() body: CreateRefundDto) {
     return this.refunds.apply(principal, body);
   }

@@ -14,6 +14,9 @@ import type {
 import { AttachmentKind, ReasonCode, RefundStatus } from '../generated/kysely/enums';
 import { TRANSITIONS, UNDER_REVIEW_STATUSES } from './refund-transitions';
 
+/** The advisory lock key space of the customers' quotas (two-key locks: this, the id's hash). */
+const QUOTA_LOCKS = 0x71756f74; // 'quot'
+
 /** One timeline event; `fromStatus` is the refund's state before the write. */
 export interface TimelineEntry {
   action: string;
@@ -73,6 +76,27 @@ export class RefundsRepository {
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
+  }
+
+  /**
+   * Takes the customer's quota lock until the unit of work ends, so that their applies and
+   * uploads count what they hold one after the other. There is no customer row to lock: a
+   * transaction-scoped advisory lock on the id (in a key space of its own) stands for one.
+   */
+  async lockCustomerQuotas(customerId: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${customerId}))`.execute(
+      this.db,
+    );
+  }
+
+  async countOpenDrafts(customerId: string): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('refunds')
+      .select((eb) => eb.fn.countAll<bigint>().as('count'))
+      .where('customerId', '=', customerId)
+      .where('status', '=', RefundStatus.DRAFT)
+      .executeTakeFirstOrThrow();
+    return Number(count);
   }
 
   findPayment(id: string): Promise<Transaction | undefined> {

@@ -92,6 +92,16 @@ export class RefundsService {
     return locked;
   }
 
+  /**
+   * Makes the customer's applies and uploads (the writes their quotas limit) wait for one
+   * another until the unit of work ends, so that each counts what the others committed. Taken
+   * before the unit of work locks any refund or payment row, so that it never closes a cycle of
+   * waits.
+   */
+  lockCustomerQuotas(customerId: string): Promise<void> {
+    return this.refunds.lockCustomerQuotas(customerId);
+  }
+
   async get(principal: Principal, id: string): Promise<RefundDto> {
     return this.toDto(await this.findVisible(principal, id), principal);
   }
@@ -115,11 +125,23 @@ export class RefundsService {
     return (await this.refunds.timeline(refund.id)).map(mapRefundEvent);
   }
 
-  /** Apply: one statement holds the amount on the payment and writes the draft's first event. */
+  /**
+   * Apply: one statement holds the amount on the payment and writes the draft's first event,
+   * counted first against the customer's open drafts under their quota lock.
+   */
   apply(principal: Principal, dto: CreateRefundDto): Promise<RefundDto> {
     return this.txHost.withTransaction(async () => {
       const payment = await this.refunds.findPayment(dto.transactionId);
       if (!payment || !canSee(principal, payment)) throw notFound('Payment');
+      await this.lockCustomerQuotas(payment.customerId);
+      const drafts = await this.refunds.countOpenDrafts(payment.customerId);
+      if (drafts >= this.config.maxOpenDraftsPerCustomer) {
+        throw new AppError(
+          'QUOTA_EXCEEDED',
+          `A customer may have at most ${this.config.maxOpenDraftsPerCustomer} open drafts; ` +
+            'submit or cancel one first.',
+        );
+      }
       const amount = BigInt(dto.amount);
       const refund = await this.refunds.insertDraft(
         { payment, amount, reasonCode: dto.reasonCode, description: dto.description ?? null },
@@ -445,19 +467,15 @@ export class RefundsService {
   /**
    * The customer's escalation, as the refund records it: checked like any action, then a
    * timeline event. The support case is the support desk's (cases/), which calls this within
-   * its own unit of work and then `linkCase`.
+   * its own unit of work and then `linkCase`. The customer's message goes to the case only:
+   * the merchant reads the timeline, and what a customer tells support is never theirs.
    */
-  async recordEscalation(
-    principal: Principal,
-    id: string,
-    message: string,
-    ifMatch?: number,
-  ): Promise<Refund> {
+  async recordEscalation(principal: Principal, id: string, ifMatch?: number): Promise<Refund> {
     const refund = await this.checked(principal, id, 'escalate', ifMatch);
     const appended = await this.refunds.appendEvent(refund.id, TRANSITIONS.escalate.from, {
       action: 'escalate',
       actor: principal,
-      note: message,
+      note: 'The customer asked support for help.',
     });
     if (!appended) throw await this.conflict(refund.id, ifMatch);
     return appended;

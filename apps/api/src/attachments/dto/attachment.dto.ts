@@ -2,16 +2,25 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Attachment } from '../../database/database';
 import { AttachmentKind } from '../../generated/kysely/enums';
 import { ActorDto } from '../../refunds/dto/refund.dto';
+import { servedFileName } from '../file-name';
 import { ACCEPTED_TYPES } from '../file-type';
 
-/** An attachment without its bytes: what lists and uploads return. */
+/**
+ * An attachment without its bytes. Its `fileName` is stored as the client sent it (made safe by
+ * `sanitizeFileName`); the API gives it out with its detected type's extension.
+ */
 export type AttachmentMetadata = Omit<Attachment, 'content'>;
 
 export class AttachmentDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) refundId!: string;
   @ApiProperty({ enum: Object.values(AttachmentKind) }) kind!: AttachmentKind;
-  @ApiProperty({ example: 'receipt.pdf', description: "The client's file name, for display" })
+  @ApiProperty({
+    example: 'receipt.pdf',
+    description:
+      "The client's file name, with the extension of the detected type in place of its own: " +
+      'the name it is downloaded under',
+  })
   fileName!: string;
   @ApiProperty({
     enum: Object.values(ACCEPTED_TYPES),
@@ -30,7 +39,7 @@ export function mapAttachment(attachment: AttachmentMetadata): AttachmentDto {
     id: attachment.id,
     refundId: attachment.refundId,
     kind: attachment.kind,
-    fileName: attachment.fileName,
+    fileName: servedFileName(attachment.fileName, attachment.contentType),
     contentType: attachment.contentType,
     size: attachment.size,
     sha256: attachment.sha256,
