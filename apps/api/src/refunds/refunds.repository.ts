@@ -39,6 +39,8 @@ export interface NewDraft {
   amount: bigint;
   reasonCode: ReasonCode;
   description: string | null;
+  /** The customer's open drafts must stay fewer than this (their quota lock is held). */
+  maxOpenDrafts: number;
 }
 
 /** What an action writes on the refund row itself. */
@@ -87,6 +89,25 @@ export class RefundsRepository {
     await sql`SELECT pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${customerId}))`.execute(
       this.db,
     );
+  }
+
+  /** The payment, with its customer's quota lock taken (`lockCustomerQuotas`): one statement. */
+  findPaymentLockingQuotas(id: string): Promise<Transaction | undefined> {
+    return this.db
+      .selectFrom('transactions as t')
+      .selectAll('t')
+      .select(
+        sql<void>`pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${sql.ref('t.customerId')}))`.as(
+          'quotaLock',
+        ),
+      )
+      .where('t.id', '=', id)
+      .executeTakeFirst()
+      .then((row) => {
+        if (!row) return undefined;
+        const { quotaLock: _quotaLock, ...payment } = row;
+        return payment;
+      });
   }
 
   async countOpenDrafts(customerId: string): Promise<number> {
@@ -178,7 +199,9 @@ export class RefundsRepository {
 
   /**
    * Apply, in one statement: holds the amount on the payment, inserts the DRAFT and its first
-   * timeline event. Nothing comes back when the payment cannot cover the amount.
+   * timeline event, if the payment can cover the amount and the customer has fewer than
+   * `maxOpenDrafts` drafts (counted after their quota lock was taken, by a statement of its
+   * own, so this one's snapshot sees every draft committed before). Nothing comes back otherwise.
    */
   insertDraft(draft: NewDraft, actor: Actor): Promise<Refund | undefined> {
     const { payment } = draft;
@@ -189,6 +212,17 @@ export class RefundsRepository {
           .set((eb) => ({ heldAmount: eb('heldAmount', '+', draft.amount) }))
           .where('id', '=', payment.id)
           .where((eb) => eb(eb('heldAmount', '+', draft.amount), '<=', eb.ref('amount')))
+          .where((eb) =>
+            eb(
+              eb
+                .selectFrom('refunds')
+                .select((count) => count.fn.countAll().as('drafts'))
+                .where('customerId', '=', payment.customerId)
+                .where('status', '=', RefundStatus.DRAFT),
+              '<',
+              draft.maxOpenDrafts,
+            ),
+          )
           .returning('id'),
       )
       .with('r', (db) =>

@@ -131,23 +131,31 @@ export class RefundsService {
    */
   apply(principal: Principal, dto: CreateRefundDto): Promise<RefundDto> {
     return this.txHost.withTransaction(async () => {
-      const payment = await this.refunds.findPayment(dto.transactionId);
+      const payment = await this.refunds.findPaymentLockingQuotas(dto.transactionId);
       if (!payment || !canSee(principal, payment)) throw notFound('Payment');
-      await this.lockCustomerQuotas(payment.customerId);
-      const drafts = await this.refunds.countOpenDrafts(payment.customerId);
-      if (drafts >= this.config.maxOpenDraftsPerCustomer) {
-        throw new AppError(
-          'QUOTA_EXCEEDED',
-          `A customer may have at most ${this.config.maxOpenDraftsPerCustomer} open drafts; ` +
-            'submit or cancel one first.',
-        );
-      }
       const amount = BigInt(dto.amount);
       const refund = await this.refunds.insertDraft(
-        { payment, amount, reasonCode: dto.reasonCode, description: dto.description ?? null },
+        {
+          payment,
+          amount,
+          reasonCode: dto.reasonCode,
+          description: dto.description ?? null,
+          maxOpenDrafts: this.config.maxOpenDraftsPerCustomer,
+        },
         principal,
       );
-      if (!refund) throw await this.exceeds(payment.id);
+      // Refused: the quota first, then the amount (both 422; the quota holds either way).
+      if (!refund) {
+        const drafts = await this.refunds.countOpenDrafts(payment.customerId);
+        if (drafts >= this.config.maxOpenDraftsPerCustomer) {
+          throw new AppError(
+            'QUOTA_EXCEEDED',
+            `A customer may have at most ${this.config.maxOpenDraftsPerCustomer} open drafts; ` +
+              'submit or cancel one first.',
+          );
+        }
+        throw await this.exceeds(payment.id);
+      }
       await this.publish(refund, 'apply');
       return this.toDto(refund, principal);
     });
