@@ -301,25 +301,7 @@ async function main(): Promise<void> {
     };
     if (wanted('apply')) {
       await run('POST /v1/refunds', 'service', service.url, [applyRequest]);
-      await run('POST /v1/refunds', 'baseline', base.url, [
-        {
-          method: 'POST',
-          path: '/refunds',
-          setupRequest: (req) => {
-            const paid = payment();
-            return {
-              ...req,
-              headers: json,
-              body: JSON.stringify({
-                transactionId: paid.id,
-                customerId: `cus-pool-${paid.customer}`,
-                merchantId: POOL_MERCHANT,
-                amount: 1000,
-              }),
-            };
-          },
-        },
-      ]);
+      await run('POST /v1/refunds', 'baseline', base.url, [baselineApply]);
     }
 
     if (wanted('life')) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { sql, type Updateable } from 'kysely';
+import { type RawBuilder, sql, type Updateable } from 'kysely';
 import type { Actor } from '../common/actor';
 import type { NewestFirstKey } from '../common/pagination';
 import type {
@@ -53,6 +53,29 @@ const asJson = (value: object | null | undefined) =>
   sql<unknown>`${value == null ? null : JSON.stringify(value)}::jsonb`;
 
 /**
+ * The columns of a timeline event appended for the row a CTE named `r` wrote: its sequence is
+ * the counter that write took; the states are given as SQL (the write's own, or literals).
+ */
+function timelineRow(
+  event: Omit<TimelineEntry, 'toStatus'>,
+  states: { from: RawBuilder<unknown>; to: RawBuilder<unknown> },
+) {
+  return [
+    sql<string>`${randomUUID()}::uuid`.as('id'),
+    sql.ref('r.id').as('refundId'),
+    sql.ref('r.lastEventSequence').as('sequence'),
+    sql<string>`${event.action}::text`.as('action'),
+    states.from.as('fromStatus'),
+    states.to.as('toStatus'),
+    sql<string>`${event.actor.role}::text`.as('actorRole'),
+    sql<string>`${event.actor.id}::text`.as('actorId'),
+    sql<string | null>`${event.note ?? null}::text`.as('note'),
+    asJson(event.details).as('details'),
+    sql<Date>`clock_timestamp()`.as('createdAt'),
+  ];
+}
+
+/**
  * The refunds table and its timeline. Every write is one statement that checks what it relies
  * on in its WHERE clause (state, version, the payment's remaining amount) and appends its
  * timeline event with it; zero rows means the check failed. The caller's unit of work commits
@@ -93,21 +116,17 @@ export class RefundsRepository {
 
   /** The payment, with its customer's quota lock taken (`lockCustomerQuotas`): one statement. */
   findPaymentLockingQuotas(id: string): Promise<Transaction | undefined> {
-    return this.db
-      .selectFrom('transactions as t')
-      .selectAll('t')
-      .select(
-        sql<void>`pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${sql.ref('t.customerId')}))`.as(
-          'quotaLock',
-        ),
-      )
-      .where('t.id', '=', id)
-      .executeTakeFirst()
-      .then((row) => {
-        if (!row) return undefined;
-        const { quotaLock: _quotaLock, ...payment } = row;
-        return payment;
-      });
+    return (
+      this.db
+        .selectFrom('transactions as t')
+        .selectAll('t')
+        .where('t.id', '=', id)
+        // Evaluated for the one row the primary key finds (the lock's result is never null).
+        .where(
+          sql<boolean>`pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${sql.ref('t.customerId')})) IS NOT NULL`,
+        )
+        .executeTakeFirst()
+    );
   }
 
   async countOpenDrafts(customerId: string): Promise<number> {
@@ -323,25 +342,14 @@ export class RefundsRepository {
           .where(sql<boolean>`${release}::bigint <> 0`),
       )
       .with('e', (db) =>
-        db
-          .insertInto('refundEvents')
-          .expression((eb) =>
-            eb
-              .selectFrom('r')
-              .select([
-                sql<string>`${randomUUID()}::uuid`.as('id'),
-                'r.id as refundId',
-                'r.lastEventSequence as sequence',
-                sql<string>`${event.action}::text`.as('action'),
-                sql<RefundStatus>`${event.fromStatus}::refund_status`.as('fromStatus'),
-                sql<RefundStatus>`${event.toStatus}::refund_status`.as('toStatus'),
-                sql<string>`${event.actor.role}::text`.as('actorRole'),
-                sql<string>`${event.actor.id}::text`.as('actorId'),
-                sql<string | null>`${event.note ?? null}::text`.as('note'),
-                asJson(event.details).as('details'),
-                sql<Date>`clock_timestamp()`.as('createdAt'),
-              ]),
+        db.insertInto('refundEvents').expression((eb) =>
+          eb.selectFrom('r').select(
+            timelineRow(event, {
+              from: sql`${event.fromStatus}::refund_status`,
+              to: sql`${event.toStatus}::refund_status`,
+            }),
           ),
+        ),
       )
       .selectFrom('r')
       .selectAll()
@@ -373,19 +381,7 @@ export class RefundsRepository {
           .expression((eb) =>
             eb
               .selectFrom('r')
-              .select([
-                sql<string>`${randomUUID()}::uuid`.as('id'),
-                'r.id as refundId',
-                'r.lastEventSequence as sequence',
-                sql<string>`${event.action}::text`.as('action'),
-                'r.status as fromStatus',
-                'r.status as toStatus',
-                sql<string>`${event.actor.role}::text`.as('actorRole'),
-                sql<string>`${event.actor.id}::text`.as('actorId'),
-                sql<string | null>`${event.note ?? null}::text`.as('note'),
-                asJson(event.details).as('details'),
-                sql<Date>`clock_timestamp()`.as('createdAt'),
-              ]),
+              .select(timelineRow(event, { from: sql.ref('r.status'), to: sql.ref('r.status') })),
           ),
       )
       .selectFrom('r')
