@@ -63,6 +63,16 @@ describe('webhook URL safety', () => {
     });
   });
 
+  it('does not tell the caller which address a refused name resolves to (internal DNS stays internal)', async () => {
+    const res = await create('https://localhost/hooks');
+    expect(res.status).toBe(400);
+    const [error] = res.body.errors;
+    expect(error.message).toBe(
+      'url host localhost resolves to a loopback, private or reserved address',
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|::1/);
+  });
+
   it('refuses a URL that is not a string or too long', async () => {
     for (const url of [42, null, `https://93.184.216.34/${'a'.repeat(2100)}`]) {
       expect((await create(url)).status).toBe(400);

@@ -16,6 +16,7 @@ import type {
   WebhookEndpoint,
 } from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
+import { AppLogger } from '../logging/app-logger';
 import { mapDelivery, WebhookDeliveryDto } from './dto/webhook-delivery.dto';
 import {
   CreatedWebhookEndpointDto,
@@ -42,6 +43,7 @@ export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly config: AppConfig,
+    private readonly logger: AppLogger,
     private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
   ) {}
 
@@ -52,11 +54,7 @@ export class WebhooksService {
     if (principal.role === 'merchant' && dto.events.some((type) => !type.startsWith('refund.'))) {
       throw invalid('events', 'merchants receive refund.* events only (cases are not theirs)');
     }
-    const allowPrivate = this.config.webhookAllowPrivateUrls;
-    const problem =
-      urlProblem(dto.url, allowPrivate) ??
-      (allowPrivate ? undefined : await resolvedAddressProblem(hostOf(new URL(dto.url))));
-    if (problem) throw invalid('url', problem);
+    await this.checkUrl(principal, dto.url);
     const secret = newSigningSecret();
     return this.txHost.withTransaction(async () => {
       const endpoint = await this.webhooks.createEndpoint({
@@ -125,6 +123,23 @@ export class WebhooksService {
       if (!requeued) throw notFound('Delivery');
       return mapDelivery(requeued);
     });
+  }
+
+  /** 400 for a URL webhooks must not reach; the address a name resolved to is logged, not told. */
+  private async checkUrl(principal: Principal, url: string): Promise<void> {
+    const allowPrivate = this.config.webhookAllowPrivateUrls;
+    const problem = urlProblem(url, allowPrivate);
+    if (problem) throw invalid('url', problem);
+    if (allowPrivate) return;
+    const resolved = await resolvedAddressProblem(hostOf(new URL(url)));
+    if (!resolved) return;
+    if (resolved.address) {
+      this.logger.warn(
+        { owner: { role: principal.role, id: principal.id }, url, address: resolved.address },
+        'webhook URL refused: its host resolves to a non-public address',
+      );
+    }
+    throw invalid('url', resolved.message);
   }
 
   /** The endpoint if the caller manages it (its owner, or the system role); 404 otherwise. */
