@@ -309,6 +309,59 @@ describe('webhooks', () => {
     ]);
   });
 
+  it("wildcards: refund.* and a merchant's * get refund events only; the system's * gets cases too", async () => {
+    const family = await receiver();
+    const shopAll = await receiver();
+    const backEnd = await receiver();
+    await subscribe(t, a.merchant, family.url, ['refund.*']);
+    await subscribe(t, a.merchant, shopAll.url, ['*']);
+    await subscribe(t, a.system, backEnd.url, ['*']);
+    const refund = await draft(t, a);
+    const id = refund.id as string;
+    expect((await act(t, a.customer, id, 'escalate', { message: 'Help' })).status).toBe(201);
+    await deliverUntil(
+      () =>
+        ofRefund(family.received, id).length === 2 &&
+        ofRefund(shopAll.received, id).length === 2 &&
+        ofRefund(backEnd.received, id).length === 3,
+      'the escalation to every endpoint',
+    );
+    await sleep(100);
+    await worker.deliverDue();
+    for (const hook of [family, shopAll]) {
+      expect(ofRefund(hook.received, id).map((r) => r.event.type)).toEqual([
+        'refund.apply',
+        'refund.escalate',
+      ]);
+    }
+    expect(ofRefund(backEnd.received, id).map((r) => r.event.type)).toEqual([
+      'refund.apply',
+      'case.opened',
+      'refund.escalate',
+    ]);
+  });
+
+  it('case.* is for the system: a merchant asking for it gets 400', async () => {
+    const hook = await receiver();
+    const res = await t.http
+      .post('/v1/webhook-endpoints')
+      .set('Authorization', a.merchant)
+      .send({ url: hook.url, events: ['case.*'] });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: 'events', message: expect.stringMatching(/refund/) },
+    ]);
+    const system = await subscribe(t, a.system, hook.url, ['case.*', 'refund.apply']);
+    expect(system).toMatchObject({ events: ['case.*', 'refund.apply'] });
+    for (const events of [['refund.**'], ['case'], ['*.*'], ['nope.*']]) {
+      const bad = await t.http
+        .post('/v1/webhook-endpoints')
+        .set('Authorization', a.system)
+        .send({ url: hook.url, events });
+      expect(bad.status).toBe(400);
+    }
+  });
+
   it("a failing event holds back only its own refund's later events", async () => {
     let stuck = '';
     const hook = await receiver((event) => (event.data.id === stuck ? 503 : 200));

@@ -51,7 +51,9 @@ export class WebhooksService {
     principal: Principal,
     dto: CreateWebhookEndpointDto,
   ): Promise<CreatedWebhookEndpointDto> {
-    if (principal.role === 'merchant' && dto.events.some((type) => !type.startsWith('refund.'))) {
+    // `*` is fine for a merchant: it means every type a merchant may receive (refund.*).
+    const notRefund = (type: string) => type !== '*' && !type.startsWith('refund.');
+    if (principal.role === 'merchant' && dto.events.some(notRefund)) {
       throw invalid('events', 'merchants receive refund.* events only (cases are not theirs)');
     }
     await this.checkUrl(principal, dto.url);

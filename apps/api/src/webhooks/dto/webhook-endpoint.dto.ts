@@ -13,6 +13,9 @@ import { PageDto } from '../../common/pagination';
 import { EVENT_TYPES } from '../../events/event-types';
 import type { WebhookEndpoint } from '../../database/database';
 
+/** What an endpoint may subscribe to: exact types, a family (`refund.*`, `case.*`) or `*`. */
+export const SUBSCRIBABLE_EVENTS = ['*', 'refund.*', 'case.*', ...EVENT_TYPES];
+
 export class CreateWebhookEndpointDto {
   @ApiProperty({
     maxLength: 2048,
@@ -26,22 +29,23 @@ export class CreateWebhookEndpointDto {
 
   @ApiProperty({
     type: [String],
-    enum: EVENT_TYPES,
+    enum: SUBSCRIBABLE_EVENTS,
     example: ['refund.submit', 'refund.approve'],
-    description: 'The event types to receive; merchants may take refund.* types only',
+    description:
+      'The event types to receive: exact types, `refund.*`, `case.*` (system only) or `*` (every type the caller may receive: refund events for a merchant, all for the system)',
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(EVENT_TYPES.length)
+  @ArrayMaxSize(SUBSCRIBABLE_EVENTS.length)
   @ArrayUnique()
-  @IsIn(EVENT_TYPES, { each: true })
+  @IsIn(SUBSCRIBABLE_EVENTS, { each: true })
   events!: string[];
 }
 
 export class WebhookEndpointDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() url!: string;
-  @ApiProperty({ type: [String], enum: EVENT_TYPES }) events!: string[];
+  @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS }) events!: string[];
   @ApiProperty({ type: ActorDto }) owner!: ActorDto;
   @ApiProperty() createdAt!: string;
 }
