@@ -25,6 +25,7 @@ import {
   WebhookEndpointDto,
 } from './dto/webhook-endpoint.dto';
 import { hostOf, resolvedAddressProblem, urlProblem } from './safe-url';
+import { openSecret, sealSecret, secretKeyId, UnreadableSecretError } from './secret-box';
 import { newSigningSecret } from './signature';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -64,11 +65,60 @@ export class WebhooksService {
         ownerId: principal.id,
         url: new URL(dto.url).href,
         events: dto.events,
-        secret,
+        secret: sealSecret(secret, this.config.webhookSecretKey),
       });
       // A keyed request's answer is recorded without the secret (shown once: @NotReplayed).
       return { ...mapEndpoint(endpoint), secret };
     });
+  }
+
+  /**
+   * A new signing secret, shown this once; the one it replaces keeps signing beside it for 24
+   * hours (a second rotation in that time drops the oldest).
+   */
+  async rotateSecret(principal: Principal, id: string): Promise<CreatedWebhookEndpointDto> {
+    const secret = newSigningSecret();
+    return this.txHost.withTransaction(async () => {
+      const endpoint = await this.findVisible(principal, id);
+      const rotated = await this.webhooks.rotateSecret(
+        endpoint.id,
+        sealSecret(secret, this.config.webhookSecretKey),
+      );
+      if (!rotated) throw notFound('Webhook endpoint');
+      return { ...mapEndpoint(rotated), secret };
+    });
+  }
+
+  /**
+   * Seals with WEBHOOK_SECRET_KEY every stored secret it did not seal: plain ones kept from
+   * before the key was set, and those of WEBHOOK_SECRET_KEY_PREVIOUS. Run at start-up; each row
+   * is one conditional write, so instances starting together, or a rotation meanwhile, are safe.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    const key = this.config.webhookSecretKey;
+    if (!key) return 0;
+    const keys = [key, this.config.webhookSecretKeyPrevious].filter(
+      (candidate): candidate is Buffer => candidate !== undefined,
+    );
+    const reseal = (stored: string) => sealSecret(openSecret(stored, keys), key);
+    let sealed = 0;
+    for (const row of await this.webhooks.listSecretsNotSealedWith(secretKeyId(key))) {
+      try {
+        const resealed = {
+          id: row.id,
+          secret: reseal(row.secret),
+          previousSecret: row.previousSecret === null ? null : reseal(row.previousSecret),
+        };
+        if (await this.webhooks.replaceStoredSecrets(row, resealed)) sealed++;
+      } catch (error) {
+        if (!(error instanceof UnreadableSecretError)) throw error;
+        this.logger.error(
+          { endpointId: row.id, keyId: error.keyId },
+          `webhook secret left as it is: ${error.message}`,
+        );
+      }
+    }
+    return sealed;
   }
 
   async list(principal: Principal, query: PaginationQueryDto): Promise<Page<WebhookEndpointDto>> {

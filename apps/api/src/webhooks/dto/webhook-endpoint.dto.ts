@@ -12,6 +12,7 @@ import { ActorDto } from '../../refunds/dto/refund.dto';
 import { PageDto } from '../../common/pagination';
 import { EVENT_TYPES } from '../../events/event-types';
 import type { WebhookEndpoint } from '../../database/database';
+import { SECRET_OVERLAP_MS } from '../signature';
 
 /** What an endpoint may subscribe to: exact types, a family (`refund.*`, `case.*`) or `*`. */
 export const SUBSCRIBABLE_EVENTS = ['*', 'refund.*', 'case.*', ...EVENT_TYPES];
@@ -48,13 +49,20 @@ export class WebhookEndpointDto {
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS }) events!: string[];
   @ApiProperty({ type: ActorDto }) owner!: ActorDto;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'After a rotation: until when the replaced secret signs beside the new one (24 hours after the rotation); null before any',
+  })
+  previousSecretExpiresAt!: string | null;
 }
 
 export class CreatedWebhookEndpointDto extends WebhookEndpointDto {
   @ApiProperty({
     example: 'whsec_…',
     description:
-      'Signs every delivery (Refund-Signature). Shown in this answer only: store it now.',
+      'Signs every delivery (Refund-Signature). Shown in this answer only (the creation or rotation): store it now.',
   })
   secret!: string;
 }
@@ -70,5 +78,8 @@ export function mapEndpoint(endpoint: WebhookEndpoint): WebhookEndpointDto {
     events: endpoint.events,
     owner: { role: endpoint.ownerRole, id: endpoint.ownerId },
     createdAt: endpoint.createdAt.toISOString(),
+    previousSecretExpiresAt: endpoint.secretRotatedAt
+      ? new Date(endpoint.secretRotatedAt.getTime() + SECRET_OVERLAP_MS).toISOString()
+      : null,
   };
 }
