@@ -183,11 +183,13 @@ export class WebhooksService {
     const problem = urlProblem(url, allowPrivate);
     if (problem) throw invalid('url', problem);
     if (allowPrivate) return;
-    const resolved = await resolvedAddressProblem(hostOf(new URL(url)));
+    const host = hostOf(new URL(url));
+    const resolved = await resolvedAddressProblem(host);
     if (!resolved) return;
     if (resolved.address) {
+      // The host only: a URL's path or query may carry the receiver's own token.
       this.logger.warn(
-        { owner: { role: principal.role, id: principal.id }, url, address: resolved.address },
+        { owner: { role: principal.role, id: principal.id }, host, address: resolved.address },
         'webhook URL refused: its host resolves to a non-public address',
       );
     }
