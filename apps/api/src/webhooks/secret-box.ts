@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { AppConfig } from '../config/app-config';
 
 /**
  * Signing secrets at rest. With WEBHOOK_SECRET_KEY set, a secret is stored sealed:
@@ -20,6 +21,13 @@ export class UnreadableSecretError extends Error {
     super(problem);
     this.name = 'UnreadableSecretError';
   }
+}
+
+/** The keys that open stored secrets: WEBHOOK_SECRET_KEY, then WEBHOOK_SECRET_KEY_PREVIOUS. */
+export function secretKeys(config: AppConfig): Buffer[] {
+  return [config.webhookSecretKey, config.webhookSecretKeyPrevious].filter(
+    (key): key is Buffer => key !== undefined,
+  );
 }
 
 export function secretKeyId(key: Buffer): string {

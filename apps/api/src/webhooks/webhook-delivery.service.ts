@@ -4,7 +4,7 @@ import { WebhookDeliveryStatus } from '../generated/kysely/enums';
 import { AppLogger } from '../logging/app-logger';
 import { retryDelayMs } from './retry-schedule';
 import { SECRET_OVERLAP_MS, signatureHeader } from './signature';
-import { openSecret, UnreadableSecretError } from './secret-box';
+import { openSecret, secretKeys, UnreadableSecretError } from './secret-box';
 import { postWebhook, SendResult } from './webhook-sender';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
@@ -72,9 +72,7 @@ export class WebhookDeliveryService {
    * with a key this instance does not have: nothing unsigned or half-signed is sent.
    */
   private signingSecrets(delivery: ClaimedDelivery): string[] | undefined {
-    const keys = [this.config.webhookSecretKey, this.config.webhookSecretKeyPrevious].filter(
-      (key): key is Buffer => key !== undefined,
-    );
+    const keys = secretKeys(this.config);
     try {
       return [delivery.secret, delivery.previousSecret]
         .filter((stored): stored is string => stored !== null)

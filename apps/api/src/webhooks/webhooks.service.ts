@@ -25,7 +25,13 @@ import {
   WebhookEndpointDto,
 } from './dto/webhook-endpoint.dto';
 import { hostOf, resolvedAddressProblem, urlProblem } from './safe-url';
-import { openSecret, sealSecret, secretKeyId, UnreadableSecretError } from './secret-box';
+import {
+  openSecret,
+  sealSecret,
+  secretKeyId,
+  secretKeys,
+  UnreadableSecretError,
+} from './secret-box';
 import { newSigningSecret } from './signature';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -97,9 +103,7 @@ export class WebhooksService {
   async sealStoredSecrets(): Promise<number> {
     const key = this.config.webhookSecretKey;
     if (!key) return 0;
-    const keys = [key, this.config.webhookSecretKeyPrevious].filter(
-      (candidate): candidate is Buffer => candidate !== undefined,
-    );
+    const keys = secretKeys(this.config);
     const reseal = (stored: string) => sealSecret(openSecret(stored, keys), key);
     let sealed = 0;
     for (const row of await this.webhooks.listSecretsNotSealedWith(secretKeyId(key))) {
