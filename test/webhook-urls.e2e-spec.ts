@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { AppLogger } from '../apps/api/src/logging/app-logger';
 import { WebhookDeliveryService } from '../apps/api/src/webhooks/webhook-delivery.service';
 import { startTestApp, TestApp } from './support/app';
 import { stopScheduler } from './support/cases';
@@ -61,6 +62,26 @@ describe('webhook URL safety', () => {
       code: 'VALIDATION_FAILED',
       errors: [{ field: 'url', message: expect.stringMatching(message) }],
     });
+  });
+
+  it('does not tell the caller which address a refused name resolves to (internal DNS stays internal)', async () => {
+    const warn = jest.spyOn(t.app.get(AppLogger), 'warn');
+    const res = await create('https://localhost/hooks');
+    expect(res.status).toBe(400);
+    // The operators see it, in the log.
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        host: 'localhost',
+        address: expect.stringMatching(/^(127\.|::1)/),
+      }),
+      expect.stringMatching(/non-public address/),
+    );
+    warn.mockRestore();
+    const [error] = res.body.errors;
+    expect(error.message).toBe(
+      'url host localhost resolves to a loopback, private or reserved address',
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|::1/);
   });
 
   it('refuses a URL that is not a string or too long', async () => {

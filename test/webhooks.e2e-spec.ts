@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -6,18 +7,28 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { EVENT_TYPES, REFUND_EVENT_TYPES } from '../apps/api/src/events/event-types';
 import { WebhookDeliveryService } from '../apps/api/src/webhooks/webhook-delivery.service';
-import { verifySignature } from '../apps/api/src/webhooks/signature';
+import { sealSecret, secretKeyId } from '../apps/api/src/webhooks/secret-box';
+import { newSigningSecret, verifySignature } from '../apps/api/src/webhooks/signature';
+import { WebhooksService } from '../apps/api/src/webhooks/webhooks.service';
 import { startTestApp, TestApp } from './support/app';
 import { eventually, sleep, stopScheduler } from './support/cases';
 import { act, actors, Actors, draft } from './support/refunds';
 import { Received, Receiver, startReceiver } from './support/webhook-receiver';
 
-/** Receivers run on loopback, so the tests allow private URLs; timeouts and windows are short. */
+const SECRET_KEY = randomBytes(32);
+const PREVIOUS_SECRET_KEY = randomBytes(32);
+
+/**
+ * Receivers run on loopback, so the tests allow private URLs; timeouts and windows are short.
+ * Secrets are stored encrypted, as in production.
+ */
 const ENV = {
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
   WEBHOOK_TIMEOUT_SECONDS: '0.5',
   WEBHOOK_RETRY_BASE_SECONDS: '0.1',
   WEBHOOK_RETRY_HOURS: '0.002',
+  WEBHOOK_SECRET_KEY: SECRET_KEY.toString('hex'),
+  WEBHOOK_SECRET_KEY_PREVIOUS: PREVIOUS_SECRET_KEY.toString('hex'),
 };
 
 const REFUND_TYPES = [
@@ -181,6 +192,155 @@ describe('webhooks', () => {
     });
   });
 
+  describe('secrets', () => {
+    const storedSecrets = async (id: string) =>
+      (
+        await t.query<{ secret: string; previous_secret: string | null }>(
+          'SELECT secret, previous_secret FROM webhook_endpoints WHERE id = $1',
+          [id],
+        )
+      )[0];
+    const rotate = (id: string, auth = a.merchant) =>
+      t.http.post(`/v1/webhook-endpoints/${id}/rotate-secret`).set('Authorization', auth);
+    /** The one delivery of a new refund's `refund.apply` to `hook`. */
+    const applyDelivery = async (hook: Receiver) => {
+      const refund = await draft(t, a);
+      await deliverUntil(
+        () => ofRefund(hook.received, refund.id as string).length === 1,
+        'the apply event',
+      );
+      const [got] = ofRefund(hook.received, refund.id as string);
+      return { header: got.headers['refund-signature'] as string, body: got.body };
+    };
+
+    it("are stored encrypted under WEBHOOK_SECRET_KEY, and deliveries verify with the receiver's secret", async () => {
+      const hook = await receiver();
+      const { id, secret } = await subscribe(t, a.merchant, hook.url, ['refund.apply']);
+      const stored = await storedSecrets(id);
+      expect(stored.secret).not.toContain(secret);
+      expect(stored.secret).not.toContain(secret.slice('whsec_'.length));
+      expect(stored.secret).toMatch(new RegExp(`^aes256gcm:${secretKeyId(SECRET_KEY)}:`));
+      const { header, body } = await applyDelivery(hook);
+      expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(verifySignature(header, body, secret)).toBe(true);
+    });
+
+    it('rotate-secret: a new secret shown once; both sign for 24 hours, then the new one alone', async () => {
+      const hook = await receiver();
+      const { id, secret: old } = await subscribe(t, a.merchant, hook.url, ['refund.apply']);
+      const send = () => rotate(id).set('Idempotency-Key', `rotate-${id}`);
+      const rotated = await send();
+      expect(rotated.status).toBe(200);
+      const { secret } = rotated.body;
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+      expect(secret).not.toBe(old);
+      expect(rotated.body).toMatchObject({ id, events: ['refund.apply'] });
+      const until = Date.parse(rotated.body.previousSecretExpiresAt) - Date.now();
+      expect(until).toBeGreaterThan(23.9 * 3_600_000);
+      expect(until).toBeLessThanOrEqual(24 * 3_600_000);
+      // Shown once: a replay, the endpoint's GET and the stored row never show it.
+      const replay = await send();
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual({ ...rotated.body, secret: undefined });
+      const one = await t.http.get(`/v1/webhook-endpoints/${id}`).set('Authorization', a.merchant);
+      expect(one.body).not.toHaveProperty('secret');
+      const stored = await storedSecrets(id);
+      expect(JSON.stringify(stored)).not.toContain(secret);
+      expect(JSON.stringify(stored)).not.toContain(old);
+
+      const both = await applyDelivery(hook);
+      expect(both.header).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+      expect(verifySignature(both.header, both.body, secret)).toBe(true);
+      expect(verifySignature(both.header, both.body, old)).toBe(true);
+      const [, newOne, oldOne] = both.header.split(',');
+      expect(verifySignature(`${both.header.split(',')[0]},${newOne}`, both.body, secret)).toBe(
+        true,
+      );
+      expect(verifySignature(`${both.header.split(',')[0]},${oldOne}`, both.body, old)).toBe(true);
+
+      // 24 hours later (the rotation moved back a day), the old secret no longer signs.
+      await t.query(
+        `UPDATE webhook_endpoints SET secret_rotated_at = now() - interval '24 hours 1 second'
+          WHERE id = $1`,
+        [id],
+      );
+      const after = await applyDelivery(hook);
+      expect(after.header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(verifySignature(after.header, after.body, secret)).toBe(true);
+      expect(verifySignature(after.header, after.body, old)).toBe(false);
+    });
+
+    it('a second rotation within the 24 hours drops the oldest secret', async () => {
+      const hook = await receiver();
+      const { id, secret: first } = await subscribe(t, a.merchant, hook.url, ['refund.apply']);
+      const second = (await rotate(id)).body.secret as string;
+      const third = (await rotate(id)).body.secret as string;
+      const { header, body } = await applyDelivery(hook);
+      expect(header.split(',').filter((part) => part.startsWith('v1='))).toHaveLength(2);
+      expect(verifySignature(header, body, third)).toBe(true);
+      expect(verifySignature(header, body, second)).toBe(true);
+      expect(verifySignature(header, body, first)).toBe(false);
+    });
+
+    it('rotate-secret belongs to the owner and the system: others 404, customers 403', async () => {
+      const hook = await receiver();
+      const { id } = await subscribe(t, a.merchant, hook.url, ['refund.apply']);
+      expect((await rotate(id, a.otherMerchant)).status).toBe(404);
+      expect((await rotate(id, a.customer)).status).toBe(403);
+      expect((await rotate(id, a.agent)).status).toBe(403);
+      expect((await rotate('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      const bySystem = await rotate(id, a.system);
+      expect(bySystem.status).toBe(200);
+      expect(bySystem.body.secret).toMatch(/^whsec_/);
+    });
+
+    it('a secret sealed with a key the service lacks is not used: nothing is sent, the attempt says why', async () => {
+      const hook = await receiver();
+      const { id } = await subscribe(t, a.merchant, hook.url, ['refund.apply']);
+      await t.query('UPDATE webhook_endpoints SET secret = $2 WHERE id = $1', [
+        id,
+        sealSecret(newSigningSecret(), randomBytes(32)),
+      ]);
+      await draft(t, a);
+      await worker.deliverDue();
+      expect(hook.received).toEqual([]);
+      const deliveries = await t.http
+        .get(`/v1/webhook-endpoints/${id}/deliveries`)
+        .set('Authorization', a.merchant);
+      expect(deliveries.body.data[0].attempts[0]).toMatchObject({
+        statusCode: null,
+        error: expect.stringMatching(/signing secret cannot be decrypted/),
+      });
+      await t.http.delete(`/v1/webhook-endpoints/${id}`).set('Authorization', a.merchant);
+    });
+
+    it('secrets stored plain, or under WEBHOOK_SECRET_KEY_PREVIOUS, still sign, and are sealed with the key at start-up', async () => {
+      const hook = await receiver();
+      const { id } = await subscribe(t, a.merchant, hook.url, ['refund.apply']);
+      const plain = newSigningSecret();
+      const underPrevious = newSigningSecret();
+      // As stored before the key was set, and before the key was changed.
+      await t.query(
+        `UPDATE webhook_endpoints SET secret = $2, previous_secret = $3, secret_rotated_at = now()
+          WHERE id = $1`,
+        [id, plain, sealSecret(underPrevious, PREVIOUS_SECRET_KEY)],
+      );
+      const before = await applyDelivery(hook);
+      expect(verifySignature(before.header, before.body, plain)).toBe(true);
+      expect(verifySignature(before.header, before.body, underPrevious)).toBe(true);
+
+      expect(await t.app.get(WebhooksService).sealStoredSecrets()).toBeGreaterThanOrEqual(1);
+      const stored = await storedSecrets(id);
+      const current = new RegExp(`^aes256gcm:${secretKeyId(SECRET_KEY)}:`);
+      expect(stored.secret).toMatch(current);
+      expect(stored.previous_secret).toMatch(current);
+      const after = await applyDelivery(hook);
+      expect(verifySignature(after.header, after.body, plain)).toBe(true);
+      expect(verifySignature(after.header, after.body, underPrevious)).toBe(true);
+      expect(await t.app.get(WebhooksService).sealStoredSecrets()).toBe(0);
+    });
+  });
+
   it('deliver a correctly signed event for each transition of a refund, in order', async () => {
     const hook = await receiver();
     const otherHook = await receiver();
@@ -307,6 +467,59 @@ describe('webhooks', () => {
       'case.opened',
       'refund.escalate',
     ]);
+  });
+
+  it("wildcards: refund.* and a merchant's * get refund events only; the system's * gets cases too", async () => {
+    const family = await receiver();
+    const shopAll = await receiver();
+    const backEnd = await receiver();
+    await subscribe(t, a.merchant, family.url, ['refund.*']);
+    await subscribe(t, a.merchant, shopAll.url, ['*']);
+    await subscribe(t, a.system, backEnd.url, ['*']);
+    const refund = await draft(t, a);
+    const id = refund.id as string;
+    expect((await act(t, a.customer, id, 'escalate', { message: 'Help' })).status).toBe(201);
+    await deliverUntil(
+      () =>
+        ofRefund(family.received, id).length === 2 &&
+        ofRefund(shopAll.received, id).length === 2 &&
+        ofRefund(backEnd.received, id).length === 3,
+      'the escalation to every endpoint',
+    );
+    await sleep(100);
+    await worker.deliverDue();
+    for (const hook of [family, shopAll]) {
+      expect(ofRefund(hook.received, id).map((r) => r.event.type)).toEqual([
+        'refund.apply',
+        'refund.escalate',
+      ]);
+    }
+    expect(ofRefund(backEnd.received, id).map((r) => r.event.type)).toEqual([
+      'refund.apply',
+      'case.opened',
+      'refund.escalate',
+    ]);
+  });
+
+  it('case.* is for the system: a merchant asking for it gets 400', async () => {
+    const hook = await receiver();
+    const res = await t.http
+      .post('/v1/webhook-endpoints')
+      .set('Authorization', a.merchant)
+      .send({ url: hook.url, events: ['case.*'] });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: 'events', message: expect.stringMatching(/refund/) },
+    ]);
+    const system = await subscribe(t, a.system, hook.url, ['case.*', 'refund.apply']);
+    expect(system).toMatchObject({ events: ['case.*', 'refund.apply'] });
+    for (const events of [['refund.**'], ['case'], ['*.*'], ['nope.*']]) {
+      const bad = await t.http
+        .post('/v1/webhook-endpoints')
+        .set('Authorization', a.system)
+        .send({ url: hook.url, events });
+      expect(bad.status).toBe(400);
+    }
   });
 
   it("a failing event holds back only its own refund's later events", async () => {
@@ -507,6 +720,16 @@ describe('webhooks', () => {
         .set('Authorization', a.merchant);
       expect(deliveries.body.data.map((d: { status: string }) => d.status)).toEqual(
         Array(5).fill('SUCCEEDED'),
+      );
+      // After a rotation, the receiver still on the old secret accepts the two-signature header.
+      const rotated = await t.http
+        .post(`/v1/webhook-endpoints/${endpointId}/rotate-secret`)
+        .set('Authorization', a.merchant);
+      expect(rotated.status).toBe(200);
+      const afterRotation = await draft(t, a);
+      await deliverUntil(
+        () => output.includes(`refund.apply ${afterRotation.id as string} DRAFT`),
+        'the event signed with both secrets at the example receiver',
       );
     } finally {
       child.kill();

@@ -26,6 +26,11 @@ async function main(): Promise<void> {
       'AUTH_JWT_SECRET is not set: using the secret generated for this checkout (never in production)',
     );
   }
+  if (!config.webhookSecretKey) {
+    logger.warn(
+      'WEBHOOK_SECRET_KEY is not set: webhook signing secrets are stored in plain text (development only)',
+    );
+  }
   const database = await openDatabase(config, logger);
   try {
     await migrate(database.url, logger);

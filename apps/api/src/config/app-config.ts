@@ -38,6 +38,10 @@ export class AppConfig {
   webhookRetryBaseSeconds!: number;
   webhookRetryHours!: number;
   webhookAllowPrivateUrls!: boolean;
+  /** Encrypts webhook signing secrets at rest (AES-256-GCM); unset, they are stored plain. */
+  webhookSecretKey?: Buffer;
+  /** The key being replaced: what it sealed is still read, and sealed again with the new key. */
+  webhookSecretKeyPrevious?: Buffer;
   /** The most DRAFT refunds one customer may have at once. */
   maxOpenDraftsPerCustomer!: number;
   /** The most bytes one customer may upload, all their files together. */

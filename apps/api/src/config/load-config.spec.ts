@@ -57,6 +57,9 @@ describe('loadConfig', () => {
     ['MAX_OPEN_DRAFTS_PER_CUSTOMER', 'many'],
     ['MAX_ATTACHMENT_BYTES_PER_CUSTOMER', '100MiB'],
     ['MAX_ATTACHMENT_BYTES_PER_CUSTOMER', '0'],
+    ['WEBHOOK_SECRET_KEY', 'not-hex'.repeat(10)],
+    ['WEBHOOK_SECRET_KEY', 'ab'.repeat(16)],
+    ['WEBHOOK_SECRET_KEY_PREVIOUS', 'ab'.repeat(32)],
   ])('names the bad variable %s (%s)', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(
       new RegExp(`Invalid configuration: ${name}`),
@@ -83,6 +86,16 @@ describe('loadConfig', () => {
     });
     expect(config.holidays).toEqual(['2026-12-25', '2027-01-01']);
     expect(config.caseSlaHours.URGENT).toEqual({ firstResponse: 0.5, resolution: 2 });
+  });
+
+  it('reads the webhook secret key as 32 bytes of hex; unset, secrets are stored plain', () => {
+    expect(loadConfig({}).webhookSecretKey).toBeUndefined();
+    const config = loadConfig({
+      WEBHOOK_SECRET_KEY: ` ${'0f'.repeat(32)} `,
+      WEBHOOK_SECRET_KEY_PREVIOUS: 'A1'.repeat(32),
+    });
+    expect(config.webhookSecretKey).toEqual(Buffer.alloc(32, 0x0f));
+    expect(config.webhookSecretKeyPrevious).toEqual(Buffer.alloc(32, 0xa1));
   });
 
   it('trusts no proxy by default, and reads TRUST_PROXY as a flag, a hop count or addresses', () => {

@@ -123,6 +123,19 @@ function caseSlaHours(env: Env): Record<CasePriority, CaseSlaHours> {
   return result as Record<CasePriority, CaseSlaHours>;
 }
 
+/** A 256-bit key as 64 hex characters (`openssl rand -hex 32`), or undefined when unset. */
+function hexKey(env: Env, name: string): Buffer | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(raw)) {
+    throw new ConfigError(
+      name,
+      `must be 64 hex characters (32 random bytes: openssl rand -hex 32), got ${raw.length} characters`,
+    );
+  }
+  return Buffer.from(raw, 'hex');
+}
+
 function databaseUrl(env: Env): string | undefined {
   const raw = env.DATABASE_URL?.trim();
   if (!raw) return undefined;
@@ -145,6 +158,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const webhookSecretKey = hexKey(env, 'WEBHOOK_SECRET_KEY');
+  const webhookSecretKeyPrevious = hexKey(env, 'WEBHOOK_SECRET_KEY_PREVIOUS');
+  if (webhookSecretKeyPrevious && !webhookSecretKey) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY_PREVIOUS', 'needs WEBHOOK_SECRET_KEY set too');
   }
   const embeddedPgPort = env.EMBEDDED_PG_PORT?.trim()
     ? integer(env, 'EMBEDDED_PG_PORT', 0, 1024, 65535)
@@ -177,6 +195,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookRetryBaseSeconds: decimal(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 0.1, 86_400),
     webhookRetryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0.0001, 720),
     webhookAllowPrivateUrls: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
+    webhookSecretKey,
+    webhookSecretKeyPrevious,
     maxOpenDraftsPerCustomer: integer(env, 'MAX_OPEN_DRAFTS_PER_CUSTOMER', 20, 1),
     maxAttachmentBytesPerCustomer: integer(
       env,
@@ -281,6 +301,16 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
   WEBHOOK_ALLOW_PRIVATE_URLS: {
     default: '`false`',
     meaning: '`true` also allows http and loopback/private addresses (local development and tests)',
+  },
+  WEBHOOK_SECRET_KEY: {
+    default: 'unset',
+    meaning:
+      '64 hex characters (`openssl rand -hex 32`): webhook signing secrets are stored encrypted with it (AES-256-GCM); unset, they are stored in plain text (development only)',
+  },
+  WEBHOOK_SECRET_KEY_PREVIOUS: {
+    default: 'unset',
+    meaning:
+      'the key before `WEBHOOK_SECRET_KEY` while it is being changed: secrets it sealed are still read, and re-encrypted with the new key at start-up',
   },
   MAX_OPEN_DRAFTS_PER_CUSTOMER: {
     default: '`20`',

@@ -23,12 +23,14 @@ export class OutboxRepository {
 
   /**
    * Records the event in the current unit of work and, in the same statement, enqueues one
-   * delivery for every webhook endpoint that wants it (the system's for every event, a
-   * merchant's for its own refunds). Committed together with the change or not at all.
+   * delivery for every webhook endpoint that wants it: subscribed to the type, its family
+   * (`refund.*`) or `*`; the system's for every event, a merchant's for its own refunds' refund
+   * events only (whatever its `*` says). Committed together with the change or not at all.
    * `created_at` is the moment of recording (not the transaction's start), so it follows the
    * refund's order too. An endpoint being deleted meanwhile is waited for, then skipped.
    */
   async record(event: OutboxEvent): Promise<void> {
+    const family = `${event.type.split('.')[0]}.*`;
     await sql`
       WITH event AS (
         INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
@@ -44,8 +46,9 @@ export class OutboxRepository {
              event.created_at, event.created_at, event.created_at
         FROM event
         JOIN webhook_endpoints endpoint
-          ON ${event.type}::text = ANY(endpoint.events)
-         AND (endpoint.owner_role = 'system' OR endpoint.owner_id = event.merchant_id)
+          ON endpoint.events && ARRAY[${event.type}::text, ${family}::text, '*']
+         AND (endpoint.owner_role = 'system'
+              OR (endpoint.owner_id = event.merchant_id AND ${event.type}::text LIKE 'refund.%'))
          FOR KEY SHARE OF endpoint`.execute(this.txHost.tx);
   }
 }

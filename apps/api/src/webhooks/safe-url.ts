@@ -46,8 +46,15 @@ export function hostOf(url: URL): string {
 
 const DNS_TIMEOUT_MS = 5_000;
 
+/** Why a host's addresses are refused: `message` for the caller, `address` for the log only. */
+export interface AddressProblem {
+  message: string;
+  /** The refused address the name resolved to; never told to the caller (it maps internal DNS). */
+  address?: string;
+}
+
 /** Why the host's addresses are refused, or undefined (every address it resolves to is public). */
-export async function resolvedAddressProblem(host: string): Promise<string | undefined> {
+export async function resolvedAddressProblem(host: string): Promise<AddressProblem | undefined> {
   if (isIP(host)) return undefined;
   const addresses = await new Promise<LookupAddress[] | undefined>((resolve) => {
     // A resolver that does not answer is a host that does not resolve, not a hanging request.
@@ -57,10 +64,13 @@ export async function resolvedAddressProblem(host: string): Promise<string | und
       resolve(error ? undefined : found);
     });
   });
-  if (!addresses || addresses.length === 0) return `url host ${host} does not resolve`;
+  if (!addresses || addresses.length === 0) return { message: `url host ${host} does not resolve` };
   const refused = addresses.find((entry) => !isPublicAddress(entry.address));
   return refused
-    ? `url host ${host} resolves to a loopback, private or reserved address (${refused.address})`
+    ? {
+        message: `url host ${host} resolves to a loopback, private or reserved address`,
+        address: refused.address,
+      }
     : undefined;
 }
 

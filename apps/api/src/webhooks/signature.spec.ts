@@ -22,4 +22,14 @@ describe('webhook signatures', () => {
     expect(verifySignature('t=x,v1=zz', body, secret, 300, now)).toBe(false);
     expect(verifySignature('', body, secret, 300, now)).toBe(false);
   });
+
+  it('carry one v1= per secret while two sign, each verifying with its own', () => {
+    const old = newSigningSecret();
+    const both = signatureHeader([secret, old], body, at);
+    expect(both).toMatch(/^t=1795687200,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(both.startsWith(header)).toBe(true);
+    expect(verifySignature(both, body, secret, 300, now)).toBe(true);
+    expect(verifySignature(both, body, old, 300, now)).toBe(true);
+    expect(verifySignature(both, body, newSigningSecret(), 300, now)).toBe(false);
+  });
 });

@@ -3,8 +3,9 @@ import { AppConfig } from '../config/app-config';
 import { WebhookDeliveryStatus } from '../generated/kysely/enums';
 import { AppLogger } from '../logging/app-logger';
 import { retryDelayMs } from './retry-schedule';
-import { signatureHeader } from './signature';
-import { postWebhook } from './webhook-sender';
+import { SECRET_OVERLAP_MS, signatureHeader } from './signature';
+import { openSecret, secretKeys, UnreadableSecretError } from './secret-box';
+import { postWebhook, SendResult } from './webhook-sender';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
 /** Deliveries in flight at once, per instance. */
@@ -16,6 +17,15 @@ const RUN_BUDGET_MS = 5_000;
  * covers recording the outcome, one statement.
  */
 const LEASE_MARGIN_MS = 10_000;
+
+/** The outcome of a delivery whose secret cannot be read: a failure, retried as any other. */
+const UNSIGNABLE: SendResult = {
+  ok: false,
+  statusCode: null,
+  error: 'not sent: the signing secret cannot be decrypted (see the service log)',
+  excerpt: null,
+  durationMs: 0,
+};
 
 /**
  * The delivery worker, a scheduled job: a pool that POSTs due deliveries and records each
@@ -42,7 +52,7 @@ export class WebhookDeliveryService {
       const free = CONCURRENCY - inFlight.size;
       const claimed =
         free > 0 && Date.now() < deadline
-          ? await this.webhooks.claimDue(free, timeoutMs + LEASE_MARGIN_MS)
+          ? await this.webhooks.claimDue(free, timeoutMs + LEASE_MARGIN_MS, SECRET_OVERLAP_MS)
           : [];
       for (const delivery of claimed) {
         const attempt: Promise<void> = this.attempt(delivery, timeoutMs).finally(() =>
@@ -57,6 +67,26 @@ export class WebhookDeliveryService {
     }
   }
 
+  /**
+   * The endpoint's secrets in the clear, newest first; undefined (logged) when one is sealed
+   * with a key this instance does not have: nothing unsigned or half-signed is sent.
+   */
+  private signingSecrets(delivery: ClaimedDelivery): string[] | undefined {
+    const keys = secretKeys(this.config);
+    try {
+      return [delivery.secret, delivery.previousSecret]
+        .filter((stored): stored is string => stored !== null)
+        .map((stored) => openSecret(stored, keys));
+    } catch (error) {
+      if (!(error instanceof UnreadableSecretError)) throw error;
+      this.logger.error(
+        { endpointId: delivery.endpointId, deliveryId: delivery.id, keyId: error.keyId },
+        `webhook not sent: the endpoint's signing secret cannot be decrypted (${error.message})`,
+      );
+      return undefined;
+    }
+  }
+
   private async attempt(delivery: ClaimedDelivery, timeoutMs: number): Promise<void> {
     const startedAt = new Date();
     const body = JSON.stringify({
@@ -65,16 +95,19 @@ export class WebhookDeliveryService {
       createdAt: delivery.eventCreatedAt.toISOString(),
       data: delivery.eventData,
     });
-    const result = await postWebhook(new URL(delivery.url), body, {
-      timeoutMs,
-      allowPrivate: this.config.webhookAllowPrivateUrls,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'RefundDesk-Webhooks/1',
-        'refund-event-id': delivery.eventId,
-        'refund-signature': signatureHeader(delivery.secret, body, startedAt),
-      },
-    });
+    const secrets = this.signingSecrets(delivery);
+    const result = secrets
+      ? await postWebhook(new URL(delivery.url), body, {
+          timeoutMs,
+          allowPrivate: this.config.webhookAllowPrivateUrls,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'RefundDesk-Webhooks/1',
+            'refund-event-id': delivery.eventId,
+            'refund-signature': signatureHeader(secrets, body, startedAt),
+          },
+        })
+      : UNSIGNABLE;
     let status: WebhookDeliveryStatus | null;
     try {
       status = await this.webhooks.recordAttempt(delivery, {

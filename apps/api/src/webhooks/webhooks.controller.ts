@@ -73,6 +73,26 @@ export class WebhooksController {
     await this.webhooks.delete(principal, id);
   }
 
+  @Idempotent()
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Issue a new signing secret',
+    description:
+      'The answer carries the new secret, shown this once. The replaced secret keeps signing beside it for 24 hours: Refund-Signature then carries two v1= signatures, the new one first. A second rotation within those 24 hours drops the oldest.',
+  })
+  @ApiOkResponse({ type: CreatedWebhookEndpointDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A replay answers the endpoint without its secret: the secret is shown once',
+  })
+  @NotReplayed('secret')
+  rotateSecret(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.webhooks.rotateSecret(principal, id);
+  }
+
   @Get(':id/deliveries')
   @ApiOperation({ summary: "The endpoint's deliveries, newest first, each with its attempts" })
   @ApiOkResponse({ type: WebhookDeliveryPageDto })

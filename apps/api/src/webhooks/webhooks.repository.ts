@@ -25,6 +25,13 @@ export interface NewEndpoint {
   secret: string;
 }
 
+/** An endpoint's secrets as stored. */
+export interface StoredSecrets {
+  id: string;
+  secret: string;
+  previousSecret: string | null;
+}
+
 /** Whose endpoints a list shows: one owner's, or (no owner) everyone's. */
 export interface EndpointOwner {
   ownerRole: string;
@@ -40,7 +47,10 @@ export interface ClaimedDelivery {
   firstAttemptAt: Date;
   endpointId: string;
   url: string;
+  /** As stored (sealed, or plain without WEBHOOK_SECRET_KEY). */
   secret: string;
+  /** The secret before the last rotation, while it still signs; as stored. */
+  previousSecret: string | null;
   eventId: string;
   eventType: string;
   eventCreatedAt: Date;
@@ -104,6 +114,50 @@ export class WebhooksRepository {
     return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
+  /**
+   * Puts a new secret in place; the current one becomes the previous (a previous one is
+   * dropped), signing alongside until the overlap after `secret_rotated_at` ends.
+   */
+  rotateSecret(id: string, secret: string): Promise<WebhookEndpoint | undefined> {
+    return this.txHost.tx
+      .updateTable('webhookEndpoints')
+      .set((eb) => ({ previousSecret: eb.ref('secret'), secret, secretRotatedAt: now }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Endpoints with a stored secret not sealed with the key `keyId` (plain, or another key's). */
+  listSecretsNotSealedWith(keyId: string): Promise<StoredSecrets[]> {
+    const sealed = `aes256gcm:${keyId}:%`;
+    return this.txHost.tx
+      .selectFrom('webhookEndpoints')
+      .select(['id', 'secret', 'previousSecret'])
+      .where((eb) =>
+        eb.or([
+          eb('secret', 'not like', sealed),
+          eb.and([eb('previousSecret', 'is not', null), eb('previousSecret', 'not like', sealed)]),
+        ]),
+      )
+      .execute();
+  }
+
+  /** Replaces an endpoint's stored secrets if they are still `was` (a rotation meanwhile wins). */
+  async replaceStoredSecrets(was: StoredSecrets, sealed: StoredSecrets): Promise<boolean> {
+    const result = await this.txHost.tx
+      .updateTable('webhookEndpoints')
+      .set({ secret: sealed.secret, previousSecret: sealed.previousSecret })
+      .where('id', '=', was.id)
+      .where('secret', '=', was.secret)
+      .where((eb) =>
+        was.previousSecret === null
+          ? eb('previousSecret', 'is', null)
+          : eb('previousSecret', '=', was.previousSecret),
+      )
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   /** Deletes the endpoint with its deliveries (ON DELETE CASCADE); false when it was gone. */
   async deleteEndpoint(id: string): Promise<boolean> {
     const result = await this.txHost.tx
@@ -155,9 +209,10 @@ export class WebhooksRepository {
    * earlier event of the same refund is still pending for the same endpoint (per refund order;
    * other refunds are not held back). SKIP LOCKED and the lease (`next_attempt_at` pushed
    * forward) mean one worker at a time attempts a delivery; a crashed worker's lease runs out
-   * and the delivery is attempted again: at least once.
+   * and the delivery is attempted again: at least once. The endpoint's previous secret comes
+   * along while it still signs (`secretOverlapMs` after a rotation, on the database's clock).
    */
-  claimDue(batch: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  claimDue(batch: number, leaseMs: number, secretOverlapMs: number): Promise<ClaimedDelivery[]> {
     const db = this.txHost.tx;
     return (
       db
@@ -207,6 +262,11 @@ export class WebhooksRepository {
           'endpoint.id as endpointId',
           'endpoint.url',
           'endpoint.secret',
+          // The replaced secret signs too, until the overlap after the rotation ends.
+          sql<
+            string | null
+          >`CASE WHEN endpoint.secret_rotated_at > now() - ${interval(secretOverlapMs)}
+                             THEN endpoint.previous_secret END`.as('previousSecret'),
           'event.id as eventId',
           'event.type as eventType',
           'event.createdAt as eventCreatedAt',

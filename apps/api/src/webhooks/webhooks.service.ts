@@ -16,6 +16,7 @@ import type {
   WebhookEndpoint,
 } from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
+import { AppLogger } from '../logging/app-logger';
 import { mapDelivery, WebhookDeliveryDto } from './dto/webhook-delivery.dto';
 import {
   CreatedWebhookEndpointDto,
@@ -24,6 +25,13 @@ import {
   WebhookEndpointDto,
 } from './dto/webhook-endpoint.dto';
 import { hostOf, resolvedAddressProblem, urlProblem } from './safe-url';
+import {
+  openSecret,
+  sealSecret,
+  secretKeyId,
+  secretKeys,
+  UnreadableSecretError,
+} from './secret-box';
 import { newSigningSecret } from './signature';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -42,6 +50,7 @@ export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly config: AppConfig,
+    private readonly logger: AppLogger,
     private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
   ) {}
 
@@ -49,14 +58,12 @@ export class WebhooksService {
     principal: Principal,
     dto: CreateWebhookEndpointDto,
   ): Promise<CreatedWebhookEndpointDto> {
-    if (principal.role === 'merchant' && dto.events.some((type) => !type.startsWith('refund.'))) {
+    // `*` is fine for a merchant: it means every type a merchant may receive (refund.*).
+    const notRefund = (type: string) => type !== '*' && !type.startsWith('refund.');
+    if (principal.role === 'merchant' && dto.events.some(notRefund)) {
       throw invalid('events', 'merchants receive refund.* events only (cases are not theirs)');
     }
-    const allowPrivate = this.config.webhookAllowPrivateUrls;
-    const problem =
-      urlProblem(dto.url, allowPrivate) ??
-      (allowPrivate ? undefined : await resolvedAddressProblem(hostOf(new URL(dto.url))));
-    if (problem) throw invalid('url', problem);
+    await this.checkUrl(principal, dto.url);
     const secret = newSigningSecret();
     return this.txHost.withTransaction(async () => {
       const endpoint = await this.webhooks.createEndpoint({
@@ -64,11 +71,58 @@ export class WebhooksService {
         ownerId: principal.id,
         url: new URL(dto.url).href,
         events: dto.events,
-        secret,
+        secret: sealSecret(secret, this.config.webhookSecretKey),
       });
       // A keyed request's answer is recorded without the secret (shown once: @NotReplayed).
       return { ...mapEndpoint(endpoint), secret };
     });
+  }
+
+  /**
+   * A new signing secret, shown this once; the one it replaces keeps signing beside it for 24
+   * hours (a second rotation in that time drops the oldest).
+   */
+  async rotateSecret(principal: Principal, id: string): Promise<CreatedWebhookEndpointDto> {
+    const secret = newSigningSecret();
+    return this.txHost.withTransaction(async () => {
+      const endpoint = await this.findVisible(principal, id);
+      const rotated = await this.webhooks.rotateSecret(
+        endpoint.id,
+        sealSecret(secret, this.config.webhookSecretKey),
+      );
+      if (!rotated) throw notFound('Webhook endpoint');
+      return { ...mapEndpoint(rotated), secret };
+    });
+  }
+
+  /**
+   * Seals with WEBHOOK_SECRET_KEY every stored secret it did not seal: plain ones kept from
+   * before the key was set, and those of WEBHOOK_SECRET_KEY_PREVIOUS. Run at start-up; each row
+   * is one conditional write, so instances starting together, or a rotation meanwhile, are safe.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    const key = this.config.webhookSecretKey;
+    if (!key) return 0;
+    const keys = secretKeys(this.config);
+    const reseal = (stored: string) => sealSecret(openSecret(stored, keys), key);
+    let sealed = 0;
+    for (const row of await this.webhooks.listSecretsNotSealedWith(secretKeyId(key))) {
+      try {
+        const resealed = {
+          id: row.id,
+          secret: reseal(row.secret),
+          previousSecret: row.previousSecret === null ? null : reseal(row.previousSecret),
+        };
+        if (await this.webhooks.replaceStoredSecrets(row, resealed)) sealed++;
+      } catch (error) {
+        if (!(error instanceof UnreadableSecretError)) throw error;
+        this.logger.error(
+          { endpointId: row.id, keyId: error.keyId },
+          `webhook secret left as it is: ${error.message}`,
+        );
+      }
+    }
+    return sealed;
   }
 
   async list(principal: Principal, query: PaginationQueryDto): Promise<Page<WebhookEndpointDto>> {
@@ -125,6 +179,25 @@ export class WebhooksService {
       if (!requeued) throw notFound('Delivery');
       return mapDelivery(requeued);
     });
+  }
+
+  /** 400 for a URL webhooks must not reach; the address a name resolved to is logged, not told. */
+  private async checkUrl(principal: Principal, url: string): Promise<void> {
+    const allowPrivate = this.config.webhookAllowPrivateUrls;
+    const problem = urlProblem(url, allowPrivate);
+    if (problem) throw invalid('url', problem);
+    if (allowPrivate) return;
+    const host = hostOf(new URL(url));
+    const resolved = await resolvedAddressProblem(host);
+    if (!resolved) return;
+    if (resolved.address) {
+      // The host only: a URL's path or query may carry the receiver's own token.
+      this.logger.warn(
+        { owner: { role: principal.role, id: principal.id }, host, address: resolved.address },
+        'webhook URL refused: its host resolves to a non-public address',
+      );
+    }
+    throw invalid('url', resolved.message);
   }
 
   /** The endpoint if the caller manages it (its owner, or the system role); 404 otherwise. */

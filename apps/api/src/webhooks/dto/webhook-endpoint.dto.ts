@@ -12,6 +12,10 @@ import { ActorDto } from '../../refunds/dto/refund.dto';
 import { PageDto } from '../../common/pagination';
 import { EVENT_TYPES } from '../../events/event-types';
 import type { WebhookEndpoint } from '../../database/database';
+import { SECRET_OVERLAP_MS } from '../signature';
+
+/** What an endpoint may subscribe to: exact types, a family (`refund.*`, `case.*`) or `*`. */
+export const SUBSCRIBABLE_EVENTS = ['*', 'refund.*', 'case.*', ...EVENT_TYPES];
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
@@ -26,31 +30,39 @@ export class CreateWebhookEndpointDto {
 
   @ApiProperty({
     type: [String],
-    enum: EVENT_TYPES,
+    enum: SUBSCRIBABLE_EVENTS,
     example: ['refund.submit', 'refund.approve'],
-    description: 'The event types to receive; merchants may take refund.* types only',
+    description:
+      'The event types to receive: exact types, `refund.*`, `case.*` (system only) or `*` (every type the caller may receive: refund events for a merchant, all for the system)',
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(EVENT_TYPES.length)
+  @ArrayMaxSize(SUBSCRIBABLE_EVENTS.length)
   @ArrayUnique()
-  @IsIn(EVENT_TYPES, { each: true })
+  @IsIn(SUBSCRIBABLE_EVENTS, { each: true })
   events!: string[];
 }
 
 export class WebhookEndpointDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() url!: string;
-  @ApiProperty({ type: [String], enum: EVENT_TYPES }) events!: string[];
+  @ApiProperty({ type: [String], enum: SUBSCRIBABLE_EVENTS }) events!: string[];
   @ApiProperty({ type: ActorDto }) owner!: ActorDto;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'After a rotation: until when the replaced secret signs beside the new one (24 hours after the rotation); null before any',
+  })
+  previousSecretExpiresAt!: string | null;
 }
 
 export class CreatedWebhookEndpointDto extends WebhookEndpointDto {
   @ApiProperty({
     example: 'whsec_…',
     description:
-      'Signs every delivery (Refund-Signature). Shown in this answer only: store it now.',
+      'Signs every delivery (Refund-Signature). Shown in this answer only (the creation or rotation): store it now.',
   })
   secret!: string;
 }
@@ -66,5 +78,8 @@ export function mapEndpoint(endpoint: WebhookEndpoint): WebhookEndpointDto {
     events: endpoint.events,
     owner: { role: endpoint.ownerRole, id: endpoint.ownerId },
     createdAt: endpoint.createdAt.toISOString(),
+    previousSecretExpiresAt: endpoint.secretRotatedAt
+      ? new Date(endpoint.secretRotatedAt.getTime() + SECRET_OVERLAP_MS).toISOString()
+      : null,
   };
 }
