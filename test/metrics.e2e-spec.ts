@@ -224,7 +224,11 @@ describe('GET /metrics', () => {
   describe("jobs' last success", () => {
     it('is recorded when a run succeeds, not when a run is claimed and fails', async () => {
       const scheduler = t.app.get(SchedulerService);
-      scheduler.register({ name: 'test.succeeds', intervalSeconds: 3600, run: async () => 1 });
+      scheduler.register({
+        name: 'test.succeeds',
+        intervalSeconds: 3600,
+        run: () => Promise.resolve(1),
+      });
       scheduler.register({
         name: 'test.fails',
         intervalSeconds: 3600,
