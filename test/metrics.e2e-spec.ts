@@ -149,6 +149,16 @@ describe('GET /metrics', () => {
       expect(
         sample(text, 'http_requests_total', { method: 'GET', route: 'unmatched', status: '404' }),
       ).toBeGreaterThanOrEqual(3);
+      // Fastify's router refuses a malformed URL before any route: unmatched too.
+      expect((await t.http.get('/v1/refunds/%E0%A4%A')).status).toBe(400);
+      const malformed = await scrape();
+      expect(
+        sample(malformed, 'http_requests_total', {
+          method: 'GET',
+          route: 'unmatched',
+          status: '400',
+        }),
+      ).toBe(1);
       const routes = labelSets(text, 'http_requests_total').map((labels) => labels.route);
       expect(routes.filter((route) => /nowhere|nothing|xxx/.test(route))).toEqual([]);
     });
