@@ -12,12 +12,19 @@ import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { JobsModule } from './jobs/jobs.module';
+import { AppMetrics } from './metrics/app-metrics';
+import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { AppLogger } from './logging/app-logger';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: AppLogger, features: DynamicModule['imports'] = []) {
+  static forRoot(
+    config: AppConfig,
+    logger: AppLogger,
+    features: DynamicModule['imports'] = [],
+    metrics = new AppMetrics(),
+  ) {
     return {
       module: AppModule,
       global: true,
@@ -33,12 +40,14 @@ export class AppModule {
         AuthModule,
         JobsModule,
         HealthModule,
+        MetricsModule,
         IdempotencyModule,
         ...features,
       ],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: AppLogger, useValue: logger },
+        { provide: AppMetrics, useValue: metrics },
         // Guards run in this order: the rate limit first (it reads the token itself), so that
         // callers with bad tokens are limited too; then authentication.
         { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
@@ -46,7 +55,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: BodyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [AppConfig, AppLogger],
+      exports: [AppConfig, AppLogger, AppMetrics],
     } satisfies DynamicModule;
   }
 }

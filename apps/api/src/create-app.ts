@@ -15,7 +15,8 @@ import { addSecurityHeaders } from './common/security-headers';
 import { consolePlugin } from './console/console.plugin';
 import { clientErrorResponse } from './errors/problem';
 import { sendProblem } from './errors/problem.filter';
-import { logRequest, logRequests, PinoLoggerService } from './logging/logger';
+import { logRequest, PinoLoggerService } from './logging/logger';
+import { AppMetrics } from './metrics/app-metrics';
 import { createOpenApiDocument } from './openapi-document';
 import { FILE_SIZE_LIMIT } from './attachments/multipart-upload';
 
@@ -55,6 +56,13 @@ export async function createApp(
   features: DynamicModule['imports'] = [],
   options: { consoleDir?: string } = {},
 ): Promise<NestFastifyApplication> {
+  const metrics = new AppMetrics();
+  // What every answered request costs beyond its own work: one log line and two metric updates,
+  // in Fastify's onResponse hook rather than a Nest interceptor on every route.
+  const answered = (request: FastifyRequest, reply: FastifyReply) => {
+    logRequest(request, reply);
+    metrics.observeRequest(request, reply);
+  };
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: JSON_BODY_LIMIT,
@@ -64,13 +72,13 @@ export async function createApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     trustProxy: config.trustProxy,
-    // One line per request, when it is answered (logRequests), instead of two.
+    // One line per request, when it is answered (`answered`), instead of two.
     disableRequestLogging: true,
     // Errors of Fastify's router (a malformed URL) answer problem+json too. No route means no
-    // onResponse hook: the request's log line is written here.
+    // onResponse hook: the request's log line and metrics are written here.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       sendProblem(error, request, reply);
-      logRequest(request, reply);
+      answered(request, reply);
     },
     // And so do requests Node's HTTP parser refuses (a URL or headers over its size limit).
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -80,7 +88,7 @@ export async function createApp(
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, logger, features),
+    AppModule.forRoot(config, logger, features, metrics),
     adapter,
     { logger: new PinoLoggerService(logger), abortOnError: false, bodyParser: false },
   );
@@ -89,7 +97,10 @@ export async function createApp(
     void reply.header('X-Request-Id', request.id);
     done();
   });
-  logRequests(fastify);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    answered(request, reply);
+    done();
+  });
   registerJsonBodyParser(fastify);
 
   addSecurityHeaders(fastify, {

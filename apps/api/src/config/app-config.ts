@@ -46,5 +46,9 @@ export class AppConfig {
   maxOpenDraftsPerCustomer!: number;
   /** The most bytes one customer may upload, all their files together. */
   maxAttachmentBytesPerCustomer!: number;
+  /** A static bearer that may read GET /metrics (besides system tokens). */
+  metricsToken?: string;
+  /** Events and their webhook deliveries older than this are purged. */
+  eventRetentionDays!: number;
   logLevel!: string;
 }

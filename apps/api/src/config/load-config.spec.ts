@@ -109,6 +109,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'loadbalancer' })).toThrow(/TRUST_PROXY/);
   });
 
+  it('reads METRICS_TOKEN and EVENT_RETENTION_DAYS, refusing a short token or a zero retention', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({}).eventRetentionDays).toBe(90);
+    const token = 'm'.repeat(32);
+    expect(loadConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(loadConfig({ EVENT_RETENTION_DAYS: '30' }).eventRetentionDays).toBe(30);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_TOKEN: `${'m'.repeat(32)} x` })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: '0' })).toThrow(/EVENT_RETENTION_DAYS/);
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: 'ninety' })).toThrow(/EVENT_RETENTION_DAYS/);
+  });
+
   it('describes every variable it reads, and no other (docs/operations.md lists them)', () => {
     expect(variablesRead().sort()).toEqual(Object.keys(CONFIG_VARIABLES).sort());
   });

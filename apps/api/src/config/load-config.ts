@@ -136,6 +136,16 @@ function hexKey(env: Env, name: string): Buffer | undefined {
   return Buffer.from(raw, 'hex');
 }
 
+/** The static bearer of GET /metrics: long and random, as any secret (a scraper's config holds it). */
+function metricsToken(env: Env): string | undefined {
+  const raw = env.METRICS_TOKEN?.trim();
+  if (!raw) return undefined;
+  if (!/^[\x21-\x7e]{32,256}$/.test(raw)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be 32 to 256 visible ASCII characters');
+  }
+  return raw;
+}
+
 function databaseUrl(env: Env): string | undefined {
   const raw = env.DATABASE_URL?.trim();
   if (!raw) return undefined;
@@ -205,6 +215,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       1,
       Number.MAX_SAFE_INTEGER,
     ),
+    metricsToken: metricsToken(env),
+    eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 90, 1, 36_500),
     logLevel,
   });
 }
@@ -320,6 +332,15 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
     default: '`104857600`',
     meaning:
       'bytes a customer may upload, all their files together (100 MiB); more answers 422 `QUOTA_EXCEEDED`',
+  },
+  METRICS_TOKEN: {
+    default: 'unset',
+    meaning:
+      'static bearer token (32+ characters) that may read `GET /metrics`, besides `system` tokens',
+  },
+  EVENT_RETENTION_DAYS: {
+    default: '`90`',
+    meaning: 'events (and their webhook deliveries) older than this many days are purged',
   },
   LOG_LEVEL: {
     default: '`info`',

@@ -12,14 +12,14 @@ import { IdempotencyService } from './idempotency.service';
 export class IdempotencyModule implements OnModuleInit {
   constructor(
     private readonly scheduler: SchedulerService,
-    private readonly keys: IdempotencyRepository,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   onModuleInit(): void {
     this.scheduler.register({
       name: 'idempotency.purge',
       intervalSeconds: 3600,
-      run: () => this.keys.deleteExpired(),
+      run: () => this.idempotency.purgeExpired(),
     });
   }
 }

@@ -96,11 +96,19 @@ export class IdempotencyRepository {
       .execute();
   }
 
-  async deleteExpired(): Promise<number> {
-    const result = await this.db
-      .deleteFrom('idempotencyKeys')
-      .where('expiresAt', '<', new Date())
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /**
+   * Deletes at most `limit` expired keys, in one short statement: the hourly purge loops over
+   * it, so no statement holds many row locks or runs long. Keys another transaction has locked
+   * (one being taken over right now) are skipped.
+   */
+  async deleteExpiredBatch(limit: number): Promise<number> {
+    const result = await sql`
+      DELETE FROM idempotency_keys
+       WHERE (principal, method, path, key) IN (
+         SELECT principal, method, path, key FROM idempotency_keys
+          WHERE expires_at < now()
+          LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED)`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
   }
 }

@@ -18,6 +18,8 @@ export const ABANDONED_AFTER_MS = 30_000;
 const RELEASE_RETRY_MS = 1_000;
 const POLL_MS = 50;
 const KEY = /^[\x21-\x7e]{1,255}$/;
+/** Expired keys deleted per statement by the purge (short statements: no long-held locks). */
+export const PURGE_BATCH_SIZE = 500;
 
 const toJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
 
@@ -56,6 +58,16 @@ export class IdempotencyService {
     private readonly keys: IdempotencyRepository,
     private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
   ) {}
+
+  /** Deletes every expired key, a batch per statement; returns how many. */
+  async purgeExpired(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.keys.deleteExpiredBatch(PURGE_BATCH_SIZE);
+      total += deleted;
+      if (deleted < PURGE_BATCH_SIZE) return total;
+    }
+  }
 
   /** Runs `handler` once per key; `requestFingerprint` identifies what was asked. */
   async run(

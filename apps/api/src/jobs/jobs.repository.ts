@@ -26,4 +26,18 @@ export class JobsRepository {
       .executeTakeFirst();
     return result.numInsertedOrUpdatedRows === 1n;
   }
+
+  /**
+   * Records that a run of the job finished without an error (a run claimed but failed leaves
+   * the previous success): what the job-staleness metric reads.
+   */
+  async recordSuccess(name: string): Promise<void> {
+    await this.txHost.tx
+      .insertInto('scheduledJobs')
+      .values({ name, nextRunAt: sql<Date>`now()`, lastSucceededAt: sql<Date>`now()` })
+      .onConflict((conflict) =>
+        conflict.column('name').doUpdateSet({ lastSucceededAt: sql<Date>`now()` }),
+      )
+      .execute();
+  }
 }

@@ -55,11 +55,15 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const job = this.jobs.find((candidate) => candidate.name === name);
     if (!job) throw new Error(`no job named ${name}`);
     await job.run();
+    await this.repository.recordSuccess(job.name);
   }
 
   private async runIfDue(job: PeriodicJob): Promise<void> {
     try {
-      if (await this.repository.claimDueRun(job.name, job.intervalSeconds)) await job.run();
+      if (await this.repository.claimDueRun(job.name, job.intervalSeconds)) {
+        await job.run();
+        await this.repository.recordSuccess(job.name);
+      }
     } catch (error) {
       this.logger.error({ err: error, job: job.name }, 'scheduled job failed');
     }

@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { Logger } from 'pino';
 
 /**
@@ -44,14 +44,6 @@ export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
     { req: request, res: reply, responseTime: reply.elapsedTime },
     'request completed',
   );
-}
-
-/** Every answered request of `fastify` writes its line. */
-export function logRequests(fastify: FastifyInstance): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
-    logRequest(request, reply);
-    done();
-  });
 }
 
 /** Lets Nest write through the same pino logger. */

@@ -51,4 +51,39 @@ export class OutboxRepository {
               OR (endpoint.owner_id = event.merchant_id AND ${event.type}::text LIKE 'refund.%'))
          FOR KEY SHARE OF endpoint`.execute(this.txHost.tx);
   }
+
+  /**
+   * The ids of at most `limit` events recorded before `cutoff`, oldest first, locked for the
+   * purge (rows another purge holds are skipped).
+   */
+  async lockEventsBefore(cutoff: Date, limit: number): Promise<string[]> {
+    const rows = await this.txHost.tx
+      .selectFrom('events')
+      .select('id')
+      .where('createdAt', '<', cutoff)
+      .orderBy('createdAt')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Deletes the webhook deliveries of these events (their attempts go with them: cascade). */
+  async deleteDeliveriesOf(eventIds: string[]): Promise<void> {
+    await this.txHost.tx.deleteFrom('webhookDeliveries').where('eventId', 'in', eventIds).execute();
+  }
+
+  /**
+   * Deletes these events. The outbox's trigger refuses any DELETE outside a transaction that set
+   * `refund_desk.purge`: this sets it for the current unit of work only (SET LOCAL).
+   */
+  async purgeEvents(eventIds: string[]): Promise<number> {
+    await sql`SET LOCAL refund_desk.purge = 'on'`.execute(this.txHost.tx);
+    const result = await this.txHost.tx
+      .deleteFrom('events')
+      .where('id', 'in', eventIds)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
