@@ -104,6 +104,9 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'DELETE /v1/webhook-endpoints/{id}': ['merchant', 'system'],
   'GET /v1/webhook-endpoints/{id}/deliveries': ['merchant', 'system'],
   'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': ['merchant', 'system'],
+  'POST /v1/webhook-endpoints/{id}/rotate-secret': ['merchant', 'system'],
+  // Or the static METRICS_TOKEN, which these suites do not set.
+  'GET /metrics': ['system'],
 };
 
 const hourFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
