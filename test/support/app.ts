@@ -46,9 +46,12 @@ export async function startTestApp(
     reach?: (url: string) => string;
     /** The console build folder to serve (default: dist/console of this checkout). */
     consoleDir?: string;
+    /** Another app's database, shared as a second instance would (the owner drops it). */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = options.database ?? (await createTestDatabase());
+  const dropDatabase = () => (options.database ? Promise.resolve() : db.drop());
   const config = loadConfig({
     AUTH_JWT_SECRET: TEST_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
@@ -65,7 +68,7 @@ export async function startTestApp(
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
-    await db.drop();
+    await dropDatabase();
     throw error;
   }
   const key = signingKey(config);
@@ -83,7 +86,7 @@ export async function startTestApp(
     close: async () => {
       await app.close();
       await pool?.end();
-      await db.drop();
+      await dropDatabase();
     },
   };
 }

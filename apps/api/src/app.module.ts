@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { PrincipalThrottlerGuard } from './auth/principal-throttler.guard';
@@ -15,6 +14,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { AppMetrics } from './metrics/app-metrics';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { rateLimitModule } from './rate-limit/rate-limit.module';
 import { AppLogger } from './logging/app-logger';
 
 @Module({})
@@ -29,10 +29,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
-          skipIf: () => config.rateLimitPerMinute === 0,
-        }),
+        rateLimitModule(config),
         DatabaseModule,
         OutboxModule,
         // Domain events between features, delivered within the publisher's unit of work.

@@ -6,6 +6,13 @@ export interface CaseSlaHours {
 
 export type CasePriority = 'URGENT' | 'HIGH' | 'NORMAL' | 'LOW';
 
+/**
+ * Where the rate limit counts requests: in each instance's memory (one instance), or in a store
+ * every instance shares, so that a caller gets its allowance once across them all.
+ */
+export type RateLimitStore =
+  { kind: 'memory' } | { kind: 'postgres' } | { kind: 'redis'; url: string };
+
 export class AppConfig {
   production!: boolean;
   port!: number;
@@ -32,6 +39,7 @@ export class AppConfig {
   caseSlaHours!: Record<CasePriority, CaseSlaHours>;
   supportChannelsFile?: string;
   rateLimitPerMinute!: number;
+  rateLimitStore!: RateLimitStore;
   /** Fastify's `trustProxy`: whose X-Forwarded-For names the client. */
   trustProxy!: boolean | number | string[];
   webhookTimeoutSeconds!: number;

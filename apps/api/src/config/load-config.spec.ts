@@ -46,6 +46,7 @@ describe('loadConfig', () => {
     ['BUSINESS_HOURS', '18:00-09:00'],
     ['CASE_SLA_HOURS', 'URGENT=1/8'],
     ['RATE_LIMIT_PER_MINUTE', 'lots'],
+    ['RATE_LIMIT_STORE', 'mongodb://x'],
     ['WEBHOOK_ALLOW_PRIVATE_URLS', 'maybe'],
     ['DATABASE_URL', 'mysql://x'],
     ['LOG_LEVEL', 'loud'],
@@ -107,6 +108,22 @@ describe('loadConfig', () => {
       '127.0.0.1',
     ]);
     expect(() => loadConfig({ TRUST_PROXY: 'loadbalancer' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('counts requests in memory by default, or in postgres or redis with RATE_LIMIT_STORE', () => {
+    expect(loadConfig({}).rateLimitStore).toEqual({ kind: 'memory' });
+    expect(loadConfig({ RATE_LIMIT_STORE: 'memory' }).rateLimitStore).toEqual({ kind: 'memory' });
+    expect(loadConfig({ RATE_LIMIT_STORE: 'postgres' }).rateLimitStore).toEqual({
+      kind: 'postgres',
+    });
+    const url = 'redis://:secret@cache.internal:6379/2';
+    expect(loadConfig({ RATE_LIMIT_STORE: url }).rateLimitStore).toEqual({ kind: 'redis', url });
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE/);
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'http://cache:6379' })).toThrow(/RATE_LIMIT_STORE/);
+    // The message names the variable without echoing a password.
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis://:secret@bad host' })).toThrow(
+      /^(?!.*secret).*RATE_LIMIT_STORE/,
+    );
   });
 
   it('reads METRICS_TOKEN and EVENT_RETENTION_DAYS, refusing a short token or a zero retention', () => {

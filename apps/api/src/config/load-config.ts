@@ -1,6 +1,6 @@
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
-import { AppConfig, CasePriority, CaseSlaHours } from './app-config';
+import { AppConfig, CasePriority, CaseSlaHours, RateLimitStore } from './app-config';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -65,6 +65,17 @@ function trustProxy(env: Env): boolean | number | string[] {
     }
   }
   return entries;
+}
+
+function rateLimitStore(env: Env): RateLimitStore {
+  const raw = env.RATE_LIMIT_STORE?.trim();
+  if (raw === undefined || raw === '' || raw === 'memory') return { kind: 'memory' };
+  if (raw === 'postgres') return { kind: 'postgres' };
+  if (/^rediss?:\/\/./.test(raw) && URL.canParse(raw)) return { kind: 'redis', url: raw };
+  throw new ConfigError(
+    'RATE_LIMIT_STORE',
+    `must be memory, postgres or a redis:// (rediss://) URL, got "${raw.replace(/\/\/[^@/]*@/, '//…@')}"`,
+  );
 }
 
 function timezone(env: Env): string {
@@ -200,6 +211,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     caseSlaHours: caseSlaHours(env),
     supportChannelsFile: env.SUPPORT_CHANNELS?.trim() || undefined,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0),
+    rateLimitStore: rateLimitStore(env),
     trustProxy: trustProxy(env),
     webhookTimeoutSeconds: decimal(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 0.1, 600),
     webhookRetryBaseSeconds: decimal(env, 'WEBHOOK_RETRY_BASE_SECONDS', 30, 0.1, 86_400),
@@ -292,6 +304,11 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
     default: '`600`',
     meaning:
       'requests a minute per principal, all routes together (per address without a valid token); `0`: off',
+  },
+  RATE_LIMIT_STORE: {
+    default: '`memory`',
+    meaning:
+      'where requests are counted: `memory` (each instance apart: one instance only), `postgres` (the database) or a `redis://` URL, shared by every instance',
   },
   TRUST_PROXY: {
     default: '`false`',
