@@ -145,4 +145,20 @@ describe('RATE_LIMIT_STORE: one allowance per caller across instances', () => {
       expect(count(statuses, 200)).toBe(REQUESTS);
     });
   });
+
+  it('answers 503 RATE_LIMIT_STORE_UNAVAILABLE, not a 500, when Redis does not answer', async () => {
+    // Port 1 on loopback: nothing listens, every connection is refused at once.
+    const t = await startTestApp({
+      RATE_LIMIT_PER_MINUTE: '40',
+      RATE_LIMIT_STORE: 'redis://127.0.0.1:1/0',
+    });
+    try {
+      const bearer = await t.bearer('customer', 'cus-1');
+      const res = await t.http.get('/v1/me').set('Authorization', bearer);
+      expect([res.status, res.body.code]).toEqual([503, 'RATE_LIMIT_STORE_UNAVAILABLE']);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    } finally {
+      await t.close();
+    }
+  });
 });
