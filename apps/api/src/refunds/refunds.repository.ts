@@ -139,6 +139,26 @@ export class RefundsRepository {
     return Number(count);
   }
 
+  /**
+   * Locks the refund for an upload (the statement's row lock lasts until the unit of work ends)
+   * and, while it is a DRAFT, restarts its expiry: any change by the customer to a draft does.
+   */
+  touchDraft(id: string): Promise<Refund | undefined> {
+    return this.db
+      .updateTable('refunds')
+      .set((eb) => ({
+        draftTouchedAt: eb
+          .case()
+          .when('status', '=', RefundStatus.DRAFT)
+          .then(sql<Date>`now()`)
+          .else(eb.ref('draftTouchedAt'))
+          .end(),
+      }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
   findPayment(id: string): Promise<Transaction | undefined> {
     return this.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -257,6 +277,7 @@ export class RefundsRepository {
             'reasonCode',
             'description',
             'lastEventSequence',
+            'draftTouchedAt',
           ])
           .expression((eb) =>
             eb
@@ -271,6 +292,7 @@ export class RefundsRepository {
                 sql<ReasonCode>`${draft.reasonCode}::reason_code`.as('reasonCode'),
                 sql<string | null>`${draft.description}::text`.as('description'),
                 sql<number>`1`.as('lastEventSequence'),
+                sql<Date>`now()`.as('draftTouchedAt'),
               ]),
           )
           .returningAll(),
@@ -452,7 +474,7 @@ export class RefundsRepository {
       .selectAll()
       .where((eb) =>
         eb.or([
-          eb.and([eb('status', '=', draft), eb('updatedAt', '<', draftUntouchedSince)]),
+          eb.and([eb('status', '=', draft), eb('draftTouchedAt', '<', draftUntouchedSince)]),
           eb.and([eb('status', '=', info), eb('infoRequestedAt', '<', infoRequestedBefore)]),
         ]),
       )

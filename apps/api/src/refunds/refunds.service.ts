@@ -84,10 +84,13 @@ export class RefundsService {
     return refund;
   }
 
-  /** The refund, visible to the caller and locked until the unit of work ends (uploads). */
+  /**
+   * The refund, visible to the caller and locked until the unit of work ends (uploads); a
+   * draft's expiry restarts, as with any change by the customer to a draft.
+   */
   async lockVisible(principal: Principal, id: string): Promise<Refund> {
     const visible = await this.findVisible(principal, id);
-    const locked = await this.refunds.lock(visible.id);
+    const locked = await this.refunds.touchDraft(visible.id);
     if (!locked) throw notFound('Refund');
     return locked;
   }
@@ -195,7 +198,12 @@ export class RefundsService {
         id: refund.id,
         from: EDITS.edit.customer,
         version: refund.version,
-        set: { amount, reasonCode: dto.reasonCode, description: dto.description },
+        set: {
+          amount,
+          reasonCode: dto.reasonCode,
+          description: dto.description,
+          draftTouchedAt: new Date(),
+        },
         release: more < 0n ? -more : 0n,
         event: {
           action: 'edit',
