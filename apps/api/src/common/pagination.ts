@@ -87,24 +87,6 @@ export interface NewestFirstKey {
 }
 
 /**
- * The Prisma `where` part of a newest-first page that starts after `after` (the rows strictly
- * older, or as old with a smaller id); nothing for the first page. The redundant
- * `createdAt <= after` is what lets PostgreSQL start the index scan at the cursor: the OR alone
- * is only a filter, and every page would read all the newer rows first.
- */
-export function olderThan(after: NewestFirstKey | undefined) {
-  return after
-    ? {
-        createdAt: { lte: after.createdAt },
-        OR: [
-          { createdAt: { lt: after.createdAt } },
-          { createdAt: after.createdAt, id: { lt: after.id } },
-        ],
-      }
-    : {};
-}
-
-/**
  * Cursors of a list ordered newest first; `id` is the pattern of the list's ids, so that a
  * forged cursor is a 400 rather than a value the database refuses.
  */

@@ -43,17 +43,13 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   429: 'RATE_LIMITED',
 };
 
-// Errors from the pg driver or Prisma that mean "the database cannot be reached right now".
+// Errors from the pg driver that mean "the database cannot be reached right now".
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
-  'P1001',
-  'P1002',
-  'P1017',
-  'P2024',
   '57P01',
   '57P02',
   '57P03',
@@ -62,32 +58,15 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08006',
 ]);
-const UNAVAILABLE_KINDS = new Set([
-  'DatabaseNotReachable',
-  'ConnectionClosed',
-  'SocketTimeout',
-  'TooManyConnections',
-]);
 const UNAVAILABLE_MESSAGE =
   /connection terminated|timeout exceeded when trying to connect|query read timeout|connection refused|can't reach database|server closed the connection|ECONNREFUSED|ECONNRESET/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const { code, kind, message, cause, meta } = error as {
-    code?: unknown;
-    kind?: unknown;
-    message?: unknown;
-    cause?: unknown;
-    meta?: { driverAdapterError?: unknown };
-  };
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-  // Prisma reports a driver adapter's error (its `kind`) under meta, e.g. a raw query's P2010.
-  return (
-    isDatabaseUnavailable(cause, depth + 1) ||
-    isDatabaseUnavailable(meta?.driverAdapterError, depth + 1)
-  );
+  return isDatabaseUnavailable(cause, depth + 1);
 }
 
 function problem(
