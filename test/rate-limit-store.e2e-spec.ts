@@ -64,6 +64,20 @@ async function alternate(
 
 const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 
+/** What every shared store must do, for the two instances `apps()` gives. */
+function itCountsOnceAcrossInstances(apps: () => [TestApp, TestApp]) {
+  it('answers the limit once across both instances, then 429 RATE_LIMITED', async () => {
+    const statuses = await alternate(apps());
+    expect([count(statuses, 200), count(statuses, 429)]).toEqual([LIMIT, REQUESTS - LIMIT]);
+    expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(200));
+  });
+
+  it('counts requests sent all at once exactly', async () => {
+    const statuses = await alternate(apps(), { together: true });
+    expect([count(statuses, 200), count(statuses, 429)]).toEqual([LIMIT, REQUESTS - LIMIT]);
+  });
+}
+
 describe('RATE_LIMIT_STORE: one allowance per caller across instances', () => {
   describe('postgres', () => {
     let apps: [TestApp, TestApp];
@@ -75,16 +89,7 @@ describe('RATE_LIMIT_STORE: one allowance per caller across instances', () => {
       await apps[0].close();
     });
 
-    it('answers the limit once across both instances, then 429 RATE_LIMITED', async () => {
-      const statuses = await alternate(apps);
-      expect([count(statuses, 200), count(statuses, 429)]).toEqual([LIMIT, REQUESTS - LIMIT]);
-      expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(200));
-    });
-
-    it('counts requests sent all at once exactly', async () => {
-      const statuses = await alternate(apps, { together: true });
-      expect([count(statuses, 200), count(statuses, 429)]).toEqual([LIMIT, REQUESTS - LIMIT]);
-    });
+    itCountsOnceAcrossInstances(() => apps);
 
     it('starts a fresh window once the block has ended, and purges ended windows', async () => {
       const [t] = apps;
@@ -118,16 +123,7 @@ describe('RATE_LIMIT_STORE: one allowance per caller across instances', () => {
       await apps[0].close();
     });
 
-    it('answers the limit once across both instances, then 429 RATE_LIMITED', async () => {
-      const statuses = await alternate(apps);
-      expect([count(statuses, 200), count(statuses, 429)]).toEqual([LIMIT, REQUESTS - LIMIT]);
-      expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(200));
-    });
-
-    it('counts requests sent all at once exactly', async () => {
-      const statuses = await alternate(apps, { together: true });
-      expect([count(statuses, 200), count(statuses, 429)]).toEqual([LIMIT, REQUESTS - LIMIT]);
-    });
+    itCountsOnceAcrossInstances(() => apps);
   });
 
   describe('memory (the default)', () => {

@@ -66,10 +66,7 @@ export class IdempotencyRepository {
     return this.db
       .selectFrom('idempotencyKeys')
       .selectAll()
-      .where('principal', '=', scope.principal)
-      .where('method', '=', scope.method)
-      .where('path', '=', scope.path)
-      .where('key', '=', scope.key)
+      .where((eb) => eb.and({ ...scope }))
       .executeTakeFirst();
   }
 
@@ -78,10 +75,7 @@ export class IdempotencyRepository {
     await this.db
       .updateTable('idempotencyKeys')
       .set({ responseStatus: status, responseBody: sql`${JSON.stringify(body)}::jsonb` })
-      .where('principal', '=', scope.principal)
-      .where('method', '=', scope.method)
-      .where('path', '=', scope.path)
-      .where('key', '=', scope.key)
+      .where((eb) => eb.and({ ...scope }))
       .execute();
   }
 
@@ -89,10 +83,7 @@ export class IdempotencyRepository {
   async release(scope: KeyScope): Promise<void> {
     await this.db
       .deleteFrom('idempotencyKeys')
-      .where('principal', '=', scope.principal)
-      .where('method', '=', scope.method)
-      .where('path', '=', scope.path)
-      .where('key', '=', scope.key)
+      .where((eb) => eb.and({ ...scope }))
       .execute();
   }
 
