@@ -32,7 +32,12 @@ function runMigrateCli(databaseUrl: string): Promise<{ code: number | null; outp
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', 'apps/api/src/database/migrate.cli.ts'],
       {
-        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' },
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          DATABASE_DIRECT_URL: '',
+          LOG_LEVEL: 'info',
+        },
         cwd: path.resolve(__dirname, '..'),
       },
     );
@@ -51,10 +56,10 @@ describe('migrations', () => {
   afterEach(() => db.drop());
 
   it('records each migration as Prisma does, with the SHA-256 of its file', async () => {
-    const applied = await migrate(db.url, logger);
+    const applied = await migrate(db.directUrl, logger);
     const files = await readMigrations();
     expect(applied).toEqual(files.map((file) => file.name));
-    const rows = await withClient(db.url, (c) =>
+    const rows = await withClient(db.directUrl, (c) =>
       c.query(
         'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
       ),
@@ -68,16 +73,16 @@ describe('migrations', () => {
       });
       expect(rows.rows[index].finished_at).toBeInstanceOf(Date);
     }
-    expect(await migrate(db.url, logger)).toEqual([]);
+    expect(await migrate(db.directUrl, logger)).toEqual([]);
   });
 
   it('applies each migration once when two processes start together', async () => {
     // Hold the migration lock so both processes are surely waiting on it at the same time.
-    const holder = new Client({ connectionString: db.url });
+    const holder = new Client({ connectionString: db.directUrl });
     await holder.connect();
     await holder.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
-    const first = runMigrateCli(db.url);
-    const second = runMigrateCli(db.url);
+    const first = runMigrateCli(db.directUrl);
+    const second = runMigrateCli(db.directUrl);
     let waiting = 0;
     for (let i = 0; i < 200 && waiting < 2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -93,7 +98,7 @@ describe('migrations', () => {
 
     const results = await Promise.all([first, second]);
     for (const result of results) expect(result.code).toBe(0);
-    const rows = await withClient(db.url, (c) =>
+    const rows = await withClient(db.directUrl, (c) =>
       c.query(
         'SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY migration_name',
       ),
@@ -113,13 +118,13 @@ describe('migrations', () => {
       'CREATE TABLE probe_half_written (id int);\nSELECT 1 / 0;\n',
     );
 
-    const error = await migrate(db.url, logger, dir).catch((e: unknown) => e);
+    const error = await migrate(db.directUrl, logger, dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as Error).message).toMatch(
       /99990101000000_broken.*rolled back.*division by zero/,
     );
 
-    await withClient(db.url, async (c) => {
+    await withClient(db.directUrl, async (c) => {
       const table = await c.query(`SELECT to_regclass('probe_half_written') AS t`);
       expect(table.rows[0].t).toBeNull();
       const rows = await c.query(
@@ -132,16 +137,16 @@ describe('migrations', () => {
       path.join(broken, 'migration.sql'),
       'CREATE TABLE probe_half_written (id int);\n',
     );
-    expect(await migrate(db.url, logger, dir)).toEqual(['99990101000000_broken']);
+    expect(await migrate(db.directUrl, logger, dir)).toEqual(['99990101000000_broken']);
   });
 
   it('refuses to start over a migration that Prisma recorded as failed', async () => {
-    await migrate(db.url, logger);
-    await withClient(db.url, (c) =>
+    await migrate(db.directUrl, logger);
+    await withClient(db.directUrl, (c) =>
       c.query(
         `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES ('x', 'y', 'z_failed', now())`,
       ),
     );
-    await expect(migrate(db.url, logger)).rejects.toThrow(/z_failed failed earlier/);
+    await expect(migrate(db.directUrl, logger)).rejects.toThrow(/z_failed failed earlier/);
   });
 });

@@ -41,7 +41,7 @@ describe('webhooks across a crash', () => {
     const refund = await draft(t, a);
     expect((await act(t, a.customer, refund.id as string, 'submit')).status).toBe(200);
 
-    service = await startService(t.db.url, ENV);
+    service = await startService(t.db, ENV);
     const started = service;
     await eventually(
       () => Promise.resolve(hook.received.length === 1),

@@ -17,7 +17,7 @@ describe("the README's worked example", () => {
   let service: ServiceProcess;
   beforeAll(async () => {
     db = await createTestDatabase();
-    service = await startService(db.url);
+    service = await startService(db);
   }, 120_000);
   afterAll(async () => {
     await service?.stop();

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
+/** The server reached directly: creating, cloning and dropping databases, migrations. */
 export const ADMIN_ENV = 'TEST_DATABASE_ADMIN_URL';
+/** The server as the app reaches it: DATABASE_URL, which may be a pooler (PgBouncer). */
+export const APP_ENV = 'TEST_DATABASE_APP_URL';
 export const TEMPLATE_ENV = 'TEST_DATABASE_TEMPLATE';
 
 export interface TestDatabase {
+  /** What the app connects to (through the pooler, when the run has one). */
   url: string;
+  /** The same database without the pooler: migrations, session-level work. */
+  directUrl: string;
   name: string;
   drop(): Promise<void>;
 }
@@ -19,10 +25,16 @@ export function assertTestDatabaseName(name: string): void {
   }
 }
 
-function serverUrl(): string {
-  const url = process.env[ADMIN_ENV];
-  if (!url) throw new Error(`${ADMIN_ENV} is not set: run the tests through jest (globalSetup)`);
+function serverUrl(env = ADMIN_ENV): string {
+  const url = process.env[env];
+  if (!url) throw new Error(`${env} is not set: run the tests through jest (globalSetup)`);
   return url;
+}
+
+function databaseUrl(server: string, name: string): string {
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 export async function adminClient(): Promise<Client> {
@@ -43,10 +55,9 @@ async function create(template?: string): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = new URL(serverUrl());
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: databaseUrl(process.env[APP_ENV] ?? serverUrl(), name),
+    directUrl: databaseUrl(serverUrl(), name),
     name,
     drop: async () => {
       const client = await adminClient();

@@ -4,11 +4,13 @@ import path from 'node:path';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../../apps/api/src/database/embedded-postgres';
 import { migrate } from '../../apps/api/src/database/migrator';
-import { adminClient, assertTestDatabaseName, TEMPLATE_ENV, ADMIN_ENV } from './database';
+import { adminClient, assertTestDatabaseName, TEMPLATE_ENV, ADMIN_ENV, APP_ENV } from './database';
 
 /**
  * Once per `npm test`: picks the server (DATABASE_URL, or an embedded PostgreSQL of our own)
- * and builds a migrated template database that every test file clones.
+ * and builds a migrated template database that every test file clones. With
+ * DATABASE_DIRECT_URL also set (DATABASE_URL being a pooler), the databases are created and
+ * migrated through the direct one, and the apps connect through the pooler.
  */
 export default async function globalSetup(): Promise<void> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
@@ -30,7 +32,10 @@ export default async function globalSetup(): Promise<void> {
       dataDirs: [dataDir, embedded.dataDir],
     };
   }
-  process.env[ADMIN_ENV] = serverUrl;
+  process.env[APP_ENV] = serverUrl;
+  process.env[ADMIN_ENV] = process.env.DATABASE_DIRECT_URL || serverUrl;
+  // Names the server's `postgres` database: a process a test starts must not inherit it.
+  delete process.env.DATABASE_DIRECT_URL;
   const template = `refund_desk_test_template_${process.pid}`;
   assertTestDatabaseName(template);
   process.env[TEMPLATE_ENV] = template;
@@ -42,7 +47,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const url = new URL(serverUrl);
+  const url = new URL(process.env[ADMIN_ENV]);
   url.pathname = `/${template}`;
   await migrate(url.toString(), logger);
 }

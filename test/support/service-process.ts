@@ -57,9 +57,14 @@ export interface ServiceProcess {
  * port, resolved once `/health/ready` answers 200.
  */
 export async function startService(
-  databaseUrl: string,
+  database: string | { url: string; directUrl: string },
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
+  // A test database may be reached through a pooler: its migrations then go the direct way.
+  const databaseEnv =
+    typeof database === 'string'
+      ? { DATABASE_URL: database, DATABASE_DIRECT_URL: '' }
+      : { DATABASE_URL: database.url, DATABASE_DIRECT_URL: database.directUrl };
   const port = await freePort();
   let output = '';
   const child = spawn(
@@ -69,7 +74,7 @@ export async function startService(
       cwd: ROOT,
       env: {
         ...process.env,
-        DATABASE_URL: databaseUrl,
+        ...databaseEnv,
         PORT: String(port),
         AUTH_JWT_SECRET: TEST_SECRET,
         RATE_LIMIT_PER_MINUTE: '0',

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase(config, logger);
   try {
-    await migrate(database.url, logger);
+    await migrate(config.databaseDirectUrl ?? database.url, logger);
   } catch (error) {
     logger.fatal(
       error instanceof MigrationError ? error.message : { err: error },

@@ -18,6 +18,8 @@ export class AppConfig {
   port!: number;
   /** Unset: the service starts its own embedded PostgreSQL under `.data/`. */
   databaseUrl?: string;
+  /** Migrations hold a session lock: a direct connection when `databaseUrl` is a pooler. */
+  databaseDirectUrl?: string;
   embeddedPgPort?: number;
   dataDir!: string;
   /** Unset (never in production): the checkout's generated secret, see `development-secret.ts`. */

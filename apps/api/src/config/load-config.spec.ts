@@ -32,6 +32,21 @@ describe('loadConfig', () => {
     expect(config.caseSlaHours.LOW).toEqual({ firstResponse: 24, resolution: 120 });
   });
 
+  it('reads DATABASE_DIRECT_URL, a postgresql:// URL beside DATABASE_URL', () => {
+    const pooled = 'postgresql://app@pgbouncer:6432/refund_desk';
+    const direct = 'postgresql://app@db:5432/refund_desk';
+    expect(loadConfig({ DATABASE_URL: pooled }).databaseDirectUrl).toBeUndefined();
+    expect(
+      loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }).databaseDirectUrl,
+    ).toBe(direct);
+    expect(() => loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'db:5432' })).toThrow(
+      /DATABASE_DIRECT_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: direct })).toThrow(
+      /DATABASE_DIRECT_URL needs DATABASE_URL/,
+    );
+  });
+
   it('refuses to start in production without AUTH_JWT_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET/);
     const secret = 'x'.repeat(32);

@@ -157,11 +157,11 @@ function metricsToken(env: Env): string | undefined {
   return raw;
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const raw = env.DATABASE_URL?.trim();
+function postgresUrl(env: Env, name: 'DATABASE_URL' | 'DATABASE_DIRECT_URL'): string | undefined {
+  const raw = env[name]?.trim();
   if (!raw) return undefined;
   if (!/^postgres(ql)?:\/\//.test(raw)) {
-    throw new ConfigError('DATABASE_URL', 'must be a postgresql:// URL');
+    throw new ConfigError(name, 'must be a postgresql:// URL');
   }
   return raw;
 }
@@ -185,6 +185,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (webhookSecretKeyPrevious && !webhookSecretKey) {
     throw new ConfigError('WEBHOOK_SECRET_KEY_PREVIOUS', 'needs WEBHOOK_SECRET_KEY set too');
   }
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
+  const databaseDirectUrl = postgresUrl(env, 'DATABASE_DIRECT_URL');
+  if (databaseDirectUrl && !databaseUrl) {
+    throw new ConfigError('DATABASE_DIRECT_URL', 'needs DATABASE_URL set too');
+  }
   const embeddedPgPort = env.EMBEDDED_PG_PORT?.trim()
     ? integer(env, 'EMBEDDED_PG_PORT', 0, 1024, 65535)
     : undefined;
@@ -192,7 +197,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return Object.assign(new AppConfig(), {
     production,
     port: integer(env, 'PORT', 3000, 0, 65535),
-    databaseUrl: databaseUrl(env),
+    databaseUrl,
+    databaseDirectUrl,
     embeddedPgPort,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     jwtSecret: secret || undefined,
@@ -244,6 +250,11 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
     default: 'unset',
     meaning:
       '`postgresql://…` of the server to use; unset: the embedded PostgreSQL under `DATA_DIR`',
+  },
+  DATABASE_DIRECT_URL: {
+    default: 'same as `DATABASE_URL`',
+    meaning:
+      'a direct connection to the same database, for migrations (a session advisory lock), when `DATABASE_URL` goes through a transaction pooler such as PgBouncer',
   },
   EMBEDDED_PG_PORT: { default: 'a free port', meaning: 'port of the embedded PostgreSQL' },
   DATA_DIR: {

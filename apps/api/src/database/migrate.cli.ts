@@ -4,13 +4,14 @@ import { EmbeddedPostgresError } from './embedded-postgres';
 import { migrate, MigrationError } from './migrator';
 import { openDatabase } from './open-database';
 
-/** `npm run db:migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
+/** `npm run db:migrate`: applies pending migrations to DATABASE_DIRECT_URL, else DATABASE_URL
+ * (or the embedded database). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   try {
-    const applied = await migrate(database.url, logger);
+    const applied = await migrate(config.databaseDirectUrl ?? database.url, logger);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date');
   } finally {
     await database.close();
