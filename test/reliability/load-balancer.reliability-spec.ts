@@ -83,7 +83,7 @@ describe('three instances behind HAProxy, one killed', () => {
     }
     await query(
       db.directUrl,
-      `UPDATE refunds SET updated_at = now() - interval '2 days' WHERE id = ANY($1::uuid[])`,
+      `UPDATE refunds SET draft_touched_at = now() - interval '2 days' WHERE id = ANY($1::uuid[])`,
       [drafts.map((d) => d.refundId)],
     );
 
