@@ -4,7 +4,13 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { ServiceProcess, startService } from '../support/service-process';
 import { startReceiver, Receiver } from '../support/webhook-receiver';
 import { Balancer, startHaproxy } from './support/haproxy';
-import { brokenInvariants, query } from './support/invariants';
+import {
+  acknowledgements,
+  brokenInvariants,
+  eventsPerRefund,
+  query,
+  schedulersCaughtUp,
+} from './support/invariants';
 import { Journey, MixedLoad, Outcome, principals, send, steady, tally } from './support/load';
 
 /**
@@ -29,14 +35,6 @@ const BURST = 24;
 const RATE = 30;
 const DRAFTS = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
 
 /**
  * Three service processes on one database behind HAProxy, one of them killed (SIGKILL) under
@@ -117,25 +115,7 @@ describe('three instances behind HAProxy, one killed', () => {
       if (waiting.some((j) => j.waiting)) await sleep(1_000);
     }
 
-    await until(
-      'overdue reviews to be escalated',
-      async () =>
-        (
-          await query(
-            db.url,
-            `SELECT id FROM refunds WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
-               AND review_escalated_for IS DISTINCT FROM review_due_at`,
-          )
-        ).length === 0,
-      20_000,
-    );
-    await until(
-      'every delivery to succeed',
-      async () =>
-        (await query(db.url, `SELECT id FROM webhook_deliveries WHERE status <> 'SUCCEEDED'`))
-          .length === 0,
-      30_000,
-    );
+    await schedulersCaughtUp(db.url, { escalationMs: 20_000, deliveryMs: 30_000 });
 
     const all = [...load.outcomes, ...retries];
     const byKey = new Map<string, Outcome[]>();
@@ -143,23 +123,14 @@ describe('three instances behind HAProxy, one killed', () => {
       if (o.call.key) byKey.set(o.call.key, [...(byKey.get(o.call.key) ?? []), o]);
     }
     const resent = [...byKey.values()].filter((outcomes) => outcomes.length > 1);
-    const expired = await query<{ refund_id: string; n: number }>(
-      db.url,
-      `SELECT refund_id::text, count(*)::int AS n FROM refund_events
-        WHERE action = 'expire' GROUP BY refund_id`,
-    );
-    const escalations = await query<{ refund_id: string; n: number }>(
-      db.url,
-      `SELECT refund_id::text, count(*)::int AS n FROM refund_events
-        WHERE action = 'escalate' GROUP BY refund_id`,
-    );
+    const expired = await eventsPerRefund(db.url, 'expire');
+    const escalations = await eventsPerRefund(db.url, 'escalate');
     const deliveries = await query<{ event_id: string; attempts: number }>(
       db.url,
       'SELECT event_id::text, attempt_count AS attempts FROM webhook_deliveries',
     );
     const events = await query<{ id: string }>(db.url, 'SELECT id::text FROM events');
-    const ackCount = new Map<string, number>();
-    for (const id of hook.acknowledged()) ackCount.set(id, (ackCount.get(id) ?? 0) + 1);
+    const ackCount = acknowledgements(hook.acknowledged());
     const report = {
       requests: load.outcomes.length,
       byStatus: tally(load.outcomes),

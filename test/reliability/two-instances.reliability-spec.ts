@@ -1,7 +1,13 @@
 import { EVENT_TYPES } from '../../apps/api/src/events/event-types';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { startReceiver, Receiver } from '../support/webhook-receiver';
-import { brokenInvariants, query } from './support/invariants';
+import {
+  acknowledgements,
+  brokenInvariants,
+  eventsPerRefund,
+  query,
+  schedulersCaughtUp,
+} from './support/invariants';
 import { MixedLoad, principals, send, steady, tally } from './support/load';
 import { startService, ServiceProcess } from '../support/service-process';
 
@@ -15,15 +21,6 @@ const ENV = {
 };
 const LOAD_MS = 12_000;
 const RATE = 30;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
 
 /**
  * Two service processes on one database under mixed load, requests alternating between them:
@@ -69,31 +66,9 @@ describe('two instances on one database', () => {
     );
 
     // Both schedulers catch up: every overdue review escalated, every delivery made.
-    await until(
-      'overdue reviews to be escalated',
-      async () =>
-        (
-          await query(
-            db.url,
-            `SELECT id FROM refunds WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
-               AND review_escalated_for IS DISTINCT FROM review_due_at`,
-          )
-        ).length === 0,
-      30_000,
-    );
-    await until(
-      'every delivery to succeed',
-      async () =>
-        (await query(db.url, `SELECT id FROM webhook_deliveries WHERE status <> 'SUCCEEDED'`))
-          .length === 0,
-      60_000,
-    );
+    await schedulersCaughtUp(db.url, { escalationMs: 30_000, deliveryMs: 60_000 });
 
-    const escalations = await query<{ refund_id: string; n: number }>(
-      db.url,
-      `SELECT refund_id::text, count(*)::int AS n FROM refund_events
-        WHERE action = 'escalate' GROUP BY refund_id`,
-    );
+    const escalations = await eventsPerRefund(db.url, 'escalate');
     const overdueCases = await query<{ refund_id: string; n: number }>(
       db.url,
       `SELECT refund_id::text, count(*)::int AS n FROM support_cases
@@ -101,8 +76,7 @@ describe('two instances on one database', () => {
     );
     const events = await query<{ id: string }>(db.url, 'SELECT id::text FROM events');
     const acknowledged = hook.acknowledged();
-    const ackCount = new Map<string, number>();
-    for (const id of acknowledged) ackCount.set(id, (ackCount.get(id) ?? 0) + 1);
+    const ackCount = acknowledgements(acknowledged);
     const report = {
       requests: load.outcomes.length,
       byStatus: tally(load.outcomes),

@@ -77,3 +77,62 @@ export async function query<T = Record<string, any>>(
     await client.end();
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+/**
+ * Waits for the schedulers of every instance to catch up: each overdue review escalated, then
+ * each webhook delivery made (within the given times).
+ */
+export async function schedulersCaughtUp(
+  databaseUrl: string,
+  within: { escalationMs: number; deliveryMs: number },
+): Promise<void> {
+  await until(
+    'overdue reviews to be escalated',
+    async () =>
+      (
+        await query(
+          databaseUrl,
+          `SELECT id FROM refunds WHERE status IN ('SUBMITTED', 'UNDER_REVIEW')
+             AND review_escalated_for IS DISTINCT FROM review_due_at`,
+        )
+      ).length === 0,
+    within.escalationMs,
+  );
+  await until(
+    'every delivery to succeed',
+    async () =>
+      (await query(databaseUrl, `SELECT id FROM webhook_deliveries WHERE status <> 'SUCCEEDED'`))
+        .length === 0,
+    within.deliveryMs,
+  );
+}
+
+/** How many timeline events of `action` each refund has. */
+export function eventsPerRefund(
+  databaseUrl: string,
+  action: string,
+): Promise<{ refund_id: string; n: number }[]> {
+  return query(
+    databaseUrl,
+    `SELECT refund_id::text, count(*)::int AS n FROM refund_events
+      WHERE action = $1 GROUP BY refund_id`,
+    [action],
+  );
+}
+
+/** How many times the receiver acknowledged each event id. */
+export function acknowledgements(ids: string[]): Map<string, number> {
+  const count = new Map<string, number>();
+  for (const id of ids) count.set(id, (count.get(id) ?? 0) + 1);
+  return count;
+}
