@@ -8,7 +8,6 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -24,6 +23,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AcceptsMultipart } from '../common/body.guard';
 import type { Principal } from '../common/principal';
 import { AttachmentKind } from '../generated/kysely/enums';
+import { IdempotencyKeyHeader } from '../idempotency/idempotency.interceptor';
 import { fingerprint, IdempotencyService } from '../idempotency/idempotency.service';
 import {
   AttachmentsService,
@@ -71,11 +71,7 @@ export class AttachmentsController {
       },
     },
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Retries with the same key replay the first answer (kept 24 hours)',
-  })
+  @IdempotencyKeyHeader()
   @ApiCreatedResponse({ type: AttachmentDto })
   @ApiBadRequestResponse({
     description: 'VALIDATION_FAILED or MALFORMED_REQUEST: no `file`, bad `kind`, unknown parts',

@@ -28,14 +28,15 @@ export const NotReplayed = (...fields: string[]): MethodDecorator =>
  * then skips its interceptor chain: a status read measured a third faster).
  */
 export const Idempotent = (): MethodDecorator =>
-  applyDecorators(
-    UseInterceptors(IdempotencyInterceptor),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description: 'Retries with the same key replay the first answer (kept 24 hours)',
-    }),
-  );
+  applyDecorators(UseInterceptors(IdempotencyInterceptor), IdempotencyKeyHeader());
+
+/** The `Idempotency-Key` header in the OpenAPI document (uploads key themselves: this alone). */
+export const IdempotencyKeyHeader = (): MethodDecorator =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key replay the first answer (kept 24 hours)',
+  });
 
 /**
  * Applies Idempotency-Key to a JSON POST (see `Idempotent`). Multipart uploads are keyed by their handler, once
