@@ -213,8 +213,8 @@ export class RefundsService {
           details: { fields },
         },
       });
-      const final = await this.published(written, refund.id, 'edit', ifMatch);
-      return this.toDto(final, principal);
+      if (!written) throw await this.conflict(refund.id, ifMatch);
+      return this.finish(written, 'edit', principal);
     });
   }
 
@@ -499,8 +499,7 @@ export class RefundsService {
 
   /** Points the refund at its support case and publishes `refund.<action>` for it. */
   async linkCase(refund: Refund, caseId: string, action: RefundAction): Promise<Refund> {
-    const linked =
-      refund.caseId === caseId ? refund : await this.refunds.linkCase(refund.id, caseId);
+    const linked = await this.pointedAt(refund, caseId);
     await this.publish(linked, action);
     return linked;
   }
@@ -648,21 +647,9 @@ export class RefundsService {
   }
 
   /** Publishes `refund.<action>` and answers the refund as the caller sees it. */
-  private async finish(refund: Refund, action: RefundAction, principal: Principal) {
+  private async finish(refund: Refund, action: RefundAction | 'edit', principal: Principal) {
     await this.publish(refund, action);
     return this.toDto(refund, principal);
-  }
-
-  /** The written refund, or the error that explains why the conditional write did nothing. */
-  private async published(
-    written: Refund | undefined,
-    id: string,
-    action: string,
-    ifMatch?: number,
-  ): Promise<Refund> {
-    if (!written) throw await this.conflict(id, ifMatch);
-    await this.publish(written, action);
-    return written;
   }
 
   /**
@@ -675,8 +662,12 @@ export class RefundsService {
   ): Promise<Refund> {
     const answers = (await this.domainEvents.emitAsync(name, event)) as (CaseLink | undefined)[];
     const link = answers.find((answer): answer is CaseLink => answer !== undefined);
-    if (!link || link.caseId === event.refund.caseId) return event.refund;
-    return this.refunds.linkCase(event.refund.id, link.caseId);
+    return link ? this.pointedAt(event.refund, link.caseId) : event.refund;
+  }
+
+  /** The refund pointed at `caseId`: written only when that changes it. */
+  private async pointedAt(refund: Refund, caseId: string): Promise<Refund> {
+    return refund.caseId === caseId ? refund : this.refunds.linkCase(refund.id, caseId);
   }
 
   /** The outbox event of a timeline action: `refund.<action>` with the refund as it ends up. */
