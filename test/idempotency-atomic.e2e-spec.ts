@@ -27,7 +27,7 @@ beforeAll(async () => {
       END IF;
       RETURN NEW;
     END $$;
-    CREATE TRIGGER refuse_the_answer BEFORE UPDATE ON idempotency_keys
+    CREATE TRIGGER refuse_the_answer BEFORE INSERT OR UPDATE ON idempotency_keys
       FOR EACH ROW EXECUTE FUNCTION refuse_the_answer();`);
 });
 afterAll(async () => {
@@ -87,7 +87,7 @@ describe('a keyed write whose answer cannot be recorded changes nothing', () => 
         await count('SELECT count(*) AS n FROM support_cases WHERE refund_id = $1', [id]),
       ).toBe(1);
     } finally {
-      await db.query(`CREATE TRIGGER refuse_the_answer BEFORE UPDATE ON idempotency_keys
+      await db.query(`CREATE TRIGGER refuse_the_answer BEFORE INSERT OR UPDATE ON idempotency_keys
         FOR EACH ROW EXECUTE FUNCTION refuse_the_answer()`);
     }
   });

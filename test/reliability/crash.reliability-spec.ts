@@ -70,8 +70,8 @@ describe('process crash', () => {
     services.push(second);
     const restartMs = Date.now() - killedAt;
 
-    // Every step without an answer is sent again, same key and body, until it completes. A key
-    // its killed process had claimed is "in progress" (409, retry) until the claim is abandoned.
+    // Every step without an answer is sent again, same key and body, until it completes. A step
+    // the killed process was running left no key (it is written with the answer, at the commit).
     const waiting = load.journeys.filter((j) => j.waiting);
     const retries: Outcome[] = [];
     const deadline = Date.now() + 90_000;

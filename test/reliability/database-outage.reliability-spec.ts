@@ -130,10 +130,9 @@ describe.each<Outage>(['refused', 'blackhole'])('database outage: %s', (outage) 
     console.log(`database outage (${outage}):\n${JSON.stringify(report, null, 2)}`);
 
     // Every answer is a success or the documented 503, and none hangs past 5 s. The one
-    // exception: a retry whose first attempt failed while the database was gone may find that
-    // attempt's key still claimed (it could not be released then) and, as documented, wait for
-    // it (up to 10 s) and be told to retry (409 IDEMPOTENCY_KEY_IN_PROGRESS) until the claim
-    // is released or abandoned. It must complete in the end (see unfinished below).
+    // exception: a resent step arriving while its first attempt still runs on this instance
+    // waits for it and, after 10 s, is told to retry (409 IDEMPOTENCY_KEY_IN_PROGRESS). A
+    // step must complete in the end (see unfinished below).
     const inProgress = (o: Outcome) => o.status === 409 && o.code === 'IDEMPOTENCY_KEY_IN_PROGRESS';
     const unexpected = failing.filter(
       (o) => !(o.status === 503 && o.code === 'DATABASE_UNAVAILABLE') && !inProgress(o),

@@ -101,8 +101,8 @@ describe('three instances behind HAProxy, one killed', () => {
     );
     await kill;
 
-    // A client resends each unanswered step, same key and body, until it completes. A key the
-    // killed instance had claimed answers "in progress" (409) until the claim is abandoned (30 s).
+    // A client resends each unanswered step, same key and body, until it completes. A step the
+    // killed instance was running left no key (it is written with the answer, at the commit).
     const waiting = load.journeys.filter((j) => j.waiting);
     const retries: Outcome[] = [];
     const deadline = Date.now() + 45_000;

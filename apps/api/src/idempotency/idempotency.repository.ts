@@ -19,44 +19,38 @@ export class IdempotencyRepository {
   }
 
   /**
-   * Claims the key for a first request: true if this call inserted it, or took over a record
-   * that expired (a key may be reused after its retention period) or the same request's claim
-   * that was abandoned (still unanswered after `abandonedAfterMs`: its process died, or could not
-   * release it while the database was gone). Every POST with a key starts here: one statement.
+   * Records the answer to the first request with this key: true if this call inserted it, or
+   * took over a record that expired (a key may be reused after its retention period). False when
+   * another request recorded one first; inside the change's unit of work, an insert that meets
+   * another transaction's uncommitted record waits for it to end.
    */
-  async reserve(
+  async record(
     scope: KeyScope,
     fingerprint: string,
     expiresAt: Date,
-    abandonedAfterMs: number,
+    status: number,
+    body: unknown,
   ): Promise<boolean> {
     const result = await this.db
       .insertInto('idempotencyKeys')
-      .values({ ...scope, fingerprint, expiresAt })
+      .values({
+        ...scope,
+        fingerprint,
+        expiresAt,
+        responseStatus: status,
+        responseBody: sql`${JSON.stringify(body)}::jsonb`,
+      })
       .onConflict((conflict) =>
         conflict
           .columns(['principal', 'method', 'path', 'key'])
           .doUpdateSet((eb) => ({
             fingerprint: eb.ref('excluded.fingerprint'),
-            responseStatus: null,
-            responseBody: null,
+            responseStatus: eb.ref('excluded.responseStatus'),
+            responseBody: eb.ref('excluded.responseBody'),
             createdAt: sql<Date>`DEFAULT`,
             expiresAt: eb.ref('excluded.expiresAt'),
           }))
-          .where((eb) =>
-            eb.or([
-              eb('idempotencyKeys.expiresAt', '<', new Date()),
-              eb.and([
-                eb('idempotencyKeys.responseStatus', 'is', null),
-                eb('idempotencyKeys.fingerprint', '=', eb.ref('excluded.fingerprint')),
-                eb(
-                  'idempotencyKeys.createdAt',
-                  '<',
-                  sql<Date>`now() - make_interval(secs => ${abandonedAfterMs / 1000})`,
-                ),
-              ]),
-            ]),
-          ),
+          .where('idempotencyKeys.expiresAt', '<', new Date()),
       )
       .executeTakeFirst();
     return result.numInsertedOrUpdatedRows === 1n;
@@ -68,23 +62,6 @@ export class IdempotencyRepository {
       .selectAll()
       .where((eb) => eb.and({ ...scope }))
       .executeTakeFirst();
-  }
-
-  /** Records the answer; inside the change's unit of work, it commits with the change. */
-  async complete(scope: KeyScope, status: number, body: unknown): Promise<void> {
-    await this.db
-      .updateTable('idempotencyKeys')
-      .set({ responseStatus: status, responseBody: sql`${JSON.stringify(body)}::jsonb` })
-      .where((eb) => eb.and({ ...scope }))
-      .execute();
-  }
-
-  /** Forgets a key whose request failed for a reason a retry may not meet (5xx). */
-  async release(scope: KeyScope): Promise<void> {
-    await this.db
-      .deleteFrom('idempotencyKeys')
-      .where((eb) => eb.and({ ...scope }))
-      .execute();
   }
 
   /**

@@ -9,14 +9,6 @@ import { IdempotencyRepository, KeyScope } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const WAIT_MS = 10_000;
-/**
- * A key still running after this long was abandoned (its process was killed, or the database
- * was gone when it tried to release the key): a retry may run it. No request runs this long:
- * its queries are cut at 2.5 s each (database.ts).
- */
-export const ABANDONED_AFTER_MS = 30_000;
-const RELEASE_RETRY_MS = 1_000;
-const POLL_MS = 50;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 /** Expired keys deleted per statement by the purge (short statements: no long-held locks). */
 export const PURGE_BATCH_SIZE = 500;
@@ -46,14 +38,27 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(canonical(value)).digest('hex');
 }
 
+/** Another request recorded its answer under the key first: this one's change is undone. */
+class KeyAnsweredMeanwhile extends Error {}
+
 /**
  * `Idempotency-Key` on any POST: the first request with a key runs; a retry with the same key
  * and request replays its status and body, one with another request is 409
  * IDEMPOTENCY_KEY_REUSED, and one arriving while the first still runs waits for it (up to 10 s).
  * Keys belong to one principal, method and path, and are kept in PostgreSQL for 24 hours.
+ *
+ * The key is written once, with its answer, as the last statement of the change's unit of work:
+ * a crash before the commit leaves neither, one after it leaves both, so a retry never runs a
+ * request twice, and a first request costs one statement for its key. A request that finds the
+ * key answered when it records its own (a retry, or a duplicate that ran at the same time on
+ * another instance) is rolled back and answered with the recorded answer. Duplicates reaching
+ * one instance together wait for the first instead of running beside it.
  */
 @Injectable()
 export class IdempotencyService {
+  /** Keyed requests running in this process, so that a duplicate waits for its first. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
@@ -79,45 +84,84 @@ export class IdempotencyService {
   ): Promise<unknown> {
     const scope = this.scopeOf(request);
     if (!scope) return handler();
-    const expiresAt = new Date(Date.now() + IDEMPOTENCY_TTL_MS);
-    if (!(await this.keys.reserve(scope, requestFingerprint, expiresAt, ABANDONED_AFTER_MS))) {
-      return this.replay(scope, requestFingerprint, reply);
+    const id = JSON.stringify(scope);
+    const first = this.running.get(id);
+    if (first) {
+      await this.waitFor(first);
+      // Answered: replay it; nothing recorded (it failed on the server's side): run afresh.
+      if (await this.keys.find(scope)) return this.replay(scope, requestFingerprint, reply);
+      return this.run(request, reply, requestFingerprint, handler, notReplayed);
     }
-    let body: unknown;
+    const running = this.runFirst(scope, requestFingerprint, reply, handler, notReplayed);
+    this.running.set(id, running);
     try {
-      // The answer is recorded in the unit of work that makes the change (the service's own
-      // transaction joins this one): a process killed between that commit and the end of the
-      // request would otherwise leave the key "in progress" with the change made, and a retry
-      // would run it again.
-      body = await this.txHost.withTransaction(async () => {
+      return await running;
+    } finally {
+      if (this.running.get(id) === running) this.running.delete(id);
+    }
+  }
+
+  private async runFirst(
+    scope: KeyScope,
+    requestFingerprint: string,
+    reply: FastifyReply,
+    handler: () => Promise<unknown>,
+    notReplayed: readonly string[],
+  ): Promise<unknown> {
+    const expiresAt = new Date(Date.now() + IDEMPOTENCY_TTL_MS);
+    try {
+      // The service's own unit of work joins this one: the change and its answer commit together.
+      return await this.txHost.withTransaction(async () => {
         const answer = await handler();
-        await this.keys.complete(scope, reply.statusCode, toJson(without(answer, notReplayed)));
+        const stored = toJson(without(answer, notReplayed));
+        if (
+          !(await this.keys.record(scope, requestFingerprint, expiresAt, reply.statusCode, stored))
+        ) {
+          throw new KeyAnsweredMeanwhile();
+        }
         return answer;
       });
     } catch (error) {
-      const problem = toProblem(error, String(request.id));
-      // A server-side failure may not happen again: let a retry run afresh.
-      if (problem.code === 'DATABASE_UNAVAILABLE') this.releaseWhenBack(scope);
-      else if (problem.status >= 500) await this.keys.release(scope);
-      else await this.keys.complete(scope, problem.status, toJson(problem));
+      if (error instanceof KeyAnsweredMeanwhile)
+        return this.replay(scope, requestFingerprint, reply);
+      const problem = toProblem(error, String(reply.request.id));
+      // A server-side failure may not happen again: nothing is recorded, a retry runs afresh.
+      if (problem.status >= 500) throw error;
+      if (
+        !(await this.keys.record(
+          scope,
+          requestFingerprint,
+          expiresAt,
+          problem.status,
+          toJson(problem),
+        ))
+      ) {
+        return this.replay(scope, requestFingerprint, reply);
+      }
       throw error;
     }
-    return body;
   }
 
-  /**
-   * With the database gone, waiting for the release would add its time-out to the 503: it is
-   * retried in the background until the database is back. Should that fail too (the process
-   * dies), the claim is abandoned and a retry takes it over after ABANDONED_AFTER_MS.
-   */
-  private releaseWhenBack(scope: KeyScope): void {
-    const giveUpAt = Date.now() + ABANDONED_AFTER_MS;
-    const attempt = (): void => {
-      this.keys.release(scope).catch(() => {
-        if (Date.now() < giveUpAt) setTimeout(attempt, RELEASE_RETRY_MS).unref();
-      });
-    };
-    attempt();
+  /** Waits for a running first request to settle, however it ends, for at most WAIT_MS. */
+  private async waitFor(first: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), WAIT_MS);
+    });
+    const outcome = await Promise.race([
+      first.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      timedOut,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      throw new AppError(
+        'IDEMPOTENCY_KEY_IN_PROGRESS',
+        'A request with this Idempotency-Key is still running; retry shortly.',
+      );
+    }
   }
 
   private scopeOf(request: FastifyRequest): KeyScope | undefined {
@@ -136,35 +180,24 @@ export class IdempotencyService {
     };
   }
 
-  /** Waits for the first request with this key to finish, then answers what it answered. */
+  /** Answers what the first request with this key answered. */
   private async replay(scope: KeyScope, requestFingerprint: string, reply: FastifyReply) {
-    const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      const record = await this.keys.find(scope);
-      if (!record) {
-        throw new AppError(
-          'IDEMPOTENCY_KEY_IN_PROGRESS',
-          'The first request with this key failed; retry.',
-        );
-      }
-      if (record.fingerprint !== requestFingerprint) {
-        throw new AppError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This Idempotency-Key was used with a different request.',
-        );
-      }
-      if (record.responseStatus !== null) {
-        void reply.status(record.responseStatus).header('Idempotent-Replayed', 'true');
-        if (record.responseStatus >= 400) void reply.type('application/problem+json');
-        return record.responseBody;
-      }
-      if (Date.now() > deadline) {
-        throw new AppError(
-          'IDEMPOTENCY_KEY_IN_PROGRESS',
-          'A request with this Idempotency-Key is still running; retry shortly.',
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const record = await this.keys.find(scope);
+    if (!record || record.responseStatus === null) {
+      // The first request failed on the server's side and recorded nothing.
+      throw new AppError(
+        'IDEMPOTENCY_KEY_IN_PROGRESS',
+        'The first request with this key failed; retry.',
+      );
     }
+    if (record.fingerprint !== requestFingerprint) {
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request.',
+      );
+    }
+    void reply.status(record.responseStatus).header('Idempotent-Replayed', 'true');
+    if (record.responseStatus >= 400) void reply.type('application/problem+json');
+    return record.responseBody;
   }
 }
