@@ -20,7 +20,8 @@ export class IdempotencyRepository {
 
   /**
    * Records the answer to the first request with this key: true if this call inserted it, or
-   * took over a record that expired (a key may be reused after its retention period). False when
+   * took over a record that expired (a key may be reused after its retention period) or never
+   * got an answer (a claim left by the version that reserved keys before running). False when
    * another request recorded one first; inside the change's unit of work, an insert that meets
    * another transaction's uncommitted record waits for it to end.
    */
@@ -50,7 +51,13 @@ export class IdempotencyRepository {
             createdAt: sql<Date>`DEFAULT`,
             expiresAt: eb.ref('excluded.expiresAt'),
           }))
-          .where('idempotencyKeys.expiresAt', '<', new Date()),
+          // A key without an answer is a claim of the version that reserved keys first.
+          .where((eb) =>
+            eb.or([
+              eb('idempotencyKeys.expiresAt', '<', new Date()),
+              eb('idempotencyKeys.responseStatus', 'is', null),
+            ]),
+          ),
       )
       .executeTakeFirst();
     return result.numInsertedOrUpdatedRows === 1n;
