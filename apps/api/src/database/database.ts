@@ -4,6 +4,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, Selectable } from 'kysely';
 import type { Socket } from 'node:net';
 import { Pool, PoolClient, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
+import { beginUnitOfWork, endUnitOfWork } from './unit-of-work';
 
 /** Every table, with its row types generated from `prisma/schema.prisma` (prisma-kysely). */
 export type DB = Tables.DB;
@@ -99,7 +100,8 @@ export function createDatabase(pool: Pool): Database {
  * `@nestjs-cls/transactional` over Kysely: a service method opens the unit of work
  * (`@Transactional()`), and every repository call inside it runs in that transaction through
  * `TxHost.tx`; outside one, `tx` is the pool. (The published Kysely adapter is not in the
- * registry this project builds from; this is the same few lines.)
+ * registry this project builds from; this is the same few lines.) The writes that wait for the
+ * end of the unit of work (`unit-of-work.ts`) are sent just before COMMIT.
  */
 export class KyselyTransactionalAdapter implements TransactionalAdapter<
   Database,
@@ -114,9 +116,12 @@ export class KyselyTransactionalAdapter implements TransactionalAdapter<
       fn: (...args: unknown[]) => Promise<unknown>,
       setTx: (tx: Database) => void,
     ) =>
-      db.transaction().execute((tx) => {
+      db.transaction().execute(async (tx) => {
         setTx(tx);
-        return fn();
+        beginUnitOfWork(tx);
+        const result = await fn();
+        await endUnitOfWork(tx);
+        return result;
       }),
     getFallbackInstance: () => db,
   });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { sql } from 'kysely';
 import type { IdempotencyKey, KyselyTransactionalAdapter } from '../database/database';
+import { atEnd } from '../database/unit-of-work';
 
 export interface KeyScope {
   principal: string;
@@ -19,11 +20,10 @@ export class IdempotencyRepository {
   }
 
   /**
-   * Records the answer to the first request with this key: true if this call inserted it, or
-   * took over a record that expired (a key may be reused after its retention period) or never
-   * got an answer (a claim left by the version that reserved keys before running). False when
-   * another request recorded one first; inside the change's unit of work, an insert that meets
-   * another transaction's uncommitted record waits for it to end.
+   * Records the answer to the first request with this key, at once: true if this call inserted
+   * it, or took over a record that expired (a key may be reused after its retention period) or
+   * never got an answer (a claim left by the version that reserved keys before running). False
+   * when another request recorded one first.
    */
   async record(
     scope: KeyScope,
@@ -32,7 +32,52 @@ export class IdempotencyRepository {
     status: number,
     body: unknown,
   ): Promise<boolean> {
-    const result = await this.db
+    const result = await this.recording(
+      scope,
+      fingerprint,
+      expiresAt,
+      status,
+      body,
+    ).executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
+  }
+
+  /**
+   * `record` as the last write of the current unit of work, in the statement that ends it
+   * (`atEnd`): `taken` is called, and throws to roll the change back, when another request
+   * recorded an answer first. An insert that meets another transaction's uncommitted record of
+   * the key waits for that transaction to end.
+   */
+  recordAtEnd(
+    scope: KeyScope,
+    fingerprint: string,
+    expiresAt: Date,
+    status: number,
+    body: unknown,
+    taken: () => never,
+  ): Promise<void> {
+    const statement = sql`${this.recording(scope, fingerprint, expiresAt, status, body).returning(sql<number>`1`.as('recorded'))}`;
+    return atEnd(
+      this.db,
+      'idempotency',
+      () => ({
+        build: () => [{ name: 'idempotency_answer', statement }],
+        check: (rows) => {
+          if (rows === 0) taken();
+        },
+      }),
+      () => undefined,
+    );
+  }
+
+  private recording(
+    scope: KeyScope,
+    fingerprint: string,
+    expiresAt: Date,
+    status: number,
+    body: unknown,
+  ) {
+    return this.db
       .insertInto('idempotencyKeys')
       .values({
         ...scope,
@@ -58,9 +103,7 @@ export class IdempotencyRepository {
               eb('idempotencyKeys.responseStatus', 'is', null),
             ]),
           ),
-      )
-      .executeTakeFirst();
-    return result.numInsertedOrUpdatedRows === 1n;
+      );
   }
 
   find(scope: KeyScope): Promise<IdempotencyKey | undefined> {

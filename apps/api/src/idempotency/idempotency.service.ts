@@ -47,9 +47,10 @@ class KeyAnsweredMeanwhile extends Error {}
  * IDEMPOTENCY_KEY_REUSED, and one arriving while the first still runs waits for it (up to 10 s).
  * Keys belong to one principal, method and path, and are kept in PostgreSQL for 24 hours.
  *
- * The key is written once, with its answer, as the last statement of the change's unit of work:
- * a crash before the commit leaves neither, one after it leaves both, so a retry never runs a
- * request twice, and a first request costs one statement for its key. A request that finds the
+ * The key is written once, with its answer, at the end of the change's unit of work (in the
+ * statement that also writes its outbox events: `atEnd`): a crash before the commit leaves
+ * neither, one after it leaves both, so a retry never runs a request twice, and a first request
+ * costs no statement of its own for its key. A request that finds the
  * key answered when it records its own (a retry, or a duplicate that ran at the same time on
  * another instance) is rolled back and answered with the recorded answer. Duplicates reaching
  * one instance together wait for the first instead of running beside it.
@@ -114,11 +115,16 @@ export class IdempotencyService {
       return await this.txHost.withTransaction(async () => {
         const answer = await handler();
         const stored = toJson(without(answer, notReplayed));
-        if (
-          !(await this.keys.record(scope, requestFingerprint, expiresAt, reply.statusCode, stored))
-        ) {
-          throw new KeyAnsweredMeanwhile();
-        }
+        await this.keys.recordAtEnd(
+          scope,
+          requestFingerprint,
+          expiresAt,
+          reply.statusCode,
+          stored,
+          () => {
+            throw new KeyAnsweredMeanwhile();
+          },
+        );
         return answer;
       });
     } catch (error) {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { sql } from 'kysely';
 import type { KyselyTransactionalAdapter } from '../database/database';
+import { atEnd, FinalWrite } from '../database/unit-of-work';
 
 export interface OutboxEvent {
   type: string;
@@ -11,6 +12,47 @@ export interface OutboxEvent {
   caseId?: string | null;
   /** The object as GET returns it, without `nextActions`. */
   data: object;
+}
+
+/** The events a unit of work recorded, written at its end in one statement (`atEnd`). */
+class OutboxWrite implements FinalWrite {
+  readonly events: OutboxEvent[] = [];
+
+  build() {
+    const column = <T>(pick: (event: OutboxEvent) => T) => this.events.map(pick);
+    return [
+      {
+        name: 'outbox_events',
+        statement: sql`
+          INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
+          SELECT e.id, e.type, refund.id, e.case_id, refund.customer_id, refund.merchant_id, e.data,
+                 clock_timestamp()
+            FROM unnest(${column(() => randomUUID())}::uuid[], ${column((e) => e.type)}::text[],
+                        ${column((e) => e.refundId)}::uuid[], ${column((e) => e.caseId ?? null)}::uuid[],
+                        ${column((e) => JSON.stringify(e.data))}::json[])
+                 WITH ORDINALITY AS e(id, type, refund_id, case_id, data, ord)
+            JOIN refunds refund ON refund.id = e.refund_id
+           ORDER BY e.ord
+          RETURNING id, type, position, refund_id, merchant_id, created_at`,
+      },
+      {
+        name: 'outbox_deliveries',
+        statement: sql`
+          INSERT INTO webhook_deliveries
+                 (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at, created_at,
+                  updated_at)
+          SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position,
+                 event.created_at, event.created_at, event.created_at
+            FROM outbox_events event
+            JOIN webhook_endpoints endpoint
+              ON endpoint.events && ARRAY[event.type, split_part(event.type, '.', 1) || '.*', '*']
+             AND (endpoint.owner_role = 'system'
+                  OR (endpoint.owner_id = event.merchant_id AND event.type LIKE 'refund.%'))
+             FOR KEY SHARE OF endpoint
+          RETURNING 1`,
+      },
+    ];
+  }
 }
 
 /**
@@ -22,34 +64,22 @@ export class OutboxRepository {
   constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
 
   /**
-   * Records the event in the current unit of work and, in the same statement, enqueues one
-   * delivery for every webhook endpoint that wants it: subscribed to the type, its family
-   * (`refund.*`) or `*`; the system's for every event, a merchant's for its own refunds' refund
-   * events only (whatever its `*` says). Committed together with the change or not at all.
-   * `created_at` is the moment of recording (not the transaction's start), so it follows the
-   * refund's order too. An endpoint being deleted meanwhile is waited for, then skipped.
+   * Records the event in the current unit of work: the unit of work's events are written at its
+   * end (`atEnd`), in the order they were recorded, in one statement that also enqueues one
+   * delivery per event for every webhook endpoint that wants it: subscribed to the type, its
+   * family (`refund.*`) or `*`; the system's for every event, a merchant's for its own refunds'
+   * refund events only (whatever its `*` says). Committed together with the change or not at
+   * all. `created_at` is the moment of writing, row by row (not the transaction's start), so it
+   * follows the refund's order too. An endpoint being deleted meanwhile is waited for, then
+   * skipped.
    */
-  async record(event: OutboxEvent): Promise<void> {
-    const family = `${event.type.split('.')[0]}.*`;
-    await sql`
-      WITH event AS (
-        INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
-        SELECT ${randomUUID()}::uuid, ${event.type}::text, refund.id, ${event.caseId ?? null}::uuid,
-               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::json,
-               clock_timestamp()
-          FROM refunds refund WHERE refund.id = ${event.refundId}::uuid
-        RETURNING id, position, refund_id, merchant_id, created_at)
-      INSERT INTO webhook_deliveries
-             (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at, created_at,
-              updated_at)
-      SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position,
-             event.created_at, event.created_at, event.created_at
-        FROM event
-        JOIN webhook_endpoints endpoint
-          ON endpoint.events && ARRAY[${event.type}::text, ${family}::text, '*']
-         AND (endpoint.owner_role = 'system'
-              OR (endpoint.owner_id = event.merchant_id AND ${event.type}::text LIKE 'refund.%'))
-         FOR KEY SHARE OF endpoint`.execute(this.txHost.tx);
+  record(event: OutboxEvent): Promise<void> {
+    return atEnd(
+      this.txHost.tx,
+      'outbox',
+      () => new OutboxWrite(),
+      (write) => write.events.push(event),
+    );
   }
 
   /**
