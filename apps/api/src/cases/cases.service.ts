@@ -3,9 +3,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { UUID } from '../common/ids';
 import type { Principal } from '../common/principal';
 import type { Actor } from '../common/actor';
-import { BusinessCalendar } from '../common/business-time';
 import { cursorDate, decodeCursor, encodeCursor, Page, toPage } from '../common/pagination';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, businessCalendar } from '../config/app-config';
 import type { Refund, SupportCase, KyselyTransactionalAdapter } from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
 import { caseEventType } from '../events/event-types';
@@ -92,10 +91,7 @@ export class CasesService {
     private readonly outbox: OutboxRepository,
     config: AppConfig,
   ) {
-    const calendar: BusinessCalendar = {
-      timeZone: config.businessTimezone,
-      holidays: config.holidays,
-    };
+    const calendar = businessCalendar(config);
     this.sla = { calendar, hours: config.businessHours, targets: config.caseSlaHours };
   }
 

@@ -304,3 +304,48 @@ describe('addBusinessHours', () => {
     );
   });
 });
+
+describe("a country's public holidays", () => {
+  const indonesia: BusinessCalendar = { timeZone: JAKARTA, holidays: [], country: 'ID' };
+
+  it('makes Idul Fitri 2026 in Indonesia no business day', () => {
+    // Hari Raya Idul Fitri: Friday 20 and Saturday 21 March 2026.
+    expect(isBusinessDay(at('2026-03-20T10:00'), indonesia)).toBe(false);
+    expect(isBusinessDay(at('2026-03-20T10:00'), jakarta)).toBe(true);
+    // Nyepi (Thursday 19 March) too; Monday 23 March is a working day again.
+    expect(isBusinessDay(at('2026-03-19T10:00'), indonesia)).toBe(false);
+    expect(isBusinessDay(at('2026-03-23T10:00'), indonesia)).toBe(true);
+  });
+
+  it('skips them in business days', () => {
+    // Wed 18 Mar + 1: Nyepi, Idul Fitri, the weekend, then Monday 23.
+    expect(local(addBusinessDays(at('2026-03-18T10:00'), 1, indonesia))).toBe(
+      'Mon 2026-03-23T10:00:00.000',
+    );
+  });
+
+  it('skips them in business hours', () => {
+    expect(local(addBusinessHours(at('2026-03-18T17:00'), 2, indonesia, officeHours))).toBe(
+      'Mon 2026-03-23T10:00:00.000',
+    );
+  });
+
+  it('adds the listed dates to the country calendar', () => {
+    // 18 March 2026 is a collective leave day (cuti bersama) only when listed.
+    const withLeave = { ...indonesia, holidays: ['2026-03-18'] };
+    expect(isBusinessDay(at('2026-03-18T10:00'), indonesia)).toBe(true);
+    expect(isBusinessDay(at('2026-03-18T10:00'), withLeave)).toBe(false);
+  });
+
+  it("keeps another country's working days", () => {
+    const singapore: BusinessCalendar = { timeZone: 'Asia/Singapore', holidays: [], country: 'SG' };
+    // Nyepi is an Indonesian holiday only.
+    expect(isBusinessDay(at('2026-03-19T10:00', 'Asia/Singapore'), singapore)).toBe(true);
+  });
+
+  it('refuses a country without holiday data', () => {
+    expect(() => isBusinessDay(at('2026-03-19T10:00'), { ...indonesia, country: 'XX' })).toThrow(
+      /No public holiday data/,
+    );
+  });
+});

@@ -1,3 +1,5 @@
+import type { BusinessCalendar } from '../common/business-time';
+
 /** Validated configuration: read once at start-up from the environment (see docs/operations.md). */
 export interface CaseSlaHours {
   firstResponse: number;
@@ -31,6 +33,9 @@ export class AppConfig {
   maxTokenHours!: number;
   reviewSlaBusinessDays!: number;
   businessTimezone!: string;
+  /** Whose public holidays are not business days (`date-holidays`); null: no country calendar. */
+  holidaysCountry!: string | null;
+  /** Extra local dates that are not business days. */
   holidays!: string[];
   disputeWindowDays!: number;
   slaCheckIntervalSeconds!: number;
@@ -61,4 +66,13 @@ export class AppConfig {
   /** Events and their webhook deliveries older than this are purged. */
   eventRetentionDays!: number;
   logLevel!: string;
+}
+
+/** Where business days and hours are counted, as the configuration sets it. */
+export function businessCalendar(config: AppConfig): BusinessCalendar {
+  return {
+    timeZone: config.businessTimezone,
+    holidays: config.holidays,
+    ...(config.holidaysCountry ? { country: config.holidaysCountry } : {}),
+  };
 }

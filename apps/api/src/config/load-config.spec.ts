@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       reviewSlaBusinessDays: 5,
       businessTimezone: 'Asia/Jakarta',
+      holidaysCountry: 'ID',
       holidays: [],
       disputeWindowDays: 30,
       slaCheckIntervalSeconds: 60,
@@ -58,6 +59,8 @@ describe('loadConfig', () => {
     ['REVIEW_SLA_BUSINESS_DAYS', '-1'],
     ['BUSINESS_TIMEZONE', 'Mars/Olympus'],
     ['HOLIDAYS', '2026-13-45'],
+    ['HOLIDAYS_COUNTRY', 'Indonesia'],
+    ['HOLIDAYS_COUNTRY', 'XX'],
     ['BUSINESS_HOURS', '18:00-09:00'],
     ['CASE_SLA_HOURS', 'URGENT=1/8'],
     ['RATE_LIMIT_PER_MINUTE', 'lots'],
@@ -93,6 +96,11 @@ describe('loadConfig', () => {
       jwtAudience: 'refund-desk',
       maxTokenHours: 0.5,
     });
+  });
+
+  it('reads the holiday country, in any case, or none for no country calendar', () => {
+    expect(loadConfig({ HOLIDAYS_COUNTRY: 'sg' }).holidaysCountry).toBe('SG');
+    expect(loadConfig({ HOLIDAYS_COUNTRY: 'none' }).holidaysCountry).toBeNull();
   });
 
   it('reads holidays and per-priority SLA hours', () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { isKnownHolidayCountry } from '../common/public-holidays';
 import { AppConfig, CasePriority, CaseSlaHours, RateLimitStore } from './app-config';
 
 export class ConfigError extends Error {
@@ -99,6 +100,20 @@ function holidays(env: Env): string[] {
     }
     return date;
   });
+}
+
+/** The country whose public holidays are not business days; `none`: only the HOLIDAYS dates. */
+function holidaysCountry(env: Env): string | null {
+  const raw = env.HOLIDAYS_COUNTRY?.trim() || 'ID';
+  if (raw.toLowerCase() === 'none') return null;
+  const country = raw.toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country) || !isKnownHolidayCountry(country)) {
+    throw new ConfigError(
+      'HOLIDAYS_COUNTRY',
+      `must be a country code with public holiday data (such as ID) or none, got "${raw}"`,
+    );
+  }
+  return country;
 }
 
 function businessHours(env: Env): { start: string; end: string } {
@@ -207,6 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxTokenHours: decimal(env, 'AUTH_MAX_TOKEN_HOURS', 24, 0.01, 8760),
     reviewSlaBusinessDays: integer(env, 'REVIEW_SLA_BUSINESS_DAYS', 5, 0, 365),
     businessTimezone: timezone(env),
+    holidaysCountry: holidaysCountry(env),
     holidays: holidays(env),
     disputeWindowDays: integer(env, 'DISPUTE_WINDOW_DAYS', 30, 0, 3650),
     slaCheckIntervalSeconds: integer(env, 'SLA_CHECK_INTERVAL_SECONDS', 60, 1, 86_400),
@@ -284,9 +300,15 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
     default: '`Asia/Jakarta`',
     meaning: 'IANA time zone of business days and hours',
   },
+  HOLIDAYS_COUNTRY: {
+    default: '`ID`',
+    meaning:
+      'country (ISO 3166 code) whose public holidays, from the `date-holidays` data, are not business days; `none`: no country calendar',
+  },
   HOLIDAYS: {
     default: 'none',
-    meaning: 'comma-separated `YYYY-MM-DD` dates that are not business days',
+    meaning:
+      'extra comma-separated `YYYY-MM-DD` dates that are not business days (such as collective leave days)',
   },
   DISPUTE_WINDOW_DAYS: {
     default: '`30`',
