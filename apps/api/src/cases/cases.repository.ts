@@ -203,8 +203,10 @@ export class CasesRepository {
     }
     if (filter.breachedAt) {
       const now = filter.breachedAt.now;
-      const breached = sql<boolean>`(coalesce(first_responded_at, ${now}) > first_response_due_at
-        OR coalesce(solved_at, ${now}) > resolution_due_at)`;
+      // As isBreached: while the SLA clock stands still, time stops at the pause.
+      const clock = sql<Date>`coalesce(sla_paused_since, ${now})`;
+      const breached = sql<boolean>`(coalesce(first_responded_at, ${clock}) > first_response_due_at
+        OR coalesce(solved_at, ${clock}) > resolution_due_at)`;
       query = query.where(filter.breachedAt.breached ? breached : sql<boolean>`NOT ${breached}`);
     }
     if (after) {

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import {
   addBusinessDays,
   addBusinessHours,
+  businessHoursBetween,
   isBusinessDay,
   type BusinessCalendar,
   type BusinessHours,
@@ -347,5 +348,38 @@ describe("a country's public holidays", () => {
     expect(() => isBusinessDay(at('2026-03-19T10:00'), { ...indonesia, country: 'XX' })).toThrow(
       /No public holiday data/,
     );
+  });
+});
+
+describe('businessHoursBetween', () => {
+  const hoursBetween = (from: string, to: string, calendar = jakarta) =>
+    businessHoursBetween(at(from), at(to), calendar, officeHours);
+
+  it("counts the time inside one day's hours", () => {
+    expect(hoursBetween('2026-11-24T10:00', '2026-11-24T12:30')).toBe(2.5);
+    expect(hoursBetween('2026-11-24T07:00', '2026-11-24T20:00')).toBe(9);
+  });
+
+  it('is 0 for an empty or reversed span, and outside hours', () => {
+    expect(hoursBetween('2026-11-24T12:00', '2026-11-24T12:00')).toBe(0);
+    expect(hoursBetween('2026-11-24T12:00', '2026-11-24T11:00')).toBe(0);
+    expect(hoursBetween('2026-11-24T18:00', '2026-11-25T09:00')).toBe(0);
+  });
+
+  it('skips a night, a weekend and holidays', () => {
+    // Fri 16:00 → Mon 10:00: two hours Friday, one Monday.
+    expect(hoursBetween('2026-11-27T16:00', '2026-11-30T10:00')).toBe(3);
+    // Wed 23 Dec 17:00 → Tue 29 Dec 10:00 over Christmas: one hour each side.
+    expect(hoursBetween('2026-12-23T17:00', '2026-12-29T10:00', christmas)).toBe(2);
+    const indonesia = { ...jakarta, country: 'ID' };
+    // Thu 24 Dec 16:00 → Mon 28 Dec 11:00: Christmas is an Indonesian public holiday.
+    expect(hoursBetween('2026-12-24T16:00', '2026-12-28T11:00', indonesia)).toBe(4);
+    expect(hoursBetween('2026-12-24T16:00', '2026-12-28T11:00')).toBe(13);
+  });
+
+  it('undoes addBusinessHours', () => {
+    const start = at('2026-11-26T15:20');
+    const due = addBusinessHours(start, 30.25, jakarta, officeHours);
+    expect(businessHoursBetween(start, due, jakarta, officeHours)).toBe(30.25);
   });
 });

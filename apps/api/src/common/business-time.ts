@@ -103,6 +103,35 @@ export function addBusinessHours(
   }
 }
 
+/**
+ * The business hours between two instants: the time inside the daily business hours on business
+ * days, as a (fractional) number of hours; 0 when `to` is not after `from`.
+ */
+export function businessHoursBetween(
+  from: Date,
+  to: Date,
+  calendar: BusinessCalendar,
+  businessHours: BusinessHours,
+): number {
+  const local = toZone(from, calendar.timeZone);
+  toZone(to, calendar.timeZone);
+  const holidays = holidayCheck(calendar);
+  const { open, close } = parseHours(businessHours);
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  let elapsed = 0;
+  // Terminates: each turn moves a day on, and the day that starts after `to` ends it.
+  for (let date = dateOf(local); ; date = addCalendarDays(date, 1)) {
+    if (atMinuteOfDay(date, 0, calendar.timeZone) >= toMs) break;
+    if (!isBusinessDate(date, holidays)) continue;
+    const opensAt = atMinuteOfDay(date, open, calendar.timeZone);
+    const closesAt = atMinuteOfDay(date, close, calendar.timeZone);
+    const overlap = Math.min(toMs, closesAt) - Math.max(fromMs, opensAt);
+    if (overlap > 0) elapsed += overlap;
+  }
+  return elapsed / MS_PER_HOUR;
+}
+
 function toZone(at: Date, timeZone: string): DateTime {
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
     throw new RangeError('Expected a valid Date');

@@ -8,6 +8,9 @@ export interface CaseSlaHours {
 
 export type CasePriority = 'URGENT' | 'HIGH' | 'NORMAL' | 'LOW';
 
+/** The case statuses that may stop the SLA clock (SLA_PAUSE_STATUSES). */
+export type PausableCaseStatus = 'PENDING_CUSTOMER' | 'ON_HOLD';
+
 /**
  * Where the rate limit counts requests: in each instance's memory (one instance), or in a store
  * every instance shares, so that a caller gets its allowance once across them all.
@@ -44,6 +47,12 @@ export class AppConfig {
   disputeMerchantResponseDays!: number;
   businessHours!: { start: string; end: string };
   caseSlaHours!: Record<CasePriority, CaseSlaHours>;
+  /** While a case is in one of these, its SLA clock stands still. */
+  slaPauseStatuses!: PausableCaseStatus[];
+  /** How long after solving the customer may rate a case. */
+  csatWindowDays!: number;
+  /** A SOLVED case closes by itself this long after solving. */
+  caseAutoCloseDays!: number;
   supportChannelsFile?: string;
   rateLimitPerMinute!: number;
   rateLimitStore!: RateLimitStore;
