@@ -3,10 +3,10 @@ import type { CaseHistory, CaseMessage, SupportCase } from '../../database/datab
 import { CasePriority, CaseReason, CaseStatus } from '../../generated/kysely/enums';
 import { isBreached } from '../case-sla';
 
-export class CaseRatingDto {
-  @ApiProperty({ minimum: 1, maximum: 5, example: 5 }) score!: number;
-  @ApiProperty({ nullable: true, type: String }) comment!: string | null;
-  @ApiProperty() ratedAt!: string;
+export interface CaseRatingDto {
+  score: number;
+  comment: string | null;
+  ratedAt: string;
 }
 
 export class SupportCaseDto {
@@ -42,9 +42,16 @@ export class SupportCaseDto {
   })
   outcome!: string | null;
   @ApiProperty({
+    // Inline: OpenAPI 3.0 validators ignore `nullable` beside a reference.
+    type: 'object',
     nullable: true,
-    type: () => CaseRatingDto,
-    description: "The customer's satisfaction rating, once the case was solved",
+    properties: {
+      score: { type: 'integer', minimum: 1, maximum: 5, example: 5 },
+      comment: { type: 'string', nullable: true },
+      ratedAt: { type: 'string' },
+    },
+    required: ['score', 'comment', 'ratedAt'],
+    description: "The customer's satisfaction rating, once the case was solved; null before",
   })
   rating!: CaseRatingDto | null;
   @ApiProperty() createdAt!: string;
