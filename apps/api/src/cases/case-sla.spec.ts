@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import {
   higherPriority,
+  higherReason,
   isBreached,
   nextDueAt,
   OPEN_CASE_STATUSES,
   PRIORITY_ORDER,
+  REASON_RANK,
   resumeSla,
   SlaPolicy,
   slaTargets,
@@ -266,5 +268,23 @@ describe('isBreached while paused', () => {
   it('stays breached when the target had passed before the pause', () => {
     const paused = { ...facts, slaPausedSince: at('2026-11-24T11:30') };
     expect(isBreached(paused, at('2026-12-01T00:00'))).toBe(true);
+  });
+});
+
+describe('reasons', () => {
+  it('ranks UNAUTHORIZED_TRANSACTION > DISPUTE > REVIEW_OVERDUE > CUSTOMER_REQUEST', () => {
+    expect(REASON_RANK).toEqual([
+      'UNAUTHORIZED_TRANSACTION',
+      'DISPUTE',
+      'REVIEW_OVERDUE',
+      'CUSTOMER_REQUEST',
+    ]);
+  });
+
+  it('never lets a reason fall, whichever comes first', () => {
+    expect(higherReason('REVIEW_OVERDUE', 'CUSTOMER_REQUEST')).toBe('REVIEW_OVERDUE');
+    expect(higherReason('CUSTOMER_REQUEST', 'REVIEW_OVERDUE')).toBe('REVIEW_OVERDUE');
+    expect(higherReason('UNAUTHORIZED_TRANSACTION', 'DISPUTE')).toBe('UNAUTHORIZED_TRANSACTION');
+    expect(higherReason('DISPUTE', 'REVIEW_OVERDUE')).toBe('DISPUTE');
   });
 });

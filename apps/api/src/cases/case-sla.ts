@@ -5,7 +5,7 @@ import {
   businessHoursBetween,
 } from '../common/business-time';
 import type { CasePriority as ConfigPriority, CaseSlaHours } from '../config/app-config';
-import { CasePriority, CaseStatus } from '../generated/kysely/enums';
+import { CasePriority, CaseReason, CaseStatus } from '../generated/kysely/enums';
 
 /** Most urgent first: the order of the queue and of "raising" a priority. */
 export const PRIORITY_ORDER: readonly CasePriority[] = [
@@ -21,6 +21,22 @@ export const OPEN_CASE_STATUSES: readonly CaseStatus[] = [
   CaseStatus.PENDING_CUSTOMER,
   CaseStatus.ON_HOLD,
 ];
+
+/**
+ * Highest first: a case joined by another way in takes the new reason only when it ranks higher,
+ * so the reason never falls (an escalation after the overdue scan keeps REVIEW_OVERDUE, which the
+ * merchant's decision solves; a stolen wallet's case is never solved by a decision).
+ */
+export const REASON_RANK: readonly CaseReason[] = [
+  CaseReason.UNAUTHORIZED_TRANSACTION,
+  CaseReason.DISPUTE,
+  CaseReason.REVIEW_OVERDUE,
+  CaseReason.CUSTOMER_REQUEST,
+];
+
+export function higherReason(a: CaseReason, b: CaseReason): CaseReason {
+  return REASON_RANK.indexOf(a) <= REASON_RANK.indexOf(b) ? a : b;
+}
 
 export function higherPriority(a: CasePriority, b: CasePriority): CasePriority {
   return PRIORITY_ORDER.indexOf(a) <= PRIORITY_ORDER.indexOf(b) ? a : b;

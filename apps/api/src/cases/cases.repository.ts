@@ -74,6 +74,23 @@ export class CasesRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * SOLVED cases solved before `solvedBefore`, locked; rows another instance holds are skipped,
+   * so each case is closed once however many instances scan.
+   */
+  claimSolvedBefore(solvedBefore: Date, batch = 20): Promise<SupportCase[]> {
+    return this.db
+      .selectFrom('supportCases')
+      .selectAll()
+      .where('status', '=', CaseStatus.SOLVED)
+      .where('solvedAt', '<', solvedBefore)
+      .orderBy('id')
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+  }
+
   /** The refund's open case (at most one: a partial unique index), locked. */
   lockOpenForRefund(refundId: string): Promise<SupportCase | undefined> {
     return this.db

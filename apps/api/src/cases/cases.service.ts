@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { UUID } from '../common/ids';
 import type { Principal } from '../common/principal';
-import type { Actor } from '../common/actor';
+import { SCHEDULER, type Actor } from '../common/actor';
 import { cursorDate, decodeCursor, encodeCursor, Page, toPage } from '../common/pagination';
 import { AppConfig, businessCalendar } from '../config/app-config';
 import type { Refund, SupportCase, KyselyTransactionalAdapter } from '../database/database';
@@ -15,6 +15,7 @@ import { RefundsService } from '../refunds/refunds.service';
 import { SupportService } from '../support/support.service';
 import {
   higherPriority,
+  higherReason,
   nextDueAt,
   OPEN_CASE_STATUSES,
   PRIORITY_ORDER,
@@ -93,6 +94,7 @@ export class CasesService {
   private readonly sla: SlaPolicy;
   private readonly pauseStatuses: readonly CaseStatus[];
   private readonly csatWindowMs: number;
+  private readonly autoCloseMs: number;
 
   constructor(
     private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
@@ -106,6 +108,7 @@ export class CasesService {
     this.sla = { calendar, hours: config.businessHours, targets: config.caseSlaHours };
     this.pauseStatuses = config.slaPauseStatuses;
     this.csatWindowMs = config.csatWindowDays * MS_PER_DAY;
+    this.autoCloseMs = config.caseAutoCloseDays * MS_PER_DAY;
   }
 
   /**
@@ -139,8 +142,9 @@ export class CasesService {
   }
 
   /**
-   * Every way in: joins the refund's open case (adding the message, raising the priority, taking
-   * the new reason) or opens one. Runs in the caller's unit of work, which holds the refund.
+   * Every way in: joins the refund's open case (adding the message, raising the priority and the
+   * reason, which never fall; the history keeps the way in's own reason) or opens one. Runs in the
+   * caller's unit of work, which holds the refund.
    */
   async openOrJoin(input: Escalation): Promise<{ supportCase: SupportCase; created: boolean }> {
     const now = new Date();
@@ -171,7 +175,8 @@ export class CasesService {
     }
 
     const priority = higherPriority(open.priority, input.priority);
-    const data: CaseChanges = { reason: input.reason, priority };
+    const reason = higherReason(open.reason, input.reason);
+    const data: CaseChanges = { reason, priority };
     if (input.dispute) data.disputeActive = true;
     if (priority !== open.priority) {
       const targets = slaTargets(open.createdAt, priority, this.sla, open.slaPausedHours);
@@ -188,7 +193,7 @@ export class CasesService {
     );
     const supportCase = await this.updateOrThrow(open.id, { ...data, ...clock.data });
     await this.record(supportCase, 'joined', input.message.author, {
-      reason: { from: open.reason, to: input.reason },
+      reason: { from: open.reason, to: reason, joinedAs: input.reason },
       priority: { from: open.priority, to: priority },
       status: { from: open.status, to: supportCase.status },
     });
@@ -212,6 +217,14 @@ export class CasesService {
     const open = await this.cases.lockOpenForRefund(refundId);
     if (!open) return undefined;
     if ('dispute' in input ? !open.disputeActive : !input.reasons.includes(open.reason)) {
+      return undefined;
+    }
+    if (open.reason === CaseReason.UNAUTHORIZED_TRANSACTION) {
+      // A stolen wallet's case outlives the dispute that joined it: it hears the outcome, and an
+      // agent solves it (no decision does).
+      const updated = await this.updateOrThrow(open.id, { disputeActive: false });
+      await this.record(updated, 'dispute-ended', message.author, { outcome });
+      await this.cases.addMessage(open.id, message);
       return undefined;
     }
     const now = new Date();
@@ -386,6 +399,29 @@ export class CasesService {
 
   close(principal: Principal, id: string): Promise<SupportCaseDto> {
     return this.change(principal, id, () => ({ change: 'closed' }));
+  }
+
+  /**
+   * The scheduler's job: SOLVED cases not reopened close by themselves CASE_AUTO_CLOSE_DAYS after
+   * they were solved, in small batches, each its own unit of work. Answers the closed ids.
+   */
+  async closeSolved(now = new Date()): Promise<string[]> {
+    const closed: string[] = [];
+    for (;;) {
+      const batch = await this.txHost.withTransaction(async () => {
+        const due = await this.cases.claimSolvedBefore(new Date(now.getTime() - this.autoCloseMs));
+        for (const supportCase of due) {
+          const updated = await this.updateOrThrow(supportCase.id, { status: CaseStatus.CLOSED });
+          await this.record(updated, 'closed', SCHEDULER, {
+            status: { from: CaseStatus.SOLVED, to: CaseStatus.CLOSED },
+            automatic: true,
+          });
+        }
+        return due.map((supportCase) => supportCase.id);
+      });
+      closed.push(...batch);
+      if (batch.length === 0) return closed;
+    }
   }
 
   private csatWindowDaysText(): string {
