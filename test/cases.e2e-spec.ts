@@ -222,11 +222,15 @@ describe('support cases', () => {
       });
       expect(reply.status).toBe(200);
       expect(reply.body.status).toBe('OPEN');
-      expect((await readCase(t, a.agent, supportCase.id, '/history')).at(-1)).toMatchObject({
-        change: 'message',
-        actor: { role: 'customer', id: 'cus-1' },
-        details: { status: { from: 'PENDING_CUSTOMER', to: 'OPEN' } },
-      });
+      // The reply, then the SLA clock starting again.
+      expect((await readCase(t, a.agent, supportCase.id, '/history')).slice(-2)).toMatchObject([
+        {
+          change: 'message',
+          actor: { role: 'customer', id: 'cus-1' },
+          details: { status: { from: 'PENDING_CUSTOMER', to: 'OPEN' } },
+        },
+        { change: 'sla-resumed', actor: { role: 'customer', id: 'cus-1' } },
+      ]);
     });
 
     it('hands a PENDING_CUSTOMER case back to the agents when the customer escalates again', async () => {
@@ -394,7 +398,9 @@ describe('support cases', () => {
         ['message', null],
         ['internal-note', null],
         ['pending', 'PENDING_CUSTOMER'],
+        ['sla-paused', null],
         ['message', 'OPEN'],
+        ['sla-resumed', null],
         ['hold', 'ON_HOLD'],
         ['solved', 'SOLVED'],
         ['reopened', 'OPEN'],
@@ -402,7 +408,7 @@ describe('support cases', () => {
         ['closed', 'CLOSED'],
       ]);
       expect(history[2].details).toEqual({ firstResponse: true });
-      expect(history[8].actor).toEqual({ role: 'customer', id: 'cus-1' });
+      expect(history[10].actor).toEqual({ role: 'customer', id: 'cus-1' });
       const times = history.map((entry: Case) => Date.parse(entry.createdAt));
       expect(times).toEqual([...times].sort((x, y) => x - y));
 

@@ -60,10 +60,12 @@ describe('escalation: every way into a support case', () => {
         assigneeId: null,
         firstResponseDueAt: expect.any(String),
         resolutionDueAt: expect.any(String),
+        slaPausedSince: null,
         breached: false,
         firstRespondedAt: null,
         solvedAt: null,
         outcome: null,
+        rating: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         availableChannels: ALL_CHANNELS,
@@ -362,7 +364,8 @@ describe('escalation: every way into a support case', () => {
       const refundId = await refundThrough(t, a, [SUBMIT, REJECT, DISPUTE]);
       const { caseId } = await getRefund(t, a.agent, refundId);
       await escalate(t, a.customer, refundId, { message: 'Please hurry.' });
-      expect(await readCase(t, a.agent, caseId)).toMatchObject({ reason: 'CUSTOMER_REQUEST' });
+      // The reason never falls: a customer's request ranks below the dispute.
+      expect(await readCase(t, a.agent, caseId)).toMatchObject({ reason: 'DISPUTE' });
 
       const response = await act(t, a.merchant, refundId, 'merchant-response', {
         statement: 'Our courier has a photo of the delivery.',
@@ -440,7 +443,7 @@ describe('escalation: every way into a support case', () => {
       expect(message.body).toContain('My phone was stolen on Friday.');
     });
 
-    it('keeps the case URGENT when the customer escalates it as well', async () => {
+    it('keeps the case URGENT and its reason when the customer escalates it as well', async () => {
       const refund = await draft(t, a, { reasonCode: 'UNAUTHORIZED_TRANSACTION' });
       expect((await upload(refund.id)).status).toBe(201);
       const { caseId } = (await act(t, a.customer, refund.id, 'submit')).body;
@@ -450,7 +453,18 @@ describe('escalation: every way into a support case', () => {
       expect(res.body).toMatchObject({
         id: caseId,
         priority: 'URGENT',
-        reason: 'CUSTOMER_REQUEST',
+        reason: 'UNAUTHORIZED_TRANSACTION',
+      });
+      const history = await readCase(t, a.agent, caseId, '/history');
+      expect(history.at(-1)).toMatchObject({
+        change: 'joined',
+        details: {
+          reason: {
+            from: 'UNAUTHORIZED_TRANSACTION',
+            to: 'UNAUTHORIZED_TRANSACTION',
+            joinedAs: 'CUSTOMER_REQUEST',
+          },
+        },
       });
     });
   });
@@ -481,7 +495,7 @@ describe('escalation: every way into a support case', () => {
       ]);
       expect(history[0].details).toMatchObject({ reason: 'CUSTOMER_REQUEST', priority: 'NORMAL' });
       expect(history[1].details).toMatchObject({
-        reason: { from: 'CUSTOMER_REQUEST', to: 'DISPUTE' },
+        reason: { from: 'CUSTOMER_REQUEST', to: 'DISPUTE', joinedAs: 'DISPUTE' },
         priority: { from: 'NORMAL', to: 'HIGH' },
       });
       const messages = await readCase(t, a.agent, opened.body.id, '/messages');

@@ -138,7 +138,7 @@ describe('overdue reviews and their support cases', () => {
         sequence: 2,
         change: 'joined',
         details: expect.objectContaining({
-          reason: { from: 'CUSTOMER_REQUEST', to: 'REVIEW_OVERDUE' },
+          reason: { from: 'CUSTOMER_REQUEST', to: 'REVIEW_OVERDUE', joinedAs: 'REVIEW_OVERDUE' },
           priority: { from: 'NORMAL', to: 'HIGH' },
         }),
       }),

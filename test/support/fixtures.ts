@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addBusinessDays, BusinessCalendar } from '../../apps/api/src/common/business-time';
-import type { AppConfig } from '../../apps/api/src/config/app-config';
+import { type AppConfig, businessCalendar } from '../../apps/api/src/config/app-config';
 import type { RefundStatus } from '../../apps/api/src/generated/kysely/enums';
 import { RELEASED_STATUSES } from '../../apps/api/src/refunds/refund-transitions';
 import type { TestApp } from './app';
@@ -141,10 +141,7 @@ interface StateDates {
 
 /** The columns the walk to `status` would have set, walked `now`. */
 function datesIn(status: RefundStatus, now: Date, config: AppConfig): StateDates {
-  const calendar: BusinessCalendar = {
-    timeZone: config.businessTimezone,
-    holidays: config.holidays,
-  };
+  const calendar: BusinessCalendar = businessCalendar(config);
   const none: StateDates = {
     submittedAt: null,
     reviewDueAt: null,

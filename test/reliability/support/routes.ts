@@ -94,6 +94,7 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'POST /v1/cases/{id}/solve': ['agent'],
   'POST /v1/cases/{id}/reopen': ['customer', 'agent'],
   'POST /v1/cases/{id}/close': ['agent'],
+  'POST /v1/cases/{id}/rating': ['customer'],
   'POST /v1/transactions': ['system'],
   'GET /v1/transactions': EVERYONE,
   'GET /v1/transactions/{id}': EVERYONE,
@@ -142,6 +143,7 @@ export function validBody(
     UpdateRefundDto: () => ({ amount: 200 }),
     CaseMessageRequestDto: () => ({ body: 'Any news?' }),
     AssignCaseDto: () => ({ agentId: 'agt-1' }),
+    RateCaseDto: () => ({ score: 4 }),
     PublishNoticeDto: () => ({
       kind: 'MAINTENANCE',
       title: 'Chat maintenance',

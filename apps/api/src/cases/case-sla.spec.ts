@@ -1,10 +1,13 @@
 import { DateTime } from 'luxon';
 import {
   higherPriority,
+  higherReason,
   isBreached,
   nextDueAt,
   OPEN_CASE_STATUSES,
   PRIORITY_ORDER,
+  REASON_RANK,
+  resumeSla,
   SlaPolicy,
   slaTargets,
 } from './case-sla';
@@ -183,5 +186,105 @@ describe('nextDueAt', () => {
   it('races the resolution target once the case has been answered', () => {
     const answered = { ...facts, firstRespondedAt: at('2026-11-24T10:30') };
     expect(nextDueAt(answered)).toEqual(facts.resolutionDueAt);
+  });
+});
+
+describe('resumeSla', () => {
+  // Indonesia's calendar: Friday 25 December 2026 (Christmas) is a public holiday.
+  const indonesia: SlaPolicy = {
+    ...office,
+    calendar: { timeZone: JAKARTA, holidays: [], country: 'ID' },
+  };
+  const opened = at('2026-12-24T10:00'); // Thursday
+  const targets = slaTargets(opened, 'NORMAL', indonesia);
+
+  it('moves unmet targets by the business hours paused only: a night, a weekend and a holiday', () => {
+    expect(local(targets.firstResponseDueAt)).toBe('Thu 2026-12-24T18:00:00.000');
+    // Paused Thursday 16:00 to Monday 11:00: two hours on Thursday, two on Monday.
+    const resumed = resumeSla(
+      { ...targets, firstRespondedAt: null, slaPausedSince: at('2026-12-24T16:00') },
+      at('2026-12-28T11:00'),
+      indonesia,
+    );
+    expect(resumed.pausedHours).toBe(4);
+    expect(local(resumed.firstResponseDueAt)).toBe('Mon 2026-12-28T13:00:00.000');
+    // 72 business hours from Thursday 10:00 (1 and 5 January are holidays too) end Friday
+    // 8 January 10:00: four hours later.
+    expect(local(targets.resolutionDueAt)).toBe('Fri 2027-01-08T10:00:00.000');
+    expect(local(resumed.resolutionDueAt)).toBe('Fri 2027-01-08T14:00:00.000');
+  });
+
+  it('keeps a target missed before the pause missed, and a met one where it was', () => {
+    const missed = resumeSla(
+      { ...targets, firstRespondedAt: null, slaPausedSince: at('2026-12-24T18:30') },
+      at('2026-12-28T11:00'),
+      indonesia,
+    );
+    expect(missed.firstResponseDueAt).toEqual(targets.firstResponseDueAt);
+    expect(local(missed.resolutionDueAt)).toBe('Fri 2027-01-08T12:00:00.000');
+
+    const answered = resumeSla(
+      {
+        ...targets,
+        firstRespondedAt: at('2026-12-24T11:00'),
+        slaPausedSince: at('2026-12-24T16:00'),
+      },
+      at('2026-12-28T11:00'),
+      indonesia,
+    );
+    expect(answered.firstResponseDueAt).toEqual(targets.firstResponseDueAt);
+    expect(local(answered.resolutionDueAt)).toBe('Fri 2027-01-08T14:00:00.000');
+  });
+
+  it('moves nothing for a pause outside business hours', () => {
+    const resumed = resumeSla(
+      { ...targets, firstRespondedAt: null, slaPausedSince: at('2026-12-24T18:00') },
+      at('2026-12-28T08:00'),
+      indonesia,
+    );
+    expect(resumed.pausedHours).toBe(0);
+    expect(resumed.resolutionDueAt).toEqual(targets.resolutionDueAt);
+  });
+
+  it('adds the hours paused so far when targets are computed again', () => {
+    const again = slaTargets(opened, 'NORMAL', indonesia, 4);
+    expect(local(again.firstResponseDueAt)).toBe('Mon 2026-12-28T13:00:00.000');
+  });
+});
+
+describe('isBreached while paused', () => {
+  const facts = {
+    firstResponseDueAt: at('2026-11-24T11:00'),
+    resolutionDueAt: at('2026-11-25T09:00'),
+    firstRespondedAt: null,
+    solvedAt: null,
+  };
+
+  it('is not breached while paused before a target passed, whatever the time', () => {
+    const paused = { ...facts, slaPausedSince: at('2026-11-24T10:30') };
+    expect(isBreached(paused, at('2026-12-01T00:00'))).toBe(false);
+  });
+
+  it('stays breached when the target had passed before the pause', () => {
+    const paused = { ...facts, slaPausedSince: at('2026-11-24T11:30') };
+    expect(isBreached(paused, at('2026-12-01T00:00'))).toBe(true);
+  });
+});
+
+describe('reasons', () => {
+  it('ranks UNAUTHORIZED_TRANSACTION > DISPUTE > REVIEW_OVERDUE > CUSTOMER_REQUEST', () => {
+    expect(REASON_RANK).toEqual([
+      'UNAUTHORIZED_TRANSACTION',
+      'DISPUTE',
+      'REVIEW_OVERDUE',
+      'CUSTOMER_REQUEST',
+    ]);
+  });
+
+  it('never lets a reason fall, whichever comes first', () => {
+    expect(higherReason('REVIEW_OVERDUE', 'CUSTOMER_REQUEST')).toBe('REVIEW_OVERDUE');
+    expect(higherReason('CUSTOMER_REQUEST', 'REVIEW_OVERDUE')).toBe('REVIEW_OVERDUE');
+    expect(higherReason('UNAUTHORIZED_TRANSACTION', 'DISPUTE')).toBe('UNAUTHORIZED_TRANSACTION');
+    expect(higherReason('DISPUTE', 'REVIEW_OVERDUE')).toBe('DISPUTE');
   });
 });

@@ -21,6 +21,7 @@ export const CASE_CHANGES = {
   solved: { from: OPEN_CASE_STATUSES, to: CaseStatus.SOLVED },
   reopened: { from: [CaseStatus.SOLVED], to: CaseStatus.OPEN },
   closed: { from: [CaseStatus.SOLVED], to: CaseStatus.CLOSED },
+  rated: { from: [CaseStatus.SOLVED, CaseStatus.CLOSED], to: undefined },
 } as const satisfies Record<string, { from: readonly CaseStatus[]; to: CaseStatus | undefined }>;
 
 export type CaseChange = keyof typeof CASE_CHANGES;

@@ -2,6 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import {
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiUnprocessableEntityResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -12,7 +14,12 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
 import { EmptyDto } from '../refunds/dto/refund-requests.dto';
 import { CasesService } from './cases.service';
-import { AssignCaseDto, CaseMessageRequestDto, ListCasesQueryDto } from './dto/case-requests.dto';
+import {
+  AssignCaseDto,
+  CaseMessageRequestDto,
+  ListCasesQueryDto,
+  RateCaseDto,
+} from './dto/case-requests.dto';
 import { CaseHistoryDto, CaseMessageDto, CasePageDto, SupportCaseDto } from './dto/case.dto';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 
@@ -140,5 +147,25 @@ export class CasesController {
   @ApiOkResponse({ type: SupportCaseDto })
   close(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
     return this.cases.close(p, id);
+  }
+
+  @Idempotent()
+  @Post(':id/rating')
+  @Roles('customer')
+  @ApiOperation({
+    summary: "Rate the support (the case's customer, once, after it was solved)",
+    description:
+      'While the case is SOLVED or CLOSED and within CSAT_WINDOW_DAYS of its latest solving; ' +
+      'a rating survives a reopen. Publishes `case.rated`.',
+  })
+  @ApiCreatedResponse({ type: SupportCaseDto })
+  @ApiConflictResponse({
+    description: 'INVALID_TRANSITION: the case is still open; ALREADY_RATED: rated before',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: 'RATING_WINDOW_CLOSED: solved more than CSAT_WINDOW_DAYS ago',
+  })
+  rate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RateCaseDto) {
+    return this.cases.rate(p, id, body);
   }
 }

@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { SchedulerService } from '../jobs/scheduler.service';
 import { RefundsModule } from '../refunds/refunds.module';
 import { SupportModule } from '../support/support.module';
 import { CasesController } from './cases.controller';
@@ -13,4 +15,18 @@ import { EscalationPolicy } from './escalation-policy';
   providers: [CasesService, CasesRepository, EscalationPolicy],
   exports: [CasesService],
 })
-export class CasesModule {}
+export class CasesModule implements OnModuleInit {
+  constructor(
+    private readonly scheduler: SchedulerService,
+    private readonly cases: CasesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduler.register({
+      name: 'cases.auto-close',
+      intervalSeconds: this.config.slaCheckIntervalSeconds,
+      run: () => this.cases.closeSolved(),
+    });
+  }
+}

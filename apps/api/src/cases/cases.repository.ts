@@ -74,6 +74,23 @@ export class CasesRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * SOLVED cases solved before `solvedBefore`, locked; rows another instance holds are skipped,
+   * so each case is closed once however many instances scan.
+   */
+  claimSolvedBefore(solvedBefore: Date, batch = 20): Promise<SupportCase[]> {
+    return this.db
+      .selectFrom('supportCases')
+      .selectAll()
+      .where('status', '=', CaseStatus.SOLVED)
+      .where('solvedAt', '<', solvedBefore)
+      .orderBy('id')
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+  }
+
   /** The refund's open case (at most one: a partial unique index), locked. */
   lockOpenForRefund(refundId: string): Promise<SupportCase | undefined> {
     return this.db
@@ -203,8 +220,10 @@ export class CasesRepository {
     }
     if (filter.breachedAt) {
       const now = filter.breachedAt.now;
-      const breached = sql<boolean>`(coalesce(first_responded_at, ${now}) > first_response_due_at
-        OR coalesce(solved_at, ${now}) > resolution_due_at)`;
+      // As isBreached: while the SLA clock stands still, time stops at the pause.
+      const clock = sql<Date>`coalesce(sla_paused_since, ${now})`;
+      const breached = sql<boolean>`(coalesce(first_responded_at, ${clock}) > first_response_due_at
+        OR coalesce(solved_at, ${clock}) > resolution_due_at)`;
       query = query.where(filter.breachedAt.breached ? breached : sql<boolean>`NOT ${breached}`);
     }
     if (after) {

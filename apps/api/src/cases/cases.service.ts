@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { UUID } from '../common/ids';
 import type { Principal } from '../common/principal';
-import type { Actor } from '../common/actor';
-import { BusinessCalendar } from '../common/business-time';
+import { SCHEDULER, type Actor } from '../common/actor';
 import { cursorDate, decodeCursor, encodeCursor, Page, toPage } from '../common/pagination';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, businessCalendar } from '../config/app-config';
 import type { Refund, SupportCase, KyselyTransactionalAdapter } from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
 import { caseEventType } from '../events/event-types';
@@ -16,9 +15,11 @@ import { RefundsService } from '../refunds/refunds.service';
 import { SupportService } from '../support/support.service';
 import {
   higherPriority,
+  higherReason,
   nextDueAt,
   OPEN_CASE_STATUSES,
   PRIORITY_ORDER,
+  resumeSla,
   SlaPolicy,
   slaTargets,
 } from './case-sla';
@@ -29,6 +30,7 @@ import {
   CaseMessageRequestDto,
   EscalateDto,
   ListCasesQueryDto,
+  RateCaseDto,
 } from './dto/case-requests.dto';
 import {
   CaseHistoryDto,
@@ -40,7 +42,8 @@ import {
   SupportCaseDto,
 } from './dto/case.dto';
 
-const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+const REOPEN_WINDOW_MS = 7 * MS_PER_DAY;
 
 export interface Escalation {
   refund: Pick<Refund, 'id' | 'customerId'>;
@@ -50,6 +53,12 @@ export interface Escalation {
   message: NewMessage;
   /** A dispute's way in: the case then ends only with the dispute. */
   dispute?: boolean;
+}
+
+/** What a status change does to the SLA clock: the columns it sets and its history entry. */
+interface SlaClockChange {
+  data: CaseChanges;
+  entry?: { change: 'sla-paused' | 'sla-resumed'; details: object };
 }
 
 /** A change of a case through the API: what else changes, and its own rules. */
@@ -83,6 +92,9 @@ const queueCursor = {
 @Injectable()
 export class CasesService {
   private readonly sla: SlaPolicy;
+  private readonly pauseStatuses: readonly CaseStatus[];
+  private readonly csatWindowMs: number;
+  private readonly autoCloseMs: number;
 
   constructor(
     private readonly txHost: TransactionHost<KyselyTransactionalAdapter>,
@@ -92,11 +104,11 @@ export class CasesService {
     private readonly outbox: OutboxRepository,
     config: AppConfig,
   ) {
-    const calendar: BusinessCalendar = {
-      timeZone: config.businessTimezone,
-      holidays: config.holidays,
-    };
+    const calendar = businessCalendar(config);
     this.sla = { calendar, hours: config.businessHours, targets: config.caseSlaHours };
+    this.pauseStatuses = config.slaPauseStatuses;
+    this.csatWindowMs = config.csatWindowDays * MS_PER_DAY;
+    this.autoCloseMs = config.caseAutoCloseDays * MS_PER_DAY;
   }
 
   /**
@@ -130,8 +142,9 @@ export class CasesService {
   }
 
   /**
-   * Every way in: joins the refund's open case (adding the message, raising the priority, taking
-   * the new reason) or opens one. Runs in the caller's unit of work, which holds the refund.
+   * Every way in: joins the refund's open case (adding the message, raising the priority and the
+   * reason, which never fall; the history keeps the way in's own reason) or opens one. Runs in the
+   * caller's unit of work, which holds the refund.
    */
   async openOrJoin(input: Escalation): Promise<{ supportCase: SupportCase; created: boolean }> {
     const now = new Date();
@@ -162,24 +175,33 @@ export class CasesService {
     }
 
     const priority = higherPriority(open.priority, input.priority);
-    const data: CaseChanges = { reason: input.reason, priority };
+    const reason = higherReason(open.reason, input.reason);
+    const data: CaseChanges = { reason, priority };
     if (input.dispute) data.disputeActive = true;
     if (priority !== open.priority) {
-      const targets = slaTargets(open.createdAt, priority, this.sla);
+      const targets = slaTargets(open.createdAt, priority, this.sla, open.slaPausedHours);
       Object.assign(data, targets, { dueAt: nextDueAt({ ...open, ...targets }) });
     }
     // A customer writing on a case that waits for them hands it back to the agents.
     if (open.status === CaseStatus.PENDING_CUSTOMER && input.message.author.role === 'customer') {
       data.status = CaseStatus.OPEN;
     }
-    const supportCase = await this.updateOrThrow(open.id, data);
+    const clock = this.slaClock(
+      { ...open, ...data } as SupportCase,
+      data.status ?? open.status,
+      now,
+    );
+    const supportCase = await this.updateOrThrow(open.id, { ...data, ...clock.data });
     await this.record(supportCase, 'joined', input.message.author, {
-      reason: { from: open.reason, to: input.reason },
+      reason: { from: open.reason, to: reason, joinedAs: input.reason },
       priority: { from: open.priority, to: priority },
       status: { from: open.status, to: supportCase.status },
     });
     await this.cases.addMessage(open.id, input.message);
-    return { supportCase, created: false };
+    return {
+      supportCase: await this.recordSlaClock(supportCase, clock, input.message.author),
+      created: false,
+    };
   }
 
   /**
@@ -197,18 +219,29 @@ export class CasesService {
     if ('dispute' in input ? !open.disputeActive : !input.reasons.includes(open.reason)) {
       return undefined;
     }
+    if (open.reason === CaseReason.UNAUTHORIZED_TRANSACTION) {
+      // A stolen wallet's case outlives the dispute that joined it: it hears the outcome, and an
+      // agent solves it (no decision does).
+      const updated = await this.updateOrThrow(open.id, { disputeActive: false });
+      await this.record(updated, 'dispute-ended', message.author, { outcome });
+      await this.cases.addMessage(open.id, message);
+      return undefined;
+    }
+    const now = new Date();
+    const clock = this.slaClock(open, CaseStatus.SOLVED, now);
     const solved = await this.updateOrThrow(open.id, {
       status: CaseStatus.SOLVED,
-      solvedAt: new Date(),
+      solvedAt: now,
       outcome,
       disputeActive: false,
+      ...clock.data,
     });
     await this.record(solved, 'solved', message.author, {
       status: { from: open.status, to: CaseStatus.SOLVED },
       outcome,
     });
     await this.cases.addMessage(open.id, message);
-    return solved;
+    return this.recordSlaClock(solved, clock, message.author);
   }
 
   /** Adds a message to the refund's open case, if there is one. */
@@ -340,8 +373,60 @@ export class CasesService {
     }));
   }
 
+  /**
+   * The customer's satisfaction rating: once per case (a reopen keeps it), while it is SOLVED or
+   * CLOSED, within CSAT_WINDOW_DAYS of its latest solving.
+   */
+  rate(principal: Principal, id: string, dto: RateCaseDto): Promise<SupportCaseDto> {
+    return this.change(principal, id, (_case, now) => ({
+      change: 'rated',
+      data: { ratingScore: dto.score, ratingComment: dto.comment ?? null, ratedAt: now },
+      details: { score: dto.score },
+      check: (supportCase) => {
+        if (supportCase.ratedAt !== null) {
+          throw new AppError('ALREADY_RATED', 'This case has been rated already.');
+        }
+        const solvedAt = supportCase.solvedAt ?? now;
+        if (now.getTime() - solvedAt.getTime() > this.csatWindowMs) {
+          throw new AppError(
+            'RATING_WINDOW_CLOSED',
+            `A case can be rated within ${this.csatWindowDaysText()} of being solved.`,
+          );
+        }
+      },
+    }));
+  }
+
   close(principal: Principal, id: string): Promise<SupportCaseDto> {
     return this.change(principal, id, () => ({ change: 'closed' }));
+  }
+
+  /**
+   * The scheduler's job: SOLVED cases not reopened close by themselves CASE_AUTO_CLOSE_DAYS after
+   * they were solved, in small batches, each its own unit of work. Answers the closed ids.
+   */
+  async closeSolved(now = new Date()): Promise<string[]> {
+    const closed: string[] = [];
+    for (;;) {
+      const batch = await this.txHost.withTransaction(async () => {
+        const due = await this.cases.claimSolvedBefore(new Date(now.getTime() - this.autoCloseMs));
+        for (const supportCase of due) {
+          const updated = await this.updateOrThrow(supportCase.id, { status: CaseStatus.CLOSED });
+          await this.record(updated, 'closed', SCHEDULER, {
+            status: { from: CaseStatus.SOLVED, to: CaseStatus.CLOSED },
+            automatic: true,
+          });
+        }
+        return due.map((supportCase) => supportCase.id);
+      });
+      closed.push(...batch);
+      if (batch.length === 0) return closed;
+    }
+  }
+
+  private csatWindowDaysText(): string {
+    const days = this.csatWindowMs / MS_PER_DAY;
+    return `${days} day${days === 1 ? '' : 's'}`;
   }
 
   private async findVisible(principal: Principal, id: string): Promise<SupportCase> {
@@ -383,13 +468,22 @@ export class CasesService {
       const to = step.to ?? allowed.to;
       // The step's own rules last: conflicts (409) answer before business rules (422).
       step.check?.(supportCase, now);
-      const updated = await this.cases.update(id, { ...step.data, ...(to ? { status: to } : {}) });
-      if (!updated) {
+      const clock = this.slaClock(
+        { ...supportCase, ...step.data } as SupportCase,
+        to ?? supportCase.status,
+        now,
+      );
+      const changed = await this.cases.update(id, {
+        ...step.data,
+        ...(to ? { status: to } : {}),
+        ...clock.data,
+      });
+      if (!changed) {
         // Reopening while the refund has another open case: the one-open-case index refused it.
         throw new AppError('CONFLICT', 'The refund already has an open case.');
       }
       await this.record(
-        updated,
+        changed,
         step.change,
         principal,
         {
@@ -401,10 +495,71 @@ export class CasesService {
       if (step.message) await this.cases.addMessage(id, step.message);
       // The refund points at its open case, while there is one.
       if (to === CaseStatus.OPEN && !OPEN_CASE_STATUSES.includes(supportCase.status)) {
-        await this.refunds.pointAtCase(updated.refundId, updated.id);
+        await this.refunds.pointAtCase(changed.refundId, changed.id);
       }
-      return mapCase(updated);
+      return mapCase(await this.recordSlaClock(changed, clock, principal));
     });
+  }
+
+  /**
+   * The SLA clock's side of a change that leaves the case `to` (as it is with the change's own
+   * data): it stops on entering a status of SLA_PAUSE_STATUSES, and on leaving them (solving
+   * included) starts again with its unmet targets moved later by the business hours it stood
+   * still. Between two paused statuses it stays stopped: one pause.
+   */
+  private slaClock(supportCase: SupportCase, to: CaseStatus, now: Date): SlaClockChange {
+    const pausedSince = supportCase.slaPausedSince;
+    const pausing = this.pauseStatuses.includes(to);
+    if (!pausedSince && pausing) {
+      return {
+        data: { slaPausedSince: now },
+        entry: { change: 'sla-paused', details: { status: to } },
+      };
+    }
+    if (!pausedSince || pausing) return { data: {} };
+    const moved = resumeSla({ ...supportCase, slaPausedSince: pausedSince }, now, this.sla);
+    const targets = {
+      firstResponseDueAt: moved.firstResponseDueAt,
+      resolutionDueAt: moved.resolutionDueAt,
+    };
+    return {
+      data: {
+        ...targets,
+        dueAt: nextDueAt({ ...supportCase, ...targets }),
+        slaPausedSince: null,
+        slaPausedHours: supportCase.slaPausedHours + moved.pausedHours,
+      },
+      entry: {
+        change: 'sla-resumed',
+        details: {
+          pausedSince: pausedSince.toISOString(),
+          businessHoursPaused: moved.pausedHours,
+          firstResponseDueAt: {
+            from: supportCase.firstResponseDueAt.toISOString(),
+            to: moved.firstResponseDueAt.toISOString(),
+          },
+          resolutionDueAt: {
+            from: supportCase.resolutionDueAt.toISOString(),
+            to: moved.resolutionDueAt.toISOString(),
+          },
+        },
+      },
+    };
+  }
+
+  /**
+   * The pause or resume in the case's history, after the change that caused it (whose event
+   * already carries the case with its clock): an entry of its own, without another event.
+   */
+  private async recordSlaClock(
+    supportCase: SupportCase,
+    clock: SlaClockChange,
+    actor: Actor,
+  ): Promise<SupportCase> {
+    if (!clock.entry) return supportCase;
+    const updated = await this.updateOrThrow(supportCase.id, {});
+    await this.cases.addHistory(updated, clock.entry.change, actor, clock.entry.details, false);
+    return updated;
   }
 
   /** The history entry of a change and, unless it is internal, its `case.*` outbox event. */

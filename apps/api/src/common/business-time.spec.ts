@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import {
   addBusinessDays,
   addBusinessHours,
+  businessHoursBetween,
   isBusinessDay,
   type BusinessCalendar,
   type BusinessHours,
@@ -302,5 +303,83 @@ describe('addBusinessHours', () => {
     expect(() => addBusinessHours(at('2026-11-24T10:00'), 1, jakarta, { start, end })).toThrow(
       RangeError,
     );
+  });
+});
+
+describe("a country's public holidays", () => {
+  const indonesia: BusinessCalendar = { timeZone: JAKARTA, holidays: [], country: 'ID' };
+
+  it('makes Idul Fitri 2026 in Indonesia no business day', () => {
+    // Hari Raya Idul Fitri: Friday 20 and Saturday 21 March 2026.
+    expect(isBusinessDay(at('2026-03-20T10:00'), indonesia)).toBe(false);
+    expect(isBusinessDay(at('2026-03-20T10:00'), jakarta)).toBe(true);
+    // Nyepi (Thursday 19 March) too; Monday 23 March is a working day again.
+    expect(isBusinessDay(at('2026-03-19T10:00'), indonesia)).toBe(false);
+    expect(isBusinessDay(at('2026-03-23T10:00'), indonesia)).toBe(true);
+  });
+
+  it('skips them in business days', () => {
+    // Wed 18 Mar + 1: Nyepi, Idul Fitri, the weekend, then Monday 23.
+    expect(local(addBusinessDays(at('2026-03-18T10:00'), 1, indonesia))).toBe(
+      'Mon 2026-03-23T10:00:00.000',
+    );
+  });
+
+  it('skips them in business hours', () => {
+    expect(local(addBusinessHours(at('2026-03-18T17:00'), 2, indonesia, officeHours))).toBe(
+      'Mon 2026-03-23T10:00:00.000',
+    );
+  });
+
+  it('adds the listed dates to the country calendar', () => {
+    // 18 March 2026 is a collective leave day (cuti bersama) only when listed.
+    const withLeave = { ...indonesia, holidays: ['2026-03-18'] };
+    expect(isBusinessDay(at('2026-03-18T10:00'), indonesia)).toBe(true);
+    expect(isBusinessDay(at('2026-03-18T10:00'), withLeave)).toBe(false);
+  });
+
+  it("keeps another country's working days", () => {
+    const singapore: BusinessCalendar = { timeZone: 'Asia/Singapore', holidays: [], country: 'SG' };
+    // Nyepi is an Indonesian holiday only.
+    expect(isBusinessDay(at('2026-03-19T10:00', 'Asia/Singapore'), singapore)).toBe(true);
+  });
+
+  it('refuses a country without holiday data', () => {
+    expect(() => isBusinessDay(at('2026-03-19T10:00'), { ...indonesia, country: 'XX' })).toThrow(
+      /No public holiday data/,
+    );
+  });
+});
+
+describe('businessHoursBetween', () => {
+  const hoursBetween = (from: string, to: string, calendar = jakarta) =>
+    businessHoursBetween(at(from), at(to), calendar, officeHours);
+
+  it("counts the time inside one day's hours", () => {
+    expect(hoursBetween('2026-11-24T10:00', '2026-11-24T12:30')).toBe(2.5);
+    expect(hoursBetween('2026-11-24T07:00', '2026-11-24T20:00')).toBe(9);
+  });
+
+  it('is 0 for an empty or reversed span, and outside hours', () => {
+    expect(hoursBetween('2026-11-24T12:00', '2026-11-24T12:00')).toBe(0);
+    expect(hoursBetween('2026-11-24T12:00', '2026-11-24T11:00')).toBe(0);
+    expect(hoursBetween('2026-11-24T18:00', '2026-11-25T09:00')).toBe(0);
+  });
+
+  it('skips a night, a weekend and holidays', () => {
+    // Fri 16:00 → Mon 10:00: two hours Friday, one Monday.
+    expect(hoursBetween('2026-11-27T16:00', '2026-11-30T10:00')).toBe(3);
+    // Wed 23 Dec 17:00 → Tue 29 Dec 10:00 over Christmas: one hour each side.
+    expect(hoursBetween('2026-12-23T17:00', '2026-12-29T10:00', christmas)).toBe(2);
+    const indonesia = { ...jakarta, country: 'ID' };
+    // Thu 24 Dec 16:00 → Mon 28 Dec 11:00: Christmas is an Indonesian public holiday.
+    expect(hoursBetween('2026-12-24T16:00', '2026-12-28T11:00', indonesia)).toBe(4);
+    expect(hoursBetween('2026-12-24T16:00', '2026-12-28T11:00')).toBe(13);
+  });
+
+  it('undoes addBusinessHours', () => {
+    const start = at('2026-11-26T15:20');
+    const due = addBusinessHours(start, 30.25, jakarta, officeHours);
+    expect(businessHoursBetween(start, due, jakarta, officeHours)).toBe(30.25);
   });
 });

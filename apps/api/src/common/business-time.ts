@@ -1,11 +1,14 @@
 import { DateTime } from 'luxon';
+import { publicHolidays } from './public-holidays';
 
 /** Where business days are counted: the zone decides the local weekday, holidays are local dates. */
 export interface BusinessCalendar {
   /** IANA zone, e.g. 'Asia/Jakarta'. */
   timeZone: string;
-  /** 'YYYY-MM-DD' local dates that are not business days. */
+  /** 'YYYY-MM-DD' local dates that are not business days (besides the country's). */
   holidays: readonly string[];
+  /** ISO 3166 code whose public holidays (`date-holidays` data) are not business days. */
+  country?: string;
 }
 
 /** Daily opening hours as local 'HH:mm'; `end` may be '24:00' (midnight at the end of the day). */
@@ -27,7 +30,7 @@ interface LocalDate {
 /** True on Monday–Friday that is not a holiday, judged by the local date in the calendar's zone. */
 export function isBusinessDay(at: Date, calendar: BusinessCalendar): boolean {
   const local = toZone(at, calendar.timeZone);
-  return isBusinessDate(dateOf(local), holidaySet(calendar.holidays));
+  return isBusinessDate(dateOf(local), holidayCheck(calendar));
 }
 
 /**
@@ -40,7 +43,7 @@ export function addBusinessDays(start: Date, days: number, calendar: BusinessCal
   if (!Number.isSafeInteger(days) || days < 0) {
     throw new RangeError(`Business days must be a whole number ≥ 0, got ${days}`);
   }
-  const holidays = holidaySet(calendar.holidays);
+  const holidays = holidayCheck(calendar);
   if (days === 0) return new Date(start.getTime());
 
   let date = dateOf(local);
@@ -75,7 +78,7 @@ export function addBusinessHours(
   if (!Number.isFinite(hours) || hours < 0) {
     throw new RangeError(`Business hours must be a finite number ≥ 0, got ${hours}`);
   }
-  const holidays = holidaySet(calendar.holidays);
+  const holidays = holidayCheck(calendar);
   const { open, close } = parseHours(businessHours);
   if (hours === 0) return new Date(start.getTime());
 
@@ -100,6 +103,35 @@ export function addBusinessHours(
   }
 }
 
+/**
+ * The business hours between two instants: the time inside the daily business hours on business
+ * days, as a (fractional) number of hours; 0 when `to` is not after `from`.
+ */
+export function businessHoursBetween(
+  from: Date,
+  to: Date,
+  calendar: BusinessCalendar,
+  businessHours: BusinessHours,
+): number {
+  const local = toZone(from, calendar.timeZone);
+  toZone(to, calendar.timeZone);
+  const holidays = holidayCheck(calendar);
+  const { open, close } = parseHours(businessHours);
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  let elapsed = 0;
+  // Terminates: each turn moves a day on, and the day that starts after `to` ends it.
+  for (let date = dateOf(local); ; date = addCalendarDays(date, 1)) {
+    if (atMinuteOfDay(date, 0, calendar.timeZone) >= toMs) break;
+    if (!isBusinessDate(date, holidays)) continue;
+    const opensAt = atMinuteOfDay(date, open, calendar.timeZone);
+    const closesAt = atMinuteOfDay(date, close, calendar.timeZone);
+    const overlap = Math.min(toMs, closesAt) - Math.max(fromMs, opensAt);
+    if (overlap > 0) elapsed += overlap;
+  }
+  return elapsed / MS_PER_HOUR;
+}
+
 function toZone(at: Date, timeZone: string): DateTime {
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
     throw new RangeError('Expected a valid Date');
@@ -109,14 +141,20 @@ function toZone(at: Date, timeZone: string): DateTime {
   return local;
 }
 
-function holidaySet(holidays: readonly string[]): ReadonlySet<string> {
-  for (const holiday of holidays) {
+/** Whether a local 'YYYY-MM-DD' date is a holiday: one of the listed dates or a public holiday. */
+type HolidayCheck = (isoDate: string, year: number) => boolean;
+
+function holidayCheck(calendar: BusinessCalendar): HolidayCheck {
+  for (const holiday of calendar.holidays) {
     // Strict shape, so '2026-1-1' cannot silently never match.
     if (!/^\d{4}-\d{2}-\d{2}$/.test(holiday) || !DateTime.fromISO(holiday).isValid) {
       throw new RangeError(`Holiday must be a 'YYYY-MM-DD' date, got '${holiday}'`);
     }
   }
-  return new Set(holidays);
+  const listed = new Set(calendar.holidays);
+  const country = calendar.country;
+  return (isoDate, year) =>
+    listed.has(isoDate) || (country !== undefined && publicHolidays(country, year).has(isoDate));
 }
 
 /** Parses 'HH:mm' hours to minutes of the day; '24:00' is allowed as the end only. */
@@ -165,11 +203,11 @@ function isoDate(date: LocalDate): string {
   return utcDate(date).toISODate() ?? '';
 }
 
-function isBusinessDate(date: LocalDate, holidays: ReadonlySet<string>): boolean {
-  return utcDate(date).weekday <= 5 && !holidays.has(isoDate(date));
+function isBusinessDate(date: LocalDate, isHoliday: HolidayCheck): boolean {
+  return utcDate(date).weekday <= 5 && !isHoliday(isoDate(date), date.year);
 }
 
-function nextBusinessDate(date: LocalDate, holidays: ReadonlySet<string>): LocalDate {
+function nextBusinessDate(date: LocalDate, holidays: HolidayCheck): LocalDate {
   let next = addCalendarDays(date, 1);
   while (!isBusinessDate(next, holidays)) next = addCalendarDays(next, 1);
   return next;

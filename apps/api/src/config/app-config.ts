@@ -1,3 +1,5 @@
+import type { BusinessCalendar } from '../common/business-time';
+
 /** Validated configuration: read once at start-up from the environment (see docs/operations.md). */
 export interface CaseSlaHours {
   firstResponse: number;
@@ -5,6 +7,9 @@ export interface CaseSlaHours {
 }
 
 export type CasePriority = 'URGENT' | 'HIGH' | 'NORMAL' | 'LOW';
+
+/** The case statuses that may stop the SLA clock (SLA_PAUSE_STATUSES). */
+export type PausableCaseStatus = 'PENDING_CUSTOMER' | 'ON_HOLD';
 
 /**
  * Where the rate limit counts requests: in each instance's memory (one instance), or in a store
@@ -31,6 +36,9 @@ export class AppConfig {
   maxTokenHours!: number;
   reviewSlaBusinessDays!: number;
   businessTimezone!: string;
+  /** Whose public holidays are not business days (`date-holidays`); null: no country calendar. */
+  holidaysCountry!: string | null;
+  /** Extra local dates that are not business days. */
   holidays!: string[];
   disputeWindowDays!: number;
   slaCheckIntervalSeconds!: number;
@@ -39,6 +47,12 @@ export class AppConfig {
   disputeMerchantResponseDays!: number;
   businessHours!: { start: string; end: string };
   caseSlaHours!: Record<CasePriority, CaseSlaHours>;
+  /** While a case is in one of these, its SLA clock stands still. */
+  slaPauseStatuses!: PausableCaseStatus[];
+  /** How long after solving the customer may rate a case. */
+  csatWindowDays!: number;
+  /** A SOLVED case closes by itself this long after solving. */
+  caseAutoCloseDays!: number;
   supportChannelsFile?: string;
   rateLimitPerMinute!: number;
   rateLimitStore!: RateLimitStore;
@@ -61,4 +75,13 @@ export class AppConfig {
   /** Events and their webhook deliveries older than this are purged. */
   eventRetentionDays!: number;
   logLevel!: string;
+}
+
+/** Where business days and hours are counted, as the configuration sets it. */
+export function businessCalendar(config: AppConfig): BusinessCalendar {
+  return {
+    timeZone: config.businessTimezone,
+    holidays: config.holidays,
+    ...(config.holidaysCountry ? { country: config.holidaysCountry } : {}),
+  };
 }

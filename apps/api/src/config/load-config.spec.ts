@@ -8,6 +8,10 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       reviewSlaBusinessDays: 5,
       businessTimezone: 'Asia/Jakarta',
+      holidaysCountry: 'ID',
+      slaPauseStatuses: ['PENDING_CUSTOMER'],
+      csatWindowDays: 14,
+      caseAutoCloseDays: 7,
       holidays: [],
       disputeWindowDays: 30,
       slaCheckIntervalSeconds: 60,
@@ -58,6 +62,11 @@ describe('loadConfig', () => {
     ['REVIEW_SLA_BUSINESS_DAYS', '-1'],
     ['BUSINESS_TIMEZONE', 'Mars/Olympus'],
     ['HOLIDAYS', '2026-13-45'],
+    ['HOLIDAYS_COUNTRY', 'Indonesia'],
+    ['HOLIDAYS_COUNTRY', 'XX'],
+    ['SLA_PAUSE_STATUSES', 'OPEN'],
+    ['CSAT_WINDOW_DAYS', '-3'],
+    ['CASE_AUTO_CLOSE_DAYS', 'weekly'],
     ['BUSINESS_HOURS', '18:00-09:00'],
     ['CASE_SLA_HOURS', 'URGENT=1/8'],
     ['RATE_LIMIT_PER_MINUTE', 'lots'],
@@ -93,6 +102,18 @@ describe('loadConfig', () => {
       jwtAudience: 'refund-desk',
       maxTokenHours: 0.5,
     });
+  });
+
+  it('reads the holiday country, in any case, or none for no country calendar', () => {
+    expect(loadConfig({ HOLIDAYS_COUNTRY: 'sg' }).holidaysCountry).toBe('SG');
+    expect(loadConfig({ HOLIDAYS_COUNTRY: 'none' }).holidaysCountry).toBeNull();
+  });
+
+  it('reads the SLA pause statuses, or none', () => {
+    expect(
+      loadConfig({ SLA_PAUSE_STATUSES: 'pending_customer, ON_HOLD' }).slaPauseStatuses,
+    ).toEqual(['PENDING_CUSTOMER', 'ON_HOLD']);
+    expect(loadConfig({ SLA_PAUSE_STATUSES: 'none' }).slaPauseStatuses).toEqual([]);
   });
 
   it('reads holidays and per-priority SLA hours', () => {

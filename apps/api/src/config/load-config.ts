@@ -1,6 +1,13 @@
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
-import { AppConfig, CasePriority, CaseSlaHours, RateLimitStore } from './app-config';
+import { isKnownHolidayCountry } from '../common/public-holidays';
+import {
+  AppConfig,
+  CasePriority,
+  CaseSlaHours,
+  PausableCaseStatus,
+  RateLimitStore,
+} from './app-config';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -99,6 +106,38 @@ function holidays(env: Env): string[] {
     }
     return date;
   });
+}
+
+/** The country whose public holidays are not business days; `none`: only the HOLIDAYS dates. */
+function holidaysCountry(env: Env): string | null {
+  const raw = env.HOLIDAYS_COUNTRY?.trim() || 'ID';
+  if (raw.toLowerCase() === 'none') return null;
+  const country = raw.toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country) || !isKnownHolidayCountry(country)) {
+    throw new ConfigError(
+      'HOLIDAYS_COUNTRY',
+      `must be a country code with public holiday data (such as ID) or none, got "${raw}"`,
+    );
+  }
+  return country;
+}
+
+const PAUSABLE_CASE_STATUSES: PausableCaseStatus[] = ['PENDING_CUSTOMER', 'ON_HOLD'];
+
+/** The case statuses in which the SLA clock stands still; `none`: it always runs. */
+function slaPauseStatuses(env: Env): PausableCaseStatus[] {
+  const raw = env.SLA_PAUSE_STATUSES?.trim() || 'PENDING_CUSTOMER';
+  if (raw.toLowerCase() === 'none') return [];
+  const statuses = raw.split(',').map((status) => status.trim().toUpperCase());
+  for (const status of statuses) {
+    if (!PAUSABLE_CASE_STATUSES.includes(status as PausableCaseStatus)) {
+      throw new ConfigError(
+        'SLA_PAUSE_STATUSES',
+        `must list ${PAUSABLE_CASE_STATUSES.join(' and/or ')}, or be none, got "${status}"`,
+      );
+    }
+  }
+  return [...new Set(statuses as PausableCaseStatus[])];
 }
 
 function businessHours(env: Env): { start: string; end: string } {
@@ -207,6 +246,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxTokenHours: decimal(env, 'AUTH_MAX_TOKEN_HOURS', 24, 0.01, 8760),
     reviewSlaBusinessDays: integer(env, 'REVIEW_SLA_BUSINESS_DAYS', 5, 0, 365),
     businessTimezone: timezone(env),
+    holidaysCountry: holidaysCountry(env),
     holidays: holidays(env),
     disputeWindowDays: integer(env, 'DISPUTE_WINDOW_DAYS', 30, 0, 3650),
     slaCheckIntervalSeconds: integer(env, 'SLA_CHECK_INTERVAL_SECONDS', 60, 1, 86_400),
@@ -215,6 +255,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     disputeMerchantResponseDays: integer(env, 'DISPUTE_MERCHANT_RESPONSE_DAYS', 3, 0, 365),
     businessHours: businessHours(env),
     caseSlaHours: caseSlaHours(env),
+    slaPauseStatuses: slaPauseStatuses(env),
+    csatWindowDays: decimal(env, 'CSAT_WINDOW_DAYS', 14, 0.00001, 3650),
+    caseAutoCloseDays: decimal(env, 'CASE_AUTO_CLOSE_DAYS', 7, 0.00001, 3650),
     supportChannelsFile: env.SUPPORT_CHANNELS?.trim() || undefined,
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0),
     rateLimitStore: rateLimitStore(env),
@@ -284,9 +327,15 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
     default: '`Asia/Jakarta`',
     meaning: 'IANA time zone of business days and hours',
   },
+  HOLIDAYS_COUNTRY: {
+    default: '`ID`',
+    meaning:
+      'country (ISO 3166 code) whose public holidays, from the `date-holidays` data, are not business days; `none`: no country calendar',
+  },
   HOLIDAYS: {
     default: 'none',
-    meaning: 'comma-separated `YYYY-MM-DD` dates that are not business days',
+    meaning:
+      'extra comma-separated `YYYY-MM-DD` dates that are not business days (such as collective leave days)',
   },
   DISPUTE_WINDOW_DAYS: {
     default: '`30`',
@@ -306,6 +355,19 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
   CASE_SLA_HOURS: {
     default: '`URGENT=1/8,HIGH=4/24,NORMAL=8/72,LOW=24/120`',
     meaning: 'business hours to first response / to resolution, per case priority',
+  },
+  SLA_PAUSE_STATUSES: {
+    default: '`PENDING_CUSTOMER`',
+    meaning:
+      'case statuses in which the SLA clock stands still (`PENDING_CUSTOMER`, `ON_HOLD`, comma-separated; `none`: never); on leaving them the unmet targets move later by the business hours spent there',
+  },
+  CSAT_WINDOW_DAYS: {
+    default: '`14`',
+    meaning: 'days after a case was solved during which its customer may rate it',
+  },
+  CASE_AUTO_CLOSE_DAYS: {
+    default: '`7`',
+    meaning: 'a SOLVED case not reopened closes by itself this many days after it was solved',
   },
   SUPPORT_CHANNELS: {
     default: 'built-in channels',

@@ -15,6 +15,7 @@ export const CASE_EVENT_TYPES = [
   'case.solved',
   'case.reopened',
   'case.closed',
+  'case.rated',
 ];
 
 export const EVENT_TYPES = [...REFUND_EVENT_TYPES, ...CASE_EVENT_TYPES];

@@ -46,8 +46,8 @@ export class MetricsRepository {
         .select((eb) => eb.fn.countAll<string>().as('count'))
         .where(open)
         .where(
-          sql<boolean>`(coalesce(first_responded_at, now()) > first_response_due_at
-            OR now() > resolution_due_at)`,
+          sql<boolean>`(coalesce(first_responded_at, sla_paused_since, now()) > first_response_due_at
+            OR coalesce(sla_paused_since, now()) > resolution_due_at)`,
         )
         .executeTakeFirstOrThrow(),
       db

@@ -7,7 +7,7 @@ import { canSee, visibleTo } from '../common/access';
 import { type Actor, SCHEDULER } from '../common/actor';
 import { addBusinessDays, BusinessCalendar } from '../common/business-time';
 import { newestFirstCursor, Page, toPage } from '../common/pagination';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, businessCalendar } from '../config/app-config';
 import type { Refund, KyselyTransactionalAdapter } from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
 import { RefundStatus } from '../generated/kysely/enums';
@@ -70,7 +70,7 @@ export class RefundsService {
     private readonly domainEvents: EventEmitter2,
     private readonly config: AppConfig,
   ) {
-    this.calendar = { timeZone: config.businessTimezone, holidays: config.holidays };
+    this.calendar = businessCalendar(config);
   }
 
   toDto(refund: Refund, principal: Principal): RefundDto {

@@ -3,6 +3,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
+  IsInt,
+  Max,
+  Min,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -32,6 +35,20 @@ export class AssignCaseDto {
   @IsString()
   @Matches(/^[A-Za-z0-9._:@-]{1,128}$/, { message: 'agentId must be an agent id' })
   agentId!: string;
+}
+
+export class RateCaseDto {
+  @ApiProperty({ minimum: 1, maximum: 5, example: 5, description: '1 (very unhappy) to 5' })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  score!: number;
+
+  @ApiPropertyOptional({ maxLength: 2000, example: 'Sorted out in a day, thank you.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
 }
 
 export class CaseMessageRequestDto {

@@ -3,6 +3,12 @@ import type { CaseHistory, CaseMessage, SupportCase } from '../../database/datab
 import { CasePriority, CaseReason, CaseStatus } from '../../generated/kysely/enums';
 import { isBreached } from '../case-sla';
 
+export interface CaseRatingDto {
+  score: number;
+  comment: string | null;
+  ratedAt: string;
+}
+
 export class SupportCaseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) refundId!: string;
@@ -15,7 +21,17 @@ export class SupportCaseDto {
   @ApiProperty({ nullable: true, type: String }) assigneeId!: string | null;
   @ApiProperty() firstResponseDueAt!: string;
   @ApiProperty() resolutionDueAt!: string;
-  @ApiProperty({ description: 'A first-response or resolution target passed unmet' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Since when the SLA clock stands still (a status of SLA_PAUSE_STATUSES); null while it runs',
+  })
+  slaPausedSince!: string | null;
+  @ApiProperty({
+    description:
+      'A first-response or resolution target passed unmet (while paused: had passed at the pause)',
+  })
   breached!: boolean;
   @ApiProperty({ nullable: true, type: String }) firstRespondedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) solvedAt!: string | null;
@@ -25,6 +41,19 @@ export class SupportCaseDto {
     description: 'How it ended: the dispute outcome, WITHDRAWN, or the review decision',
   })
   outcome!: string | null;
+  @ApiProperty({
+    // Inline: OpenAPI 3.0 validators ignore `nullable` beside a reference.
+    type: 'object',
+    nullable: true,
+    properties: {
+      score: { type: 'integer', minimum: 1, maximum: 5, example: 5 },
+      comment: { type: 'string', nullable: true },
+      ratedAt: { type: 'string' },
+    },
+    required: ['score', 'comment', 'ratedAt'],
+    description: "The customer's satisfaction rating, once the case was solved; null before",
+  })
+  rating!: CaseRatingDto | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -70,10 +99,19 @@ export function mapCase(supportCase: SupportCase, now = new Date()): SupportCase
     assigneeId: supportCase.assigneeId,
     firstResponseDueAt: supportCase.firstResponseDueAt.toISOString(),
     resolutionDueAt: supportCase.resolutionDueAt.toISOString(),
+    slaPausedSince: iso(supportCase.slaPausedSince),
     breached: isBreached(supportCase, now),
     firstRespondedAt: iso(supportCase.firstRespondedAt),
     solvedAt: iso(supportCase.solvedAt),
     outcome: supportCase.outcome,
+    rating:
+      supportCase.ratingScore !== null && supportCase.ratedAt
+        ? {
+            score: supportCase.ratingScore,
+            comment: supportCase.ratingComment,
+            ratedAt: supportCase.ratedAt.toISOString(),
+          }
+        : null,
     createdAt: supportCase.createdAt.toISOString(),
     updatedAt: supportCase.updatedAt.toISOString(),
   };
