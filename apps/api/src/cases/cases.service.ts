@@ -191,23 +191,30 @@ export class CasesService {
     input: { dispute: true } | { reasons: readonly CaseReason[] },
     outcome: string,
     message: NewMessage,
+    options: { internalNote?: NewMessage; assignActor?: boolean } = {},
   ): Promise<SupportCase | undefined> {
     const open = await this.cases.lockOpenForRefund(refundId);
     if (!open) return undefined;
     if ('dispute' in input ? !open.disputeActive : !input.reasons.includes(open.reason)) {
       return undefined;
     }
+    const assign = options.assignActor && open.assigneeId === null;
     const solved = await this.updateOrThrow(open.id, {
       status: CaseStatus.SOLVED,
       solvedAt: new Date(),
       outcome,
       disputeActive: false,
+      ...(assign ? { assigneeId: message.author.id } : {}),
     });
     await this.record(solved, 'solved', message.author, {
       status: { from: open.status, to: CaseStatus.SOLVED },
       outcome,
+      ...(assign ? { assignee: { from: null, to: message.author.id } } : {}),
     });
     await this.cases.addMessage(open.id, message);
+    if (options.internalNote) {
+      await this.cases.addMessage(open.id, { ...options.internalNote, internal: true });
+    }
     return solved;
   }
 

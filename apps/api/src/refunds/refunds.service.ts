@@ -415,6 +415,7 @@ export class RefundsService {
         actor: principal,
         outcome: dto.outcome,
         note: dto.note,
+        internalNote: dto.internalNote,
       });
       return this.finish(linked, 'resolve-dispute', principal);
     });
