@@ -4,6 +4,7 @@ import {
   allDayChannelsFile,
   caseAction,
   DISPUTE,
+  escalate,
   getRefund,
   readCase,
   REJECT,
@@ -11,6 +12,7 @@ import {
   SUBMIT,
   timeline,
 } from './support/cases';
+import { payment } from './support/fixtures';
 import { act, actors, Actors } from './support/refunds';
 
 describe('the agent workspace', () => {
@@ -110,6 +112,177 @@ describe('the agent workspace', () => {
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect((await getRefund(t, a.agent, refundId)).status).toBe('DISPUTED');
+    });
+  });
+
+  /** A SUBMITTED refund of a fresh payment described as `description`, escalated by its customer. */
+  async function escalatedCase(description: string | null = null, customerId = 'cus-1') {
+    const transactionId = await payment(t, { description, customerId });
+    const auth = customerId === 'cus-1' ? a.customer : await t.bearer('customer', customerId);
+    const applied = await t.http
+      .post('/v1/refunds')
+      .set('Authorization', auth)
+      .send({ transactionId, amount: 300_000, reasonCode: 'NOT_RECEIVED' });
+    expect(applied.status).toBe(201);
+    expect((await act(t, auth, applied.body.id, 'submit')).status).toBe(200);
+    const res = await escalate(t, auth, applied.body.id, { message: 'Where is my money?' });
+    expect(res.status).toBe(201);
+    return { caseId: res.body.id as string, refundId: applied.body.id as string, transactionId };
+  }
+
+  const queue = async (query: Record<string, string | number>, auth = a.agent) => {
+    const res = await t.http.get('/v1/cases').query(query).set('Authorization', auth);
+    expect(res.status).toBe(200);
+    return res.body as { data: Record<string, any>[]; nextCursor: string | null };
+  };
+
+  describe('the queue (GET /v1/cases)', () => {
+    it('shows each case with its subject, merchant, refund status and latest activity', async () => {
+      const { caseId, refundId } = await escalatedCase('Blue running shoes, size 42');
+
+      const [row] = (await queue({ refundId })).data;
+      expect(row).toMatchObject({
+        id: caseId,
+        subject: 'Blue running shoes, size 42',
+        merchantId: 'mer-1',
+        refundStatus: 'SUBMITTED',
+        awaitingAgent: true,
+      });
+      expect(Date.parse(row.lastActivityAt)).toBeGreaterThanOrEqual(Date.parse(row.createdAt));
+      // The customer sees the same on their own cases.
+      const own = (await queue({ refundId }, a.customer)).data;
+      expect(own[0]).toMatchObject({ subject: 'Blue running shoes, size 42', awaitingAgent: true });
+    });
+
+    it('marks a case awaiting the agent while the customer wrote the latest public message', async () => {
+      const { caseId, refundId } = await escalatedCase();
+      const awaiting = async () => (await queue({ refundId })).data[0];
+
+      const before = await awaiting();
+      expect(before.awaitingAgent).toBe(true);
+      await caseAction(t, a.agent, caseId, 'messages', { body: 'Looking into it.' });
+      const answered = await awaiting();
+      expect(answered.awaitingAgent).toBe(false);
+      expect(Date.parse(answered.lastActivityAt)).toBeGreaterThan(
+        Date.parse(before.lastActivityAt),
+      );
+      await caseAction(t, a.agent, caseId, 'messages', { body: 'Asked the shop.', internal: true });
+      expect((await awaiting()).awaitingAgent).toBe(false);
+      await caseAction(t, a.customer, caseId, 'messages', { body: 'Any news?' });
+      expect((await awaiting()).awaitingAgent).toBe(true);
+    });
+
+    describe('sorting', () => {
+      const AGENT = 'agt-sort';
+      let ids: string[];
+      beforeAll(async () => {
+        ids = [];
+        for (let i = 0; i < 3; i++) {
+          const { caseId } = await escalatedCase(`Order ${i}`);
+          await caseAction(t, a.agent, caseId, 'assign', { agentId: AGENT });
+          ids.push(caseId);
+        }
+        // The oldest case has the latest activity.
+        await caseAction(t, a.customer, ids[0], 'messages', { body: 'Hello again.' });
+      });
+
+      it('sorts by createdAt, newest first', async () => {
+        const page = await queue({ assigneeId: AGENT, sort: 'createdAt' });
+        expect(page.data.map((c) => c.id)).toEqual([ids[2], ids[1], ids[0]]);
+      });
+
+      it('sorts by lastActivityAt, newest first', async () => {
+        const page = await queue({ assigneeId: AGENT, sort: 'lastActivityAt' });
+        expect(page.data.map((c) => c.id)).toEqual([ids[0], ids[2], ids[1]]);
+      });
+
+      it('sorts by due, the earliest due target first', async () => {
+        const page = await queue({ assigneeId: AGENT, sort: 'due' });
+        const due = page.data.map((c) => Date.parse(c.firstResponseDueAt));
+        expect(due).toEqual([...due].sort((x, y) => x - y));
+        expect(page.data).toHaveLength(3);
+      });
+
+      it.each(['createdAt', 'lastActivityAt', 'due', 'priority'])(
+        'pages through sort=%s with a cursor, without duplicates or gaps',
+        async (sort) => {
+          const all = (await queue({ assigneeId: AGENT, sort })).data.map((c) => c.id);
+          const paged: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const page = await queue({
+              assigneeId: AGENT,
+              sort,
+              limit: 1,
+              ...(cursor ? { cursor } : {}),
+            });
+            paged.push(...page.data.map((c) => c.id));
+            cursor = page.nextCursor;
+          } while (cursor && paged.length < 10);
+          expect(paged).toEqual(all);
+        },
+      );
+
+      it('refuses an unknown sort, and a cursor of another sort (400)', async () => {
+        const unknown = await t.http
+          .get('/v1/cases')
+          .query({ sort: 'amount' })
+          .set('Authorization', a.agent);
+        expect(unknown.status).toBe(400);
+        expect(unknown.body.code).toBe('VALIDATION_FAILED');
+
+        const { nextCursor } = await queue({ assigneeId: AGENT, sort: 'createdAt', limit: 1 });
+        const mixed = await t.http
+          .get('/v1/cases')
+          .query({ assigneeId: AGENT, sort: 'lastActivityAt', cursor: nextCursor! })
+          .set('Authorization', a.agent);
+        expect(mixed.status).toBe(400);
+        expect(mixed.body.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+      });
+    });
+  });
+
+  describe("the views' counts (GET /v1/cases/counts)", () => {
+    const counts = async (auth = a.agent) => {
+      const res = await t.http.get('/v1/cases/counts').set('Authorization', auth);
+      expect(res.status).toBe(200);
+      return res.body as Record<string, number>;
+    };
+
+    it('counts the open cases of each view in one answer', async () => {
+      const before = await counts();
+      expect(Object.keys(before).sort()).toEqual(
+        ['breached', 'disputes', 'mine', 'stolenWallet', 'unassigned'].sort(),
+      );
+
+      const refundId = await refundThrough(t, a, [SUBMIT, REJECT, DISPUTE]);
+      const { caseId } = await getRefund(t, a.agent, refundId);
+      expect(await counts()).toEqual({
+        ...before,
+        unassigned: before.unassigned + 1,
+        disputes: before.disputes + 1,
+      });
+
+      await caseAction(t, a.agent, caseId, 'assign', { agentId: 'agt-1' });
+      await t.query(
+        `UPDATE support_cases SET first_response_due_at = now() - interval '1 hour',
+                reason = 'UNAUTHORIZED_TRANSACTION' WHERE id = $1`,
+        [caseId],
+      );
+      expect(await counts()).toEqual({
+        ...before,
+        mine: before.mine + 1,
+        breached: before.breached + 1,
+        stolenWallet: before.stolenWallet + 1,
+      });
+      // Another agent's "mine" is theirs.
+      expect((await counts(await t.bearer('agent', 'agt-other'))).mine).toBe(0);
+    });
+
+    it('answers agents only (customers 403)', async () => {
+      const res = await t.http.get('/v1/cases/counts').set('Authorization', a.customer);
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('FORBIDDEN');
     });
   });
 });

@@ -84,6 +84,7 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'GET /v1/refunds/{id}/attachments': EVERYONE,
   'GET /v1/refunds/{id}/attachments/{attachmentId}': EVERYONE,
   'GET /v1/cases': ['customer', 'agent'],
+  'GET /v1/cases/counts': ['agent'],
   'GET /v1/cases/{id}': ['customer', 'agent'],
   'GET /v1/cases/{id}/messages': ['customer', 'agent'],
   'POST /v1/cases/{id}/messages': ['customer', 'agent'],

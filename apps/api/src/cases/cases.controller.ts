@@ -13,7 +13,13 @@ import type { Principal } from '../common/principal';
 import { EmptyDto } from '../refunds/dto/refund-requests.dto';
 import { CasesService } from './cases.service';
 import { AssignCaseDto, CaseMessageRequestDto, ListCasesQueryDto } from './dto/case-requests.dto';
-import { CaseHistoryDto, CaseMessageDto, CasePageDto, SupportCaseDto } from './dto/case.dto';
+import {
+  CaseCountsDto,
+  CaseHistoryDto,
+  CaseMessageDto,
+  CasePageDto,
+  SupportCaseDto,
+} from './dto/case.dto';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 const STATE_CONFLICT = ApiConflictResponse({
@@ -31,10 +37,23 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The support queue (customers: their own cases), most urgent first' })
+  @ApiOperation({
+    summary: 'The support queue (customers: their own cases), most urgent first unless sorted',
+  })
   @ApiOkResponse({ type: CasePageDto })
   list(@CurrentPrincipal() p: Principal, @Query() query: ListCasesQueryDto) {
     return this.cases.list(p, query);
+  }
+
+  @Get('counts')
+  @Roles('agent')
+  @ApiOperation({
+    summary:
+      'The number of open cases in each saved view (mine, unassigned, breached, disputes, stolen wallet)',
+  })
+  @ApiOkResponse({ type: CaseCountsDto })
+  counts(@CurrentPrincipal() p: Principal) {
+    return this.cases.counts(p);
   }
 
   @Get(':id')

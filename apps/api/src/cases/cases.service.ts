@@ -23,7 +23,14 @@ import {
   slaTargets,
 } from './case-sla';
 import { CASE_CHANGES, CaseChange } from './case-transitions';
-import { CaseChanges, CasesRepository, NewMessage, QueueKey } from './cases.repository';
+import {
+  CaseChanges,
+  CasesRepository,
+  NewMessage,
+  QueueKey,
+  QueueRow,
+  QueueSort,
+} from './cases.repository';
 import {
   AssignCaseDto,
   CaseMessageRequestDto,
@@ -31,12 +38,15 @@ import {
   ListCasesQueryDto,
 } from './dto/case-requests.dto';
 import {
+  CaseCountsDto,
   CaseHistoryDto,
   CaseMessageDto,
   EscalationDto,
   mapCase,
   mapCaseHistory,
   mapCaseMessage,
+  mapQueueCase,
+  QueueCaseDto,
   SupportCaseDto,
 } from './dto/case.dto';
 
@@ -62,18 +72,33 @@ interface CaseStep {
   check?: (supportCase: SupportCase, now: Date) => void;
 }
 
-const queueCursor = {
-  encode: (row: SupportCase): string =>
-    encodeCursor([row.priority, row.dueAt.toISOString(), row.id]),
+/** A queue cursor: the urgency order's `[priority, dueAt, id]`, or `[sort, at, id]`. */
+const queueCursor = (sort: QueueSort) => ({
+  encode: (row: QueueRow): string =>
+    sort === 'priority'
+      ? encodeCursor([row.priority, row.dueAt.toISOString(), row.id])
+      : encodeCursor([sort, sortedTime(row, sort).toISOString(), row.id]),
   decode: (cursor: string): QueueKey =>
     decodeCursor(cursor, (key) => {
-      const [priority, dueAt, id] = key;
-      const date = cursorDate(dueAt);
-      if (key.length !== 3 || !date || typeof id !== 'string') return;
-      if (!PRIORITY_ORDER.includes(priority as CasePriority)) return;
-      return UUID.test(id) ? { priority: priority as CasePriority, dueAt: date, id } : undefined;
+      const [first, at, id] = key;
+      const date = cursorDate(at);
+      if (key.length !== 3 || !date || typeof id !== 'string' || !UUID.test(id)) return;
+      if (sort !== 'priority') return first === sort ? { at: date, id } : undefined;
+      if (!PRIORITY_ORDER.includes(first as CasePriority)) return;
+      return { priority: first as CasePriority, at: date, id };
     }),
-};
+});
+
+function sortedTime(row: QueueRow, sort: Exclude<QueueSort, 'priority'>): Date {
+  switch (sort) {
+    case 'due':
+      return row.dueAt;
+    case 'createdAt':
+      return row.createdAt;
+    case 'lastActivityAt':
+      return row.lastActivityAt;
+  }
+}
 
 /**
  * Support cases: the escalation path. The refund flow's domain events reach the support desk
@@ -229,8 +254,10 @@ export class CasesService {
     return updated;
   }
 
-  async list(principal: Principal, query: ListCasesQueryDto): Promise<Page<SupportCaseDto>> {
+  async list(principal: Principal, query: ListCasesQueryDto): Promise<Page<QueueCaseDto>> {
     const now = new Date();
+    const sort = query.sort ?? 'priority';
+    const cursors = queueCursor(sort);
     const rows = await this.cases.list(
       {
         customerId: principal.role === 'customer' ? principal.id : undefined,
@@ -242,10 +269,29 @@ export class CasesService {
         breachedAt: query.breached ? { now, breached: query.breached === 'true' } : undefined,
         open: query.open === undefined ? undefined : query.open === 'true',
       },
+      sort,
       query.limit + 1,
-      query.cursor ? queueCursor.decode(query.cursor) : undefined,
+      query.cursor ? cursors.decode(query.cursor) : undefined,
     );
-    return toPage(rows, query.limit, queueCursor.encode, (row) => mapCase(row, now));
+    return toPage(rows, query.limit, cursors.encode, (row) => mapQueueCase(row, now));
+  }
+
+  /** Agents: the number of open cases in each saved view of the queue. */
+  counts(principal: Principal): Promise<CaseCountsDto> {
+    return this.cases.countViews(principal.id, new Date());
+  }
+
+  /**
+   * Agents' search and the customer page: cases whose id starts with `idPrefix`, or the
+   * customer's; newest first.
+   */
+  async find(
+    filter: { idPrefix?: string; customerId?: string },
+    limit: number,
+  ): Promise<QueueCaseDto[]> {
+    const now = new Date();
+    const rows = await this.cases.list(filter, 'createdAt', limit);
+    return rows.map((row) => mapQueueCase(row, now));
   }
 
   async get(principal: Principal, id: string): Promise<SupportCaseDto> {

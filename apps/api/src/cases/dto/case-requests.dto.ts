@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination';
 import { CasePriority, CaseReason, CaseStatus } from '../../generated/kysely/enums';
+import { QUEUE_SORTS, type QueueSort } from '../cases.repository';
 
 export const CUSTOMER_CHANNELS = ['IN_APP_CHAT', 'HOTLINE', 'EMAIL', 'SOCIAL_MEDIA'] as const;
 
@@ -86,4 +87,15 @@ export class ListCasesQueryDto extends PaginationQueryDto {
   @IsOptional()
   @Matches(UUID, { message: 'refundId must be a refund id' })
   refundId?: string;
+
+  @ApiPropertyOptional({
+    enum: QUEUE_SORTS,
+    default: 'priority',
+    description:
+      'priority: the urgency order (most urgent priority, then the earliest due target); ' +
+      'due: the earliest due target first; createdAt, lastActivityAt: the newest first',
+  })
+  @IsOptional()
+  @IsIn(QUEUE_SORTS)
+  sort?: QueueSort;
 }
