@@ -12,7 +12,7 @@ import {
   SUBMIT,
   timeline,
 } from './support/cases';
-import { payment } from './support/fixtures';
+import { payment, refundIn } from './support/fixtures';
 import { act, actors, Actors } from './support/refunds';
 
 describe('the agent workspace', () => {
@@ -281,6 +281,167 @@ describe('the agent workspace', () => {
 
     it('answers agents only (customers 403)', async () => {
       const res = await t.http.get('/v1/cases/counts').set('Authorization', a.customer);
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('FORBIDDEN');
+    });
+  });
+
+  describe('search (GET /v1/search)', () => {
+    const search = async (q: string, auth = a.agent) => {
+      const res = await t.http.get('/v1/search').query({ q }).set('Authorization', auth);
+      expect(res.status).toBe(200);
+      return res.body as Record<
+        'cases' | 'refunds' | 'payments' | 'customers' | 'merchants',
+        any[]
+      >;
+    };
+
+    it('finds a case, a refund and a payment by the first 8 characters of their ids', async () => {
+      const { caseId, refundId, transactionId } = await escalatedCase('Kettle, stainless steel');
+
+      expect((await search(caseId.slice(0, 8))).cases.map((c) => c.id)).toContain(caseId);
+      expect((await search(caseId.slice(0, 8).toUpperCase())).cases.map((c) => c.id)).toContain(
+        caseId,
+      );
+      expect((await search(refundId.slice(0, 8))).refunds.map((r) => r.id)).toContain(refundId);
+      expect((await search(transactionId.slice(0, 11))).payments.map((p) => p.id)).toContain(
+        transactionId,
+      );
+      expect((await search(transactionId)).payments).toMatchObject([{ id: transactionId }]);
+      const found = await search(caseId);
+      expect(found.cases).toMatchObject([{ id: caseId, subject: 'Kettle, stainless steel' }]);
+    });
+
+    it('does not match ids on fewer than 8 characters', async () => {
+      const { caseId, refundId } = await escalatedCase();
+      const found = await search(caseId.slice(0, 7));
+      expect(found.cases).toEqual([]);
+      expect((await search(refundId.slice(0, 7))).refunds).toEqual([]);
+    });
+
+    it('finds the customer and the merchant with the exact id', async () => {
+      await escalatedCase(null, 'cus-search');
+      expect(await search('cus-search')).toMatchObject({
+        customers: [{ id: 'cus-search' }],
+        merchants: [],
+      });
+      expect((await search('mer-1')).merchants).toEqual([{ id: 'mer-1' }]);
+      expect((await search('cus-sear')).customers).toEqual([]);
+    });
+
+    it('finds payments whose description contains every word, in any case and order', async () => {
+      const match = await payment(t, { description: 'Wireless headphones, noise cancelling' });
+      const other = await payment(t, { description: 'Wireless mouse' });
+      const found = (await search('HEADPHONES wireless')).payments.map((p) => p.id);
+      expect(found).toContain(match);
+      expect(found).not.toContain(other);
+      // LIKE's wildcards are plain characters.
+      expect((await search('%')).payments).toEqual([]);
+      expect((await search('_')).payments).toEqual([]);
+    });
+
+    it('answers at most 20 of each, newest first', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 22; i++) {
+        ids.push(
+          await payment(t, {
+            id: `TX-MANY-${String(i).padStart(2, '0')}`,
+            description: `Umbrella ${i}`,
+          }),
+        );
+        await t.query(
+          `UPDATE transactions SET created_at = now() + ($2 || ' seconds')::interval WHERE id = $1`,
+          [ids[i], i],
+        );
+      }
+      const found = (await search('umbrella')).payments.map((p) => p.id);
+      expect(found).toEqual(ids.slice(2).reverse());
+    });
+
+    it.each([
+      ['no q', {}],
+      ['an empty q', { q: '' }],
+      ['a q over 200 characters', { q: 'x'.repeat(201) }],
+      ['a q with a NUL character', { q: 'TX\u0000' }],
+    ])('refuses %s (400)', async (_what, query) => {
+      const res = await t.http.get('/v1/search').query(query).set('Authorization', a.agent);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it.each(['customer', 'merchant', 'system'] as const)(
+      'answers agents only (%s 403)',
+      async (who) => {
+        const auth = { customer: a.customer, merchant: a.merchant, system: a.system }[who];
+        const res = await t.http.get('/v1/search').query({ q: 'cus-1' }).set('Authorization', auth);
+        expect(res.status).toBe(403);
+      },
+    );
+  });
+
+  describe('the customer at a glance (GET /v1/customers/:id)', () => {
+    it('shows their payments, refunds and cases, newest first', async () => {
+      const first = await escalatedCase('First order', 'cus-glance');
+      const second = await escalatedCase('Second order', 'cus-glance');
+      await payment(t, { customerId: 'cus-other', description: 'Not theirs' });
+
+      const res = await t.http.get('/v1/customers/cus-glance').set('Authorization', a.agent);
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe('cus-glance');
+      expect(res.body.payments.map((p: any) => p.id)).toEqual([
+        second.transactionId,
+        first.transactionId,
+      ]);
+      expect(res.body.refunds.map((r: any) => r.id)).toEqual([second.refundId, first.refundId]);
+      expect(res.body.cases.map((c: any) => c.id)).toEqual([second.caseId, first.caseId]);
+      expect(res.body.cases[0]).toMatchObject({ subject: 'Second order', merchantId: 'mer-1' });
+    });
+
+    it('answers 404 for a customer nothing is known of', async () => {
+      const res = await t.http.get('/v1/customers/cus-nobody').set('Authorization', a.agent);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('NOT_FOUND');
+    });
+
+    it('answers agents only: a customer may not read even their own page (403)', async () => {
+      const res = await t.http.get('/v1/customers/cus-1').set('Authorization', a.customer);
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('the attention list (GET /v1/refunds?attention=true)', () => {
+    it('lists failed payouts without an open case, and no others', async () => {
+      const failed = await refundIn(t, 'PAYOUT_FAILED');
+      const withCase = await refundIn(t, 'PAYOUT_FAILED');
+      const approved = await refundIn(t, 'APPROVED');
+      const escalated = await escalate(t, a.customer, withCase, { message: 'Money never came.' });
+      expect(escalated.status).toBe(201);
+
+      const res = await t.http
+        .get('/v1/refunds')
+        .query({ attention: 'true', limit: 100 })
+        .set('Authorization', a.agent);
+      expect(res.status).toBe(200);
+      const ids = res.body.data.map((r: any) => r.id);
+      expect(ids).toContain(failed);
+      expect(ids).not.toContain(withCase);
+      expect(ids).not.toContain(approved);
+      expect(res.body.data.every((r: any) => r.status === 'PAYOUT_FAILED')).toBe(true);
+
+      // Once its case is solved, the failed payout needs attention again.
+      await caseAction(t, a.agent, escalated.body.id, 'solve');
+      const again = await t.http
+        .get('/v1/refunds')
+        .query({ attention: 'true', limit: 100 })
+        .set('Authorization', a.agent);
+      expect(again.body.data.map((r: any) => r.id)).toContain(withCase);
+    });
+
+    it.each(['customer', 'merchant'] as const)('answers agents only (%s 403)', async (who) => {
+      const res = await t.http
+        .get('/v1/refunds')
+        .query({ attention: 'true' })
+        .set('Authorization', a[who]);
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('FORBIDDEN');
     });

@@ -6,6 +6,7 @@ import { RefundsModule } from './refunds/refunds.module';
 import { SupportModule } from './support/support.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WorkspaceModule } from './workspace/workspace.module';
 
 /** The product's feature modules, each a folder beside this file. */
 export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
@@ -16,4 +17,5 @@ export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
   TransactionsModule,
   EventsModule,
   WebhooksModule,
+  WorkspaceModule,
 ];

@@ -85,6 +85,8 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'GET /v1/refunds/{id}/attachments/{attachmentId}': EVERYONE,
   'GET /v1/cases': ['customer', 'agent'],
   'GET /v1/cases/counts': ['agent'],
+  'GET /v1/search': ['agent'],
+  'GET /v1/customers/{id}': ['agent'],
   'GET /v1/cases/{id}': ['customer', 'agent'],
   'GET /v1/cases/{id}/messages': ['customer', 'agent'],
   'POST /v1/cases/{id}/messages': ['customer', 'agent'],

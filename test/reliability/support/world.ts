@@ -14,6 +14,8 @@ export interface Objects {
   notice: string;
   endpoint: string;
   delivery: string;
+  /** The id of the side's customer (the agents' customer page). */
+  customer?: string;
 }
 
 export interface World {
@@ -120,7 +122,16 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
     );
     const delivery = deliveries.data[0]?.id as string | undefined;
     if (!delivery) throw new Error('no delivery for the refund.apply event');
-    return { refund, transaction, attachment, case: supportCase, notice, endpoint, delivery };
+    return {
+      refund,
+      transaction,
+      attachment,
+      case: supportCase,
+      notice,
+      endpoint,
+      delivery,
+      customer: `${prefix}-customer-${n}`,
+    };
   };
   return { tokens, strangers, own: await side(1), foreign: await side(2) };
 }
@@ -134,6 +145,7 @@ export function fillPath(path: string, objects: Objects): string {
     cases: objects.case,
     notices: objects.notice,
     'webhook-endpoints': objects.endpoint,
+    ...(objects.customer ? { customers: objects.customer } : {}),
   };
   return path
     .replace('{id}', encodeURIComponent(idOf[resource] ?? 'none'))
