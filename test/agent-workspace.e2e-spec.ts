@@ -446,4 +446,185 @@ describe('the agent workspace', () => {
       expect(res.body.code).toBe('FORBIDDEN');
     });
   });
+
+  describe('macros (/v1/macros)', () => {
+    const create = (body: Record<string, unknown>, auth = a.agent) =>
+      t.http.post('/v1/macros').set('Authorization', auth).send(body);
+
+    it('saves, lists, changes and deletes a macro', async () => {
+      const created = await create({ title: 'Zz approved', body: 'Approved: {{refund.amount}}.' });
+      expect(created.status).toBe(201);
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        title: 'Zz approved',
+        body: 'Approved: {{refund.amount}}.',
+        internal: false,
+        createdBy: 'agt-1',
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+      const id = created.body.id;
+
+      const changed = await t.http
+        .patch(`/v1/macros/${id}`)
+        .set('Authorization', a.agent)
+        .send({ title: 'Zz approved (internal)', internal: true });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ title: 'Zz approved (internal)', internal: true });
+
+      const listed = await t.http.get('/v1/macros').set('Authorization', a.agent);
+      expect(listed.status).toBe(200);
+      expect(listed.body.find((m: any) => m.id === id)).toEqual(changed.body);
+      const titles = listed.body.map((m: any) => m.title);
+      expect(titles).toEqual([...titles].sort());
+
+      const deleted = await t.http.delete(`/v1/macros/${id}`).set('Authorization', a.agent);
+      expect(deleted.status).toBe(204);
+      const again = await t.http.delete(`/v1/macros/${id}`).set('Authorization', a.agent);
+      expect(again.status).toBe(404);
+      const gone = await t.http.get('/v1/macros').set('Authorization', a.agent);
+      expect(gone.body.map((m: any) => m.id)).not.toContain(id);
+    });
+
+    it.each([
+      ['an unknown placeholder', { title: 'T', body: 'Hi {{customer.name}}' }],
+      ['no title', { body: 'Hello' }],
+      ['an empty body', { title: 'T', body: '' }],
+      ['internal that is not a boolean', { title: 'T', body: 'B', internal: 'yes' }],
+      ['an unknown field', { title: 'T', body: 'B', shared: true }],
+    ])('refuses %s (400)', async (_what, body) => {
+      const res = await create(body);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('refuses an unknown placeholder in a change, and a change of no macro (404)', async () => {
+      const { body: macro } = await create({ title: 'T', body: 'B' });
+      const bad = await t.http
+        .patch(`/v1/macros/${macro.id}`)
+        .set('Authorization', a.agent)
+        .send({ body: '{{refund.amont}}' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([
+        { field: 'body', message: 'unknown placeholder {{refund.amont}}' },
+      ]);
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+        const missing = await t.http
+          .patch(`/v1/macros/${id}`)
+          .set('Authorization', a.agent)
+          .send({ title: 'X' });
+        expect(missing.status).toBe(404);
+      }
+    });
+
+    it.each(['customer', 'merchant', 'system'] as const)(
+      'answers agents only (%s 403)',
+      async (who) => {
+        expect((await t.http.get('/v1/macros').set('Authorization', a[who])).status).toBe(403);
+        expect((await create({ title: 'T', body: 'B' }, a[who])).status).toBe(403);
+      },
+    );
+
+    describe('posted on a case (POST /v1/cases/:id/messages {macroId})', () => {
+      it('posts the rendered text as a public message', async () => {
+        const { caseId, refundId } = await escalatedCase();
+        const refund = await getRefund(t, a.agent, refundId);
+        const { body: macro } = await create({
+          title: 'Status',
+          body: 'Hi {{customer.id}}: {{refund.amount}} is reviewed by {{refund.reviewDueAt}} (case {{case.id}}).',
+        });
+
+        const res = await caseAction(t, a.agent, caseId, 'messages', { macroId: macro.id });
+        expect(res.status).toBe(200);
+        expect(res.body.firstRespondedAt).not.toBeNull();
+
+        const due = `${refund.reviewDueAt.slice(0, 16).replace('T', ' ')} UTC`;
+        const messages = await readCase(t, a.customer, caseId, '/messages');
+        expect(messages.at(-1)).toMatchObject({
+          body: `Hi cus-1: IDR 3,000.00 is reviewed by ${due} (case ${caseId}).`,
+          internal: false,
+          author: { role: 'agent', id: 'agt-1' },
+        });
+      });
+
+      it('posts an internal macro as an internal note the customer never sees', async () => {
+        const { caseId } = await escalatedCase();
+        const { body: macro } = await create({
+          title: 'Checklist',
+          body: 'Checked the ledger for {{customer.id}}.',
+          internal: true,
+        });
+        await caseAction(t, a.agent, caseId, 'messages', { macroId: macro.id, internal: false });
+
+        const forAgents = await readCase(t, a.agent, caseId, '/messages');
+        expect(forAgents.at(-1)).toMatchObject({
+          body: 'Checked the ledger for cus-1.',
+          internal: true,
+        });
+        const forCustomer = await readCase(t, a.customer, caseId, '/messages');
+        expect(JSON.stringify(forCustomer)).not.toContain('Checked the ledger');
+      });
+
+      it('refuses a body and a macro together, and neither (400)', async () => {
+        const { caseId } = await escalatedCase();
+        const { body: macro } = await create({ title: 'T', body: 'B' });
+        for (const body of [{ body: 'Hi', macroId: macro.id }, {}]) {
+          const res = await caseAction(t, a.agent, caseId, 'messages', body);
+          expect(res.status).toBe(400);
+          expect(res.body.code).toBe('VALIDATION_FAILED');
+        }
+      });
+
+      it('refuses a macro that does not exist (404) and a customer posting one (403)', async () => {
+        const { caseId } = await escalatedCase();
+        const missing = await caseAction(t, a.agent, caseId, 'messages', {
+          macroId: '00000000-0000-4000-8000-000000000000',
+        });
+        expect(missing.status).toBe(404);
+        const { body: macro } = await create({ title: 'T', body: 'B' });
+        const byCustomer = await caseAction(t, a.customer, caseId, 'messages', {
+          macroId: macro.id,
+        });
+        expect(byCustomer.status).toBe(403);
+        expect(await readCase(t, a.agent, caseId, '/messages')).toHaveLength(1);
+      });
+    });
+  });
+
+  describe('presence (POST /v1/cases/:id/presence)', () => {
+    const beat = (caseId: string, auth: string) =>
+      t.http.post(`/v1/cases/${caseId}/presence`).set('Authorization', auth).send({});
+
+    it('answers the agents who have the case open, and forgets them after 30 s', async () => {
+      const { caseId } = await escalatedCase();
+      const other = await t.bearer('agent', 'agt-2');
+
+      const first = await beat(caseId, a.agent);
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ viewers: ['agt-1'] });
+      expect((await beat(caseId, other)).body).toEqual({ viewers: ['agt-1', 'agt-2'] });
+      expect((await beat(caseId, other)).body).toEqual({ viewers: ['agt-1', 'agt-2'] });
+
+      await t.query(
+        `UPDATE case_presence SET seen_at = now() - interval '31 seconds'
+            WHERE case_id = $1 AND agent_id = 'agt-1'`,
+        [caseId],
+      );
+      expect((await beat(caseId, other)).body).toEqual({ viewers: ['agt-2'] });
+    });
+
+    it("keeps each case's viewers apart", async () => {
+      const one = await escalatedCase();
+      const two = await escalatedCase();
+      await beat(one.caseId, await t.bearer('agent', 'agt-3'));
+      expect((await beat(two.caseId, a.agent)).body).toEqual({ viewers: ['agt-1'] });
+    });
+
+    it('answers agents only (403), and 404 for a case that does not exist', async () => {
+      const { caseId } = await escalatedCase();
+      expect((await beat(caseId, a.customer)).status).toBe(403);
+      expect((await beat(caseId, a.merchant)).status).toBe(403);
+      expect((await beat('00000000-0000-4000-8000-000000000000', a.agent)).status).toBe(404);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { CasesModule } from './cases/cases.module';
 import { EventsModule } from './events/events.module';
+import { MacrosModule } from './macros/macros.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { SupportModule } from './support/support.module';
 import { TransactionsModule } from './transactions/transactions.module';
@@ -14,6 +15,7 @@ export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
   RefundsModule,
   AttachmentsModule,
   CasesModule,
+  MacrosModule,
   TransactionsModule,
   EventsModule,
   WebhooksModule,

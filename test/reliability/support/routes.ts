@@ -87,6 +87,11 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'GET /v1/cases/counts': ['agent'],
   'GET /v1/search': ['agent'],
   'GET /v1/customers/{id}': ['agent'],
+  'POST /v1/cases/{id}/presence': ['agent'],
+  'GET /v1/macros': ['agent'],
+  'POST /v1/macros': ['agent'],
+  'PATCH /v1/macros/{id}': ['agent'],
+  'DELETE /v1/macros/{id}': ['agent'],
   'GET /v1/cases/{id}': ['customer', 'agent'],
   'GET /v1/cases/{id}/messages': ['customer', 'agent'],
   'POST /v1/cases/{id}/messages': ['customer', 'agent'],
@@ -145,6 +150,11 @@ export function validBody(
     UpdateRefundDto: () => ({ amount: 200 }),
     CaseMessageRequestDto: () => ({ body: 'Any news?' }),
     AssignCaseDto: () => ({ agentId: 'agt-1' }),
+    CreateMacroDto: () => ({
+      title: 'Approved',
+      body: 'Your refund of {{refund.amount}} is approved.',
+    }),
+    UpdateMacroDto: () => ({ title: 'Approved (v2)' }),
     PublishNoticeDto: () => ({
       kind: 'MAINTENANCE',
       title: 'Chat maintenance',

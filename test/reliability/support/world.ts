@@ -16,6 +16,8 @@ export interface Objects {
   delivery: string;
   /** The id of the side's customer (the agents' customer page). */
   customer?: string;
+  /** An agents' macro. */
+  macro?: string;
 }
 
 export interface World {
@@ -113,6 +115,14 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
         }),
       201,
     ).id as string;
+    const macro = expectStatus(
+      'macro',
+      await t.http
+        .post('/v1/macros')
+        .set('Authorization', tokens.agent)
+        .send({ title: `Macro ${n}`, body: 'Hello {{customer.id}}.' }),
+      201,
+    ).id as string;
     const deliveries = expectStatus(
       'deliveries',
       await t.http
@@ -131,6 +141,7 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
       endpoint,
       delivery,
       customer: `${prefix}-customer-${n}`,
+      macro,
     };
   };
   return { tokens, strangers, own: await side(1), foreign: await side(2) };
@@ -146,6 +157,7 @@ export function fillPath(path: string, objects: Objects): string {
     notices: objects.notice,
     'webhook-endpoints': objects.endpoint,
     ...(objects.customer ? { customers: objects.customer } : {}),
+    ...(objects.macro ? { macros: objects.macro } : {}),
   };
   return path
     .replace('{id}', encodeURIComponent(idOf[resource] ?? 'none'))

@@ -18,6 +18,7 @@ import {
   CaseHistoryDto,
   CaseMessageDto,
   CasePageDto,
+  PresenceDto,
   SupportCaseDto,
 } from './dto/case.dto';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
@@ -88,12 +89,27 @@ export class CasesController {
   })
   @ApiOkResponse({ type: SupportCaseDto })
   @ApiConflictResponse({ description: 'INVALID_TRANSITION: the case is solved or closed' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such case (or not yours), or no such macro' })
   message(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: CaseMessageRequestDto,
   ) {
     return this.cases.postMessage(p, id, body);
+  }
+
+  @Idempotent()
+  @Post(':id/presence')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({
+    summary: 'Heartbeat: the caller has the case open; answers who has it open now',
+    description:
+      'Send one every 10–20 s while the case is open: a heartbeat is forgotten after 30 s.',
+  })
+  @ApiOkResponse({ type: PresenceDto })
+  presence(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
+    return this.cases.presence(p, id);
   }
 
   @Idempotent()

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MacrosModule } from '../macros/macros.module';
 import { RefundsModule } from '../refunds/refunds.module';
 import { SupportModule } from '../support/support.module';
 import { CasesController } from './cases.controller';
@@ -8,7 +9,7 @@ import { EscalationController } from './escalation.controller';
 import { EscalationPolicy } from './escalation-policy';
 
 @Module({
-  imports: [RefundsModule, SupportModule],
+  imports: [RefundsModule, SupportModule, MacrosModule],
   controllers: [CasesController, EscalationController],
   providers: [CasesService, CasesRepository, EscalationPolicy],
   exports: [CasesService],

@@ -266,6 +266,29 @@ export class CasesRepository {
     return query.limit(limit).execute();
   }
 
+  /**
+   * Records the agent's heartbeat on the case, forgets every heartbeat older than `seconds`,
+   * and answers the case's viewers, by id.
+   */
+  async heartbeat(caseId: string, agentId: string, seconds: number): Promise<string[]> {
+    await this.db
+      .insertInto('casePresence')
+      .values({ caseId, agentId, seenAt: sql<Date>`now()` })
+      .onConflict((conflict) =>
+        conflict.columns(['caseId', 'agentId']).doUpdateSet({ seenAt: sql<Date>`now()` }),
+      )
+      .execute();
+    const stale = sql<Date>`now() - make_interval(secs => ${seconds})`;
+    await this.db.deleteFrom('casePresence').where('seenAt', '<', stale).execute();
+    const rows = await this.db
+      .selectFrom('casePresence')
+      .select('agentId')
+      .where('caseId', '=', caseId)
+      .orderBy('agentId')
+      .execute();
+    return rows.map((row) => row.agentId);
+  }
+
   /** The number of open cases in each of the queue's saved views, in one statement. */
   async countViews(agentId: string, now: Date): Promise<Record<QueueView, number>> {
     const open = sql<boolean>`status IN (${sql.join(OPEN_CASE_STATUSES.map((s) => sql.lit(s)))})`;

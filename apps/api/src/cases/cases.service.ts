@@ -10,6 +10,8 @@ import type { Refund, SupportCase, KyselyTransactionalAdapter } from '../databas
 import { AppError, notFound } from '../errors/app-error';
 import { caseEventType } from '../events/event-types';
 import { CasePriority, CaseReason, CaseStatus } from '../generated/kysely/enums';
+import { renderMacro } from '../macros/macro-template';
+import { MacrosService } from '../macros/macros.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { UNDER_REVIEW_STATUSES } from '../refunds/refund-transitions';
 import { RefundsService } from '../refunds/refunds.service';
@@ -46,11 +48,14 @@ import {
   mapCaseHistory,
   mapCaseMessage,
   mapQueueCase,
+  PresenceDto,
   QueueCaseDto,
   SupportCaseDto,
 } from './dto/case.dto';
 
 const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** A viewer whose latest heartbeat is older than this is gone. */
+const PRESENCE_SECONDS = 30;
 
 export interface Escalation {
   refund: Pick<Refund, 'id' | 'customerId'>;
@@ -115,6 +120,7 @@ export class CasesService {
     private readonly refunds: RefundsService,
     private readonly support: SupportService,
     private readonly outbox: OutboxRepository,
+    private readonly macros: MacrosService,
     config: AppConfig,
   ) {
     const calendar: BusinessCalendar = {
@@ -320,12 +326,22 @@ export class CasesService {
     }));
   }
 
-  postMessage(
+  async postMessage(
     principal: Principal,
     id: string,
     dto: CaseMessageRequestDto,
   ): Promise<SupportCaseDto> {
-    const internal = dto.internal ?? false;
+    if ((dto.body === undefined) === (dto.macroId === undefined)) {
+      throw new AppError('VALIDATION_FAILED', 'The request is invalid.', [
+        { field: 'body', message: 'send either body or macroId' },
+      ]);
+    }
+    if (dto.macroId !== undefined && principal.role !== 'agent') {
+      throw new AppError('FORBIDDEN', 'Only agents may post macros.');
+    }
+    const { body, internal } = dto.macroId
+      ? await this.renderMacro(principal, id, dto.macroId)
+      : { body: dto.body as string, internal: dto.internal ?? false };
     if (internal && principal.role !== 'agent') {
       throw new AppError('FORBIDDEN', 'Only agents may write internal notes.');
     }
@@ -344,8 +360,37 @@ export class CasesService {
           ? { firstRespondedAt: now, dueAt: supportCase.resolutionDueAt }
           : undefined,
         details: firstResponse ? { firstResponse: true } : undefined,
-        message: { author: principal, body: dto.body, internal },
+        message: { author: principal, body, internal },
       };
+    });
+  }
+
+  /** The macro's text for the case, and whether it is internal (`internal` in the request aside). */
+  private async renderMacro(
+    principal: Principal,
+    caseId: string,
+    macroId: string,
+  ): Promise<{ body: string; internal: boolean }> {
+    const supportCase = await this.findVisible(principal, caseId);
+    const macro = await this.macros.find(macroId);
+    const refund = await this.refunds.findVisible(principal, supportCase.refundId);
+    const body = renderMacro(macro.body, {
+      caseId: supportCase.id,
+      customerId: supportCase.customerId,
+      refund: { amount: refund.amount, currency: refund.currency, reviewDueAt: refund.reviewDueAt },
+    });
+    return { body, internal: macro.internal };
+  }
+
+  /**
+   * Agents: the heartbeat of an agent who has the case open; answers who has it open now (each
+   * agent whose latest heartbeat is at most 30 s old, the caller included).
+   */
+  presence(principal: Principal, id: string): Promise<PresenceDto> {
+    return this.txHost.withTransaction(async () => {
+      const supportCase = await this.findVisible(principal, id);
+      const viewers = await this.cases.heartbeat(supportCase.id, principal.id, PRESENCE_SECONDS);
+      return { viewers };
     });
   }
 

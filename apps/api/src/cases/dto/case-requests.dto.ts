@@ -36,11 +36,22 @@ export class AssignCaseDto {
 }
 
 export class CaseMessageRequestDto {
-  @ApiProperty({ maxLength: 4000 })
+  @ApiPropertyOptional({ maxLength: 4000, description: 'The text; or send `macroId` instead' })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(4000)
-  body!: string;
+  body?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "Agents: post this macro's text, its placeholders filled in from the case (public or " +
+      'internal as the macro says); instead of `body`',
+  })
+  @IsOptional()
+  @Matches(UUID, { message: 'macroId must be a macro id' })
+  macroId?: string;
 
   @ApiPropertyOptional({ default: false, description: 'An internal note (agents only)' })
   @IsOptional()

@@ -60,6 +60,15 @@ export class CaseCountsDto {
   stolenWallet!: number;
 }
 
+export class PresenceDto {
+  @ApiProperty({
+    type: [String],
+    example: ['agt-1', 'agt-2'],
+    description: 'The agents who have the case open (a heartbeat within 30 s), the caller included',
+  })
+  viewers!: string[];
+}
+
 export class CasePageDto {
   @ApiProperty({ type: [QueueCaseDto] }) data!: QueueCaseDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
