@@ -2,10 +2,12 @@ import type { DynamicModule } from '@nestjs/common';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { CasesModule } from './cases/cases.module';
 import { EventsModule } from './events/events.module';
+import { MacrosModule } from './macros/macros.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { SupportModule } from './support/support.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WorkspaceModule } from './workspace/workspace.module';
 
 /** The product's feature modules, each a folder beside this file. */
 export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
@@ -13,7 +15,9 @@ export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
   RefundsModule,
   AttachmentsModule,
   CasesModule,
+  MacrosModule,
   TransactionsModule,
   EventsModule,
   WebhooksModule,
+  WorkspaceModule,
 ];

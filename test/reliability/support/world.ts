@@ -14,6 +14,10 @@ export interface Objects {
   notice: string;
   endpoint: string;
   delivery: string;
+  /** The id of the side's customer (the agents' customer page). */
+  customer?: string;
+  /** An agents' macro. */
+  macro?: string;
 }
 
 export interface World {
@@ -111,6 +115,14 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
         }),
       201,
     ).id as string;
+    const macro = expectStatus(
+      'macro',
+      await t.http
+        .post('/v1/macros')
+        .set('Authorization', tokens.agent)
+        .send({ title: `Macro ${n}`, body: 'Hello {{customer.id}}.' }),
+      201,
+    ).id as string;
     const deliveries = expectStatus(
       'deliveries',
       await t.http
@@ -120,7 +132,17 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
     );
     const delivery = deliveries.data[0]?.id as string | undefined;
     if (!delivery) throw new Error('no delivery for the refund.apply event');
-    return { refund, transaction, attachment, case: supportCase, notice, endpoint, delivery };
+    return {
+      refund,
+      transaction,
+      attachment,
+      case: supportCase,
+      notice,
+      endpoint,
+      delivery,
+      customer: `${prefix}-customer-${n}`,
+      macro,
+    };
   };
   return { tokens, strangers, own: await side(1), foreign: await side(2) };
 }
@@ -134,6 +156,8 @@ export function fillPath(path: string, objects: Objects): string {
     cases: objects.case,
     notices: objects.notice,
     'webhook-endpoints': objects.endpoint,
+    ...(objects.customer ? { customers: objects.customer } : {}),
+    ...(objects.macro ? { macros: objects.macro } : {}),
   };
   return path
     .replace('{id}', encodeURIComponent(idOf[resource] ?? 'none'))

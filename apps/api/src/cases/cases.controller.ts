@@ -20,7 +20,14 @@ import {
   ListCasesQueryDto,
   RateCaseDto,
 } from './dto/case-requests.dto';
-import { CaseHistoryDto, CaseMessageDto, CasePageDto, SupportCaseDto } from './dto/case.dto';
+import {
+  CaseCountsDto,
+  CaseHistoryDto,
+  CaseMessageDto,
+  CasePageDto,
+  PresenceDto,
+  SupportCaseDto,
+} from './dto/case.dto';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 const STATE_CONFLICT = ApiConflictResponse({
@@ -38,10 +45,23 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The support queue (customers: their own cases), most urgent first' })
+  @ApiOperation({
+    summary: 'The support queue (customers: their own cases), most urgent first unless sorted',
+  })
   @ApiOkResponse({ type: CasePageDto })
   list(@CurrentPrincipal() p: Principal, @Query() query: ListCasesQueryDto) {
     return this.cases.list(p, query);
+  }
+
+  @Get('counts')
+  @Roles('agent')
+  @ApiOperation({
+    summary:
+      'The number of open cases in each saved view (mine, unassigned, breached, disputes, stolen wallet)',
+  })
+  @ApiOkResponse({ type: CaseCountsDto })
+  counts(@CurrentPrincipal() p: Principal) {
+    return this.cases.counts(p);
   }
 
   @Get(':id')
@@ -76,12 +96,27 @@ export class CasesController {
   })
   @ApiOkResponse({ type: SupportCaseDto })
   @ApiConflictResponse({ description: 'INVALID_TRANSITION: the case is solved or closed' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such case (or not yours), or no such macro' })
   message(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: CaseMessageRequestDto,
   ) {
     return this.cases.postMessage(p, id, body);
+  }
+
+  @Idempotent()
+  @Post(':id/presence')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOperation({
+    summary: 'Heartbeat: the caller has the case open; answers who has it open now',
+    description:
+      'Send one every 10–20 s while the case is open: a heartbeat is forgotten after 30 s.',
+  })
+  @ApiOkResponse({ type: PresenceDto })
+  presence(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() _body: EmptyDto) {
+    return this.cases.presence(p, id);
   }
 
   @Idempotent()

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { SchedulerService } from '../jobs/scheduler.service';
+import { MacrosModule } from '../macros/macros.module';
 import { RefundsModule } from '../refunds/refunds.module';
 import { SupportModule } from '../support/support.module';
 import { CasesController } from './cases.controller';
@@ -10,7 +11,7 @@ import { EscalationController } from './escalation.controller';
 import { EscalationPolicy } from './escalation-policy';
 
 @Module({
-  imports: [RefundsModule, SupportModule],
+  imports: [RefundsModule, SupportModule, MacrosModule],
   controllers: [CasesController, EscalationController],
   providers: [CasesService, CasesRepository, EscalationPolicy],
   exports: [CasesService],

@@ -10,7 +10,7 @@ import type {
   KyselyTransactionalAdapter,
   SupportCase,
 } from '../database/database';
-import { CasePriority, CaseReason, CaseStatus } from '../generated/kysely/enums';
+import { CasePriority, CaseReason, CaseStatus, RefundStatus } from '../generated/kysely/enums';
 import { OPEN_CASE_STATUSES } from './case-sla';
 
 export interface NewMessage {
@@ -27,6 +27,8 @@ export type CaseChanges = Omit<
 >;
 
 export interface CaseFilter {
+  /** Cases whose id starts with it. */
+  idPrefix?: string;
   customerId?: string;
   status?: CaseStatus;
   priority?: CasePriority;
@@ -38,10 +40,29 @@ export interface CaseFilter {
   open?: boolean;
 }
 
+/** The queue's orders (`priority` is the default urgency order). */
+export const QUEUE_SORTS = ['priority', 'due', 'createdAt', 'lastActivityAt'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+/** The sort key of the last row served: the priority (urgency order only) and the sorted time. */
 export interface QueueKey {
-  priority: CasePriority;
-  dueAt: Date;
+  priority?: CasePriority;
+  at: Date;
   id: string;
+}
+
+export type QueueView = 'mine' | 'unassigned' | 'breached' | 'disputes' | 'stolenWallet';
+
+/** The reasons of the stolen-wallet view. */
+export const STOLEN_WALLET_REASONS: readonly CaseReason[] = [CaseReason.UNAUTHORIZED_TRANSACTION];
+
+/** A case as the queue lists it. */
+export interface QueueRow extends SupportCase {
+  subject: string | null;
+  merchantId: string | null;
+  refundStatus: RefundStatus | null;
+  lastActivityAt: Date;
+  awaitingAgent: boolean;
 }
 
 const asJson = (value: object | null | undefined) =>
@@ -204,9 +225,15 @@ export class CasesRepository {
       .execute();
   }
 
-  /** The queue: most urgent priority first, then the earliest due target; keyset-paginated. */
-  list(filter: CaseFilter, limit: number, after?: QueueKey): Promise<SupportCase[]> {
-    let query = this.db.selectFrom('supportCases').selectAll();
+  /**
+   * The queue: by default (and `priority`) the most urgent priority first, then the earliest
+   * due target; `due` the earliest due first; `createdAt` and `lastActivityAt` the newest first.
+   * Each row carries what the queue shows beside the case. Keyset-paginated on the sort's key.
+   */
+  list(filter: CaseFilter, sort: QueueSort, limit: number, after?: QueueKey): Promise<QueueRow[]> {
+    let query = this.db.selectFrom(this.queueRows().as('q')).selectAll();
+    if (filter.idPrefix)
+      query = query.where(sql<boolean>`starts_with(id::text, ${filter.idPrefix})`);
     if (filter.customerId) query = query.where('customerId', '=', filter.customerId);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.priority) query = query.where('priority', '=', filter.priority);
@@ -226,11 +253,117 @@ export class CasesRepository {
         OR coalesce(solved_at, ${clock}) > resolution_due_at)`;
       query = query.where(filter.breachedAt.breached ? breached : sql<boolean>`NOT ${breached}`);
     }
-    if (after) {
-      query = query.where(
-        sql<boolean>`(priority, due_at, id) > (${after.priority}::case_priority, ${after.dueAt}, ${after.id}::uuid)`,
-      );
+    switch (sort) {
+      case 'priority':
+        if (after) {
+          query = query.where(
+            sql<boolean>`(priority, due_at, id) > (${after.priority}::case_priority, ${after.at}, ${after.id}::uuid)`,
+          );
+        }
+        query = query.orderBy('priority').orderBy('dueAt').orderBy('id');
+        break;
+      case 'due':
+        if (after)
+          query = query.where(sql<boolean>`(due_at, id) > (${after.at}, ${after.id}::uuid)`);
+        query = query.orderBy('dueAt').orderBy('id');
+        break;
+      case 'createdAt':
+        if (after) {
+          query = query.where(sql<boolean>`(created_at, id) < (${after.at}, ${after.id}::uuid)`);
+        }
+        query = query.orderBy('createdAt', 'desc').orderBy('id', 'desc');
+        break;
+      case 'lastActivityAt':
+        if (after) {
+          query = query.where(
+            sql<boolean>`(last_activity_at, id) < (${after.at}, ${after.id}::uuid)`,
+          );
+        }
+        query = query.orderBy('lastActivityAt', 'desc').orderBy('id', 'desc');
+        break;
     }
-    return query.orderBy('priority').orderBy('dueAt').orderBy('id').limit(limit).execute();
+    return query.limit(limit).execute();
+  }
+
+  /**
+   * Records the agent's heartbeat on the case, forgets every heartbeat older than `seconds`,
+   * and answers the case's viewers, by id.
+   */
+  async heartbeat(caseId: string, agentId: string, seconds: number): Promise<string[]> {
+    await this.db
+      .insertInto('casePresence')
+      .values({ caseId, agentId, seenAt: sql<Date>`now()` })
+      .onConflict((conflict) =>
+        conflict.columns(['caseId', 'agentId']).doUpdateSet({ seenAt: sql<Date>`now()` }),
+      )
+      .execute();
+    const stale = sql<Date>`now() - make_interval(secs => ${seconds})`;
+    await this.db.deleteFrom('casePresence').where('seenAt', '<', stale).execute();
+    const rows = await this.db
+      .selectFrom('casePresence')
+      .select('agentId')
+      .where('caseId', '=', caseId)
+      .orderBy('agentId')
+      .execute();
+    return rows.map((row) => row.agentId);
+  }
+
+  /** The number of open cases in each of the queue's saved views, in one statement. */
+  async countViews(agentId: string, now: Date): Promise<Record<QueueView, number>> {
+    const open = sql<boolean>`status IN (${sql.join(OPEN_CASE_STATUSES.map((s) => sql.lit(s)))})`;
+    const row = await this.db
+      .selectFrom('supportCases')
+      .where(open)
+      .select([
+        sql<string>`count(*) FILTER (WHERE assignee_id = ${agentId})`.as('mine'),
+        sql<string>`count(*) FILTER (WHERE assignee_id IS NULL)`.as('unassigned'),
+        sql<string>`count(*) FILTER (WHERE coalesce(first_responded_at, ${now}) > first_response_due_at
+          OR coalesce(solved_at, ${now}) > resolution_due_at)`.as('breached'),
+        sql<string>`count(*) FILTER (WHERE reason = 'DISPUTE')`.as('disputes'),
+        sql<string>`count(*) FILTER (WHERE reason IN (${sql.join(STOLEN_WALLET_REASONS.map((r) => sql.lit(r)))}))`.as(
+          'stolenWallet',
+        ),
+      ])
+      .executeTakeFirstOrThrow();
+    return {
+      mine: Number(row.mine),
+      unassigned: Number(row.unassigned),
+      breached: Number(row.breached),
+      disputes: Number(row.disputes),
+      stolenWallet: Number(row.stolenWallet),
+    };
+  }
+
+  /**
+   * Cases with what the queue shows beside them: the payment's description as the subject, the
+   * refund's merchant and status, the latest activity (a change or a message) and whether the
+   * customer wrote the latest public message.
+   */
+  private queueRows() {
+    return this.db
+      .selectFrom('supportCases as c')
+      .leftJoin('refunds as r', 'r.id', 'c.refundId')
+      .leftJoin('transactions as t', 't.id', 'r.transactionId')
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('caseMessages as m')
+            .select(['m.authorRole', 'm.createdAt'])
+            .whereRef('m.caseId', '=', 'c.id')
+            .where('m.internal', '=', false)
+            .orderBy('m.createdAt', 'desc')
+            .orderBy('m.id', 'desc')
+            .limit(1)
+            .as('lm'),
+        (join) => join.onTrue(),
+      )
+      .selectAll('c')
+      .select([
+        't.description as subject',
+        'r.merchantId as merchantId',
+        'r.status as refundStatus',
+        sql<Date>`greatest(c.updated_at, lm.created_at)`.as('lastActivityAt'),
+        sql<boolean>`coalesce(lm.author_role = 'customer', false)`.as('awaitingAgent'),
+      ]);
   }
 }

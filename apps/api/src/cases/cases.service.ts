@@ -9,6 +9,8 @@ import type { Refund, SupportCase, KyselyTransactionalAdapter } from '../databas
 import { AppError, notFound } from '../errors/app-error';
 import { caseEventType } from '../events/event-types';
 import { CasePriority, CaseReason, CaseStatus } from '../generated/kysely/enums';
+import { renderMacro } from '../macros/macro-template';
+import { MacrosService } from '../macros/macros.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { UNDER_REVIEW_STATUSES } from '../refunds/refund-transitions';
 import { RefundsService } from '../refunds/refunds.service';
@@ -24,7 +26,14 @@ import {
   slaTargets,
 } from './case-sla';
 import { CASE_CHANGES, CaseChange } from './case-transitions';
-import { CaseChanges, CasesRepository, NewMessage, QueueKey } from './cases.repository';
+import {
+  CaseChanges,
+  CasesRepository,
+  NewMessage,
+  QueueKey,
+  QueueRow,
+  QueueSort,
+} from './cases.repository';
 import {
   AssignCaseDto,
   CaseMessageRequestDto,
@@ -33,17 +42,23 @@ import {
   RateCaseDto,
 } from './dto/case-requests.dto';
 import {
+  CaseCountsDto,
   CaseHistoryDto,
   CaseMessageDto,
   EscalationDto,
   mapCase,
   mapCaseHistory,
   mapCaseMessage,
+  mapQueueCase,
+  PresenceDto,
+  QueueCaseDto,
   SupportCaseDto,
 } from './dto/case.dto';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 const REOPEN_WINDOW_MS = 7 * MS_PER_DAY;
+/** A viewer whose latest heartbeat is older than this is gone. */
+const PRESENCE_SECONDS = 30;
 
 export interface Escalation {
   refund: Pick<Refund, 'id' | 'customerId'>;
@@ -71,18 +86,33 @@ interface CaseStep {
   check?: (supportCase: SupportCase, now: Date) => void;
 }
 
-const queueCursor = {
-  encode: (row: SupportCase): string =>
-    encodeCursor([row.priority, row.dueAt.toISOString(), row.id]),
+/** A queue cursor: the urgency order's `[priority, dueAt, id]`, or `[sort, at, id]`. */
+const queueCursor = (sort: QueueSort) => ({
+  encode: (row: QueueRow): string =>
+    sort === 'priority'
+      ? encodeCursor([row.priority, row.dueAt.toISOString(), row.id])
+      : encodeCursor([sort, sortedTime(row, sort).toISOString(), row.id]),
   decode: (cursor: string): QueueKey =>
     decodeCursor(cursor, (key) => {
-      const [priority, dueAt, id] = key;
-      const date = cursorDate(dueAt);
-      if (key.length !== 3 || !date || typeof id !== 'string') return;
-      if (!PRIORITY_ORDER.includes(priority as CasePriority)) return;
-      return UUID.test(id) ? { priority: priority as CasePriority, dueAt: date, id } : undefined;
+      const [first, at, id] = key;
+      const date = cursorDate(at);
+      if (key.length !== 3 || !date || typeof id !== 'string' || !UUID.test(id)) return;
+      if (sort !== 'priority') return first === sort ? { at: date, id } : undefined;
+      if (!PRIORITY_ORDER.includes(first as CasePriority)) return;
+      return { priority: first as CasePriority, at: date, id };
     }),
-};
+});
+
+function sortedTime(row: QueueRow, sort: Exclude<QueueSort, 'priority'>): Date {
+  switch (sort) {
+    case 'due':
+      return row.dueAt;
+    case 'createdAt':
+      return row.createdAt;
+    case 'lastActivityAt':
+      return row.lastActivityAt;
+  }
+}
 
 /**
  * Support cases: the escalation path. The refund flow's domain events reach the support desk
@@ -102,6 +132,7 @@ export class CasesService {
     private readonly refunds: RefundsService,
     private readonly support: SupportService,
     private readonly outbox: OutboxRepository,
+    private readonly macros: MacrosService,
     config: AppConfig,
   ) {
     const calendar = businessCalendar(config);
@@ -213,6 +244,7 @@ export class CasesService {
     input: { dispute: true } | { reasons: readonly CaseReason[] },
     outcome: string,
     message: NewMessage,
+    options: { internalNote?: NewMessage; assignActor?: boolean } = {},
   ): Promise<SupportCase | undefined> {
     const open = await this.cases.lockOpenForRefund(refundId);
     if (!open) return undefined;
@@ -225,22 +257,31 @@ export class CasesService {
       const updated = await this.updateOrThrow(open.id, { disputeActive: false });
       await this.record(updated, 'dispute-ended', message.author, { outcome });
       await this.cases.addMessage(open.id, message);
+      if (options.internalNote) {
+        await this.cases.addMessage(open.id, { ...options.internalNote, internal: true });
+      }
       return undefined;
     }
     const now = new Date();
     const clock = this.slaClock(open, CaseStatus.SOLVED, now);
+    const assign = options.assignActor && open.assigneeId === null;
     const solved = await this.updateOrThrow(open.id, {
       status: CaseStatus.SOLVED,
       solvedAt: now,
       outcome,
       disputeActive: false,
       ...clock.data,
+      ...(assign ? { assigneeId: message.author.id } : {}),
     });
     await this.record(solved, 'solved', message.author, {
       status: { from: open.status, to: CaseStatus.SOLVED },
       outcome,
+      ...(assign ? { assignee: { from: null, to: message.author.id } } : {}),
     });
     await this.cases.addMessage(open.id, message);
+    if (options.internalNote) {
+      await this.cases.addMessage(open.id, { ...options.internalNote, internal: true });
+    }
     return this.recordSlaClock(solved, clock, message.author);
   }
 
@@ -255,8 +296,10 @@ export class CasesService {
     return updated;
   }
 
-  async list(principal: Principal, query: ListCasesQueryDto): Promise<Page<SupportCaseDto>> {
+  async list(principal: Principal, query: ListCasesQueryDto): Promise<Page<QueueCaseDto>> {
     const now = new Date();
+    const sort = query.sort ?? 'priority';
+    const cursors = queueCursor(sort);
     const rows = await this.cases.list(
       {
         customerId: principal.role === 'customer' ? principal.id : undefined,
@@ -268,10 +311,29 @@ export class CasesService {
         breachedAt: query.breached ? { now, breached: query.breached === 'true' } : undefined,
         open: query.open === undefined ? undefined : query.open === 'true',
       },
+      sort,
       query.limit + 1,
-      query.cursor ? queueCursor.decode(query.cursor) : undefined,
+      query.cursor ? cursors.decode(query.cursor) : undefined,
     );
-    return toPage(rows, query.limit, queueCursor.encode, (row) => mapCase(row, now));
+    return toPage(rows, query.limit, cursors.encode, (row) => mapQueueCase(row, now));
+  }
+
+  /** Agents: the number of open cases in each saved view of the queue. */
+  counts(principal: Principal): Promise<CaseCountsDto> {
+    return this.cases.countViews(principal.id, new Date());
+  }
+
+  /**
+   * Agents' search and the customer page: cases whose id starts with `idPrefix`, or the
+   * customer's; newest first.
+   */
+  async find(
+    filter: { idPrefix?: string; customerId?: string },
+    limit: number,
+  ): Promise<QueueCaseDto[]> {
+    const now = new Date();
+    const rows = await this.cases.list(filter, 'createdAt', limit);
+    return rows.map((row) => mapQueueCase(row, now));
   }
 
   async get(principal: Principal, id: string): Promise<SupportCaseDto> {
@@ -300,12 +362,22 @@ export class CasesService {
     }));
   }
 
-  postMessage(
+  async postMessage(
     principal: Principal,
     id: string,
     dto: CaseMessageRequestDto,
   ): Promise<SupportCaseDto> {
-    const internal = dto.internal ?? false;
+    if ((dto.body === undefined) === (dto.macroId === undefined)) {
+      throw new AppError('VALIDATION_FAILED', 'The request is invalid.', [
+        { field: 'body', message: 'send either body or macroId' },
+      ]);
+    }
+    if (dto.macroId !== undefined && principal.role !== 'agent') {
+      throw new AppError('FORBIDDEN', 'Only agents may post macros.');
+    }
+    const { body, internal } = dto.macroId
+      ? await this.renderMacro(principal, id, dto.macroId)
+      : { body: dto.body as string, internal: dto.internal ?? false };
     if (internal && principal.role !== 'agent') {
       throw new AppError('FORBIDDEN', 'Only agents may write internal notes.');
     }
@@ -324,8 +396,37 @@ export class CasesService {
           ? { firstRespondedAt: now, dueAt: supportCase.resolutionDueAt }
           : undefined,
         details: firstResponse ? { firstResponse: true } : undefined,
-        message: { author: principal, body: dto.body, internal },
+        message: { author: principal, body, internal },
       };
+    });
+  }
+
+  /** The macro's text for the case, and whether it is internal (`internal` in the request aside). */
+  private async renderMacro(
+    principal: Principal,
+    caseId: string,
+    macroId: string,
+  ): Promise<{ body: string; internal: boolean }> {
+    const supportCase = await this.findVisible(principal, caseId);
+    const macro = await this.macros.find(macroId);
+    const refund = await this.refunds.findVisible(principal, supportCase.refundId);
+    const body = renderMacro(macro.body, {
+      caseId: supportCase.id,
+      customerId: supportCase.customerId,
+      refund: { amount: refund.amount, currency: refund.currency, reviewDueAt: refund.reviewDueAt },
+    });
+    return { body, internal: macro.internal };
+  }
+
+  /**
+   * Agents: the heartbeat of an agent who has the case open; answers who has it open now (each
+   * agent whose latest heartbeat is at most 30 s old, the caller included).
+   */
+  presence(principal: Principal, id: string): Promise<PresenceDto> {
+    return this.txHost.withTransaction(async () => {
+      const supportCase = await this.findVisible(principal, id);
+      const viewers = await this.cases.heartbeat(supportCase.id, principal.id, PRESENCE_SECONDS);
+      return { viewers };
     });
   }
 

@@ -84,13 +84,31 @@ export class EscalationPolicy {
     return link(supportCase);
   }
 
-  /** Resolving or withdrawing the dispute solves its case, with the outcome. */
+  /**
+   * Resolving or withdrawing the dispute solves its case, with the outcome: the note is the
+   * customer's public message, the agent's internal note stays with the agents.
+   */
   @OnEvent('refund.dispute-ended', IN_THE_CHANGE)
-  async disputeEnded({ refund, actor, outcome, note }: RefundDomainEvents['refund.dispute-ended']) {
-    await this.cases.solveForRefund(refund.id, { dispute: true }, outcome, {
-      author: actor,
-      body: note,
-    });
+  async disputeEnded({
+    refund,
+    actor,
+    outcome,
+    note,
+    internalNote,
+  }: RefundDomainEvents['refund.dispute-ended']) {
+    await this.cases.solveForRefund(
+      refund.id,
+      { dispute: true },
+      outcome,
+      { author: actor, body: note },
+      {
+        internalNote: internalNote
+          ? { author: actor, body: internalNote, internal: true }
+          : undefined,
+        // The agent who decided the dispute owns its case from then on.
+        assignActor: actor.role === 'agent',
+      },
+    );
     return undefined;
   }
 

@@ -24,6 +24,7 @@ export type WebhookEndpoint = Selectable<Tables.WebhookEndpoint>;
 export type WebhookDelivery = Selectable<Tables.WebhookDelivery>;
 export type WebhookAttempt = Selectable<Tables.WebhookAttempt>;
 export type ScheduledJob = Selectable<Tables.ScheduledJob>;
+export type Macro = Selectable<Tables.Macro>;
 
 /** The injection token of the pool-level `Database` (outside any transaction). */
 export const DATABASE = Symbol('DATABASE');

@@ -29,7 +29,10 @@ export interface RefundDomainEvents {
     refund: Refund;
     actor: Actor;
     outcome: 'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR' | 'WITHDRAWN';
+    /** For the customer: a public message. */
     note: string;
+    /** The agent's reasoning: stays internal. */
+    internalNote?: string;
   };
   'refund.merchant-responded': { refund: Refund; actor: Actor; statement: string };
 }

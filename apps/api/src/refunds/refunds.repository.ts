@@ -32,6 +32,10 @@ export interface RefundFilter {
   status?: RefundStatus;
   transactionId?: string;
   reviewOverdueAt?: Date;
+  /** Refunds whose id starts with it. */
+  idPrefix?: string;
+  /** Refunds that need an agent and have no open case: PAYOUT_FAILED ones. */
+  attention?: boolean;
 }
 
 export interface NewDraft {
@@ -212,6 +216,16 @@ export class RefundsRepository {
       query = query
         .where('status', 'in', UNDER_REVIEW_STATUSES)
         .where('reviewDueAt', '<', filter.reviewOverdueAt);
+    }
+    if (filter.idPrefix !== undefined) {
+      query = query.where(sql<boolean>`starts_with(id::text, ${filter.idPrefix})`);
+    }
+    if (filter.attention) {
+      // An open case already brings the refund to an agent's queue.
+      query = query.where('status', '=', RefundStatus.PAYOUT_FAILED).where(
+        sql<boolean>`NOT EXISTS (SELECT 1 FROM support_cases c WHERE c.refund_id = refunds.id
+            AND c.status IN ('NEW', 'OPEN', 'PENDING_CUSTOMER', 'ON_HOLD'))`,
+      );
     }
     if (after) {
       query = query.where((eb) =>

@@ -110,17 +110,31 @@ export class RefundsService {
   }
 
   async list(principal: Principal, query: ListRefundsQueryDto): Promise<Page<RefundDto>> {
+    if (query.attention !== undefined && principal.role !== 'agent') {
+      throw new AppError('FORBIDDEN', 'Only agents may list the refunds that need attention.');
+    }
     const rows = await this.refunds.list(
       {
         ...visibleTo(principal),
         status: query.status,
         transactionId: query.transactionId,
         reviewOverdueAt: query.reviewOverdue === 'true' ? new Date() : undefined,
+        attention: query.attention === 'true' ? true : undefined,
       },
       query.limit + 1,
       query.cursor ? cursors.decode(query.cursor) : undefined,
     );
     return toPage(rows, query.limit, cursors.encode, (row) => this.toDto(row, principal));
+  }
+
+  /** Agents' search and the customer page: newest first. */
+  async find(
+    principal: Principal,
+    filter: { idPrefix?: string; customerId?: string },
+    limit: number,
+  ): Promise<RefundDto[]> {
+    const rows = await this.refunds.list({ ...filter, ...visibleTo(principal) }, limit);
+    return rows.map((row) => this.toDto(row, principal));
   }
 
   async events(principal: Principal, id: string): Promise<RefundEventDto[]> {
@@ -415,6 +429,7 @@ export class RefundsService {
         actor: principal,
         outcome: dto.outcome,
         note: dto.note,
+        internalNote: dto.internalNote,
       });
       return this.finish(linked, 'resolve-dispute', principal);
     });

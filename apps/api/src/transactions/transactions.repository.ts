@@ -27,6 +27,15 @@ export interface TransactionFilter {
   merchantId?: string;
 }
 
+/** What agents' search looks for in payments: any of these matches. */
+export interface PaymentSearch {
+  /** The payment with this id, or those whose id starts with `idPrefix`. */
+  id?: string;
+  idPrefix?: string;
+  /** Payments whose description contains every one of these words (any case). */
+  descriptionWords?: string[];
+}
+
 @Injectable()
 export class TransactionsRepository {
   constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
@@ -67,6 +76,33 @@ export class TransactionsRepository {
     return query.orderBy('t.createdAt', 'desc').orderBy('t.id', 'desc').limit(take).execute();
   }
 
+  /** Agents' search: the payments matching any of `search`, newest first. */
+  search(search: PaymentSearch, take: number): Promise<TransactionRow[]> {
+    return this.select()
+      .where((eb) => {
+        const any = [];
+        if (search.id !== undefined) any.push(eb('t.id', '=', search.id));
+        if (search.idPrefix !== undefined) {
+          any.push(sql<boolean>`starts_with(${sql.ref('t.id')}, ${search.idPrefix})`);
+        }
+        if (search.descriptionWords?.length) {
+          any.push(
+            eb.and(
+              search.descriptionWords.map(
+                (word) =>
+                  sql<boolean>`${sql.ref('t.description')} ILIKE ${`%${escapeLike(word)}%`} ESCAPE '\\'`,
+              ),
+            ),
+          );
+        }
+        return any.length ? eb.or(any) : sql<boolean>`false`;
+      })
+      .orderBy('t.createdAt', 'desc')
+      .orderBy('t.id', 'desc')
+      .limit(take)
+      .execute();
+  }
+
   // One statement: what is refundable is the payment's own `heldAmount`; what was refunded comes
   // from a lateral aggregate per payment, not a query per row.
   private select() {
@@ -97,4 +133,9 @@ export class TransactionsRepository {
           .as('refundableAmount'),
       ]);
   }
+}
+
+/** `value` matched literally inside a LIKE pattern (escape character: backslash). */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

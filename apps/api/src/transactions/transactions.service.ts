@@ -8,6 +8,7 @@ import { RegisterTransactionDto, TRANSACTION_ID } from './dto/register-transacti
 import { mapTransaction, TransactionDto } from './dto/transaction.dto';
 import {
   NewTransaction,
+  PaymentSearch,
   TransactionFilter,
   TransactionRow,
   TransactionsRepository,
@@ -56,6 +57,16 @@ export class TransactionsService {
     const row = TRANSACTION_ID.test(id) ? await this.repository.findById(id) : undefined;
     if (!row || !canSee(principal, row)) throw notFound('Transaction');
     return mapTransaction(row);
+  }
+
+  /** Agents' search: payments by id, id prefix or the words of their description, newest first. */
+  async search(search: PaymentSearch, limit: number): Promise<TransactionDto[]> {
+    return (await this.repository.search(search, limit)).map(mapTransaction);
+  }
+
+  /** A customer's or a merchant's payments, newest first. */
+  async listOf(owner: TransactionFilter, limit: number): Promise<TransactionDto[]> {
+    return (await this.repository.listNewestFirst(owner, undefined, limit)).map(mapTransaction);
   }
 
   async list(principal: Principal, query: ListTransactionsQueryDto): Promise<Page<TransactionDto>> {

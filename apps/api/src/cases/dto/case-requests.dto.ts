@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination';
 import { CasePriority, CaseReason, CaseStatus } from '../../generated/kysely/enums';
+import { QUEUE_SORTS, type QueueSort } from '../cases.repository';
 
 export const CUSTOMER_CHANNELS = ['IN_APP_CHAT', 'HOTLINE', 'EMAIL', 'SOCIAL_MEDIA'] as const;
 
@@ -52,11 +53,22 @@ export class RateCaseDto {
 }
 
 export class CaseMessageRequestDto {
-  @ApiProperty({ maxLength: 4000 })
+  @ApiPropertyOptional({ maxLength: 4000, description: 'The text; or send `macroId` instead' })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(4000)
-  body!: string;
+  body?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "Agents: post this macro's text, its placeholders filled in from the case (public or " +
+      'internal as the macro says); instead of `body`',
+  })
+  @IsOptional()
+  @Matches(UUID, { message: 'macroId must be a macro id' })
+  macroId?: string;
 
   @ApiPropertyOptional({ default: false, description: 'An internal note (agents only)' })
   @IsOptional()
@@ -103,4 +115,15 @@ export class ListCasesQueryDto extends PaginationQueryDto {
   @IsOptional()
   @Matches(UUID, { message: 'refundId must be a refund id' })
   refundId?: string;
+
+  @ApiPropertyOptional({
+    enum: QUEUE_SORTS,
+    default: 'priority',
+    description:
+      'priority: the urgency order (most urgent priority, then the earliest due target); ' +
+      'due: the earliest due target first; createdAt, lastActivityAt: the newest first',
+  })
+  @IsOptional()
+  @IsIn(QUEUE_SORTS)
+  sort?: QueueSort;
 }

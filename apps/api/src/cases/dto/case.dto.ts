@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaseHistory, CaseMessage, SupportCase } from '../../database/database';
-import { CasePriority, CaseReason, CaseStatus } from '../../generated/kysely/enums';
-import { isBreached } from '../case-sla';
+import { CasePriority, CaseReason, CaseStatus, RefundStatus } from '../../generated/kysely/enums';
+import type { QueueRow } from '../cases.repository';
+import { isBreached, OPEN_CASE_STATUSES } from '../case-sla';
 
 export interface CaseRatingDto {
   score: number;
@@ -63,8 +64,42 @@ export class EscalationDto extends SupportCaseDto {
   availableChannels!: string[];
 }
 
+/** A case as the queue (and search) lists it: with what an agent reads first. */
+export class QueueCaseDto extends SupportCaseDto {
+  @ApiProperty({ nullable: true, type: String, description: "The payment's description" })
+  subject!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'mer-1' }) merchantId!: string | null;
+  @ApiProperty({ nullable: true, enum: Object.values(RefundStatus) })
+  refundStatus!: RefundStatus | null;
+  @ApiProperty({ description: 'The latest change or message' }) lastActivityAt!: string;
+  @ApiProperty({
+    description: 'The customer wrote the latest public message: an agent is due to answer',
+  })
+  awaitingAgent!: boolean;
+}
+
+/** The number of open cases in each saved view of the queue. */
+export class CaseCountsDto {
+  @ApiProperty({ description: 'Assigned to the caller' }) mine!: number;
+  @ApiProperty() unassigned!: number;
+  @ApiProperty({ description: 'A first-response or resolution target passed unmet' })
+  breached!: number;
+  @ApiProperty({ description: 'Reason DISPUTE' }) disputes!: number;
+  @ApiProperty({ description: 'Reason UNAUTHORIZED_TRANSACTION (a stolen wallet)' })
+  stolenWallet!: number;
+}
+
+export class PresenceDto {
+  @ApiProperty({
+    type: [String],
+    example: ['agt-1', 'agt-2'],
+    description: 'The agents who have the case open (a heartbeat within 30 s), the caller included',
+  })
+  viewers!: string[];
+}
+
 export class CasePageDto {
-  @ApiProperty({ type: [SupportCaseDto] }) data!: SupportCaseDto[];
+  @ApiProperty({ type: [QueueCaseDto] }) data!: QueueCaseDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
@@ -114,6 +149,18 @@ export function mapCase(supportCase: SupportCase, now = new Date()): SupportCase
         : null,
     createdAt: supportCase.createdAt.toISOString(),
     updatedAt: supportCase.updatedAt.toISOString(),
+  };
+}
+
+export function mapQueueCase(row: QueueRow, now = new Date()): QueueCaseDto {
+  return {
+    ...mapCase(row, now),
+    subject: row.subject,
+    merchantId: row.merchantId,
+    refundStatus: row.refundStatus,
+    lastActivityAt: row.lastActivityAt.toISOString(),
+    // Only an open case waits for an answer.
+    awaitingAgent: row.awaitingAgent && OPEN_CASE_STATUSES.includes(row.status),
   };
 }
 

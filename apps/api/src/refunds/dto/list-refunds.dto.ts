@@ -23,4 +23,13 @@ export class ListRefundsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'])
   reviewOverdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'Agents: true lists the refunds that need an agent and have no open case (PAYOUT_FAILED)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  attention?: 'true' | 'false';
 }

@@ -150,11 +150,25 @@ export class ResolveDisputeDto {
   @IsIn(DISPUTE_OUTCOMES)
   outcome!: DisputeOutcome;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({
+    maxLength: 2000,
+    description: 'Sent to the customer as a public message on the case, and kept as the decision',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
   note!: string;
+
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    description:
+      "The agent's reasoning for the record: an internal note on the case, never shown to the customer or the merchant",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  internalNote?: string;
 }
 
 export class MerchantResponseDto {
