@@ -6,6 +6,7 @@ export type RefundStatus =
   | 'UNDER_REVIEW'
   | 'INFO_REQUESTED'
   | 'APPROVED'
+  | 'PAYOUT_PENDING'
   | 'REJECTED'
   | 'DISPUTED'
   | 'PAYOUT_FAILED'

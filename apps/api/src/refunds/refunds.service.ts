@@ -420,6 +420,17 @@ export class RefundsService {
     });
   }
 
+  /** The back-end claims the refund before any money moves: the refund waits for the result. */
+  startPayout(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.checked(principal, id, 'start-payout', ifMatch);
+      const written = await this.write(principal, refund, 'start-payout', {
+        to: RefundStatus.PAYOUT_PENDING,
+      });
+      return this.finish(written, 'start-payout', principal);
+    });
+  }
+
   payout(principal: Principal, id: string, dto: PayoutDto, ifMatch?: number): Promise<RefundDto> {
     return this.txHost.withTransaction(async () => {
       const now = new Date();
