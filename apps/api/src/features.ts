@@ -3,6 +3,7 @@ import { AttachmentsModule } from './attachments/attachments.module';
 import { CasesModule } from './cases/cases.module';
 import { EventsModule } from './events/events.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { SecurityReportsModule } from './security-reports/security-reports.module';
 import { SupportModule } from './support/support.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -13,6 +14,7 @@ export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
   RefundsModule,
   AttachmentsModule,
   CasesModule,
+  SecurityReportsModule,
   TransactionsModule,
   EventsModule,
   WebhooksModule,

@@ -14,6 +14,7 @@ export interface Objects {
   notice: string;
   endpoint: string;
   delivery: string;
+  securityReport: string;
 }
 
 export interface World {
@@ -120,7 +121,25 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
     );
     const delivery = deliveries.data[0]?.id as string | undefined;
     if (!delivery) throw new Error('no delivery for the refund.apply event');
-    return { refund, transaction, attachment, case: supportCase, notice, endpoint, delivery };
+    // Filed without payments: it holds the customer's payouts, but files no refund.
+    const securityReport = expectStatus(
+      'security report',
+      await t.http
+        .post('/v1/security-reports')
+        .set('Authorization', customer)
+        .send({ description: 'My phone was stolen.' }),
+      201,
+    ).id as string;
+    return {
+      refund,
+      transaction,
+      attachment,
+      case: supportCase,
+      notice,
+      endpoint,
+      delivery,
+      securityReport,
+    };
   };
   return { tokens, strangers, own: await side(1), foreign: await side(2) };
 }
@@ -134,6 +153,7 @@ export function fillPath(path: string, objects: Objects): string {
     cases: objects.case,
     notices: objects.notice,
     'webhook-endpoints': objects.endpoint,
+    'security-reports': objects.securityReport,
   };
   return path
     .replace('{id}', encodeURIComponent(idOf[resource] ?? 'none'))

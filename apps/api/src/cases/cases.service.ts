@@ -211,6 +211,61 @@ export class CasesService {
     return solved;
   }
 
+  /**
+   * A security report's case: ACCOUNT_COMPROMISED, URGENT, about the report alone (no refund),
+   * so no per-refund way in ever joins it. Runs in the report's unit of work.
+   */
+  async openForSecurityReport(input: {
+    securityReportId: string;
+    customerId: string;
+    channel: string;
+    message: NewMessage;
+  }): Promise<SupportCase> {
+    const now = new Date();
+    const priority = CasePriority.URGENT;
+    const targets = slaTargets(now, priority, this.sla);
+    const supportCase = await this.cases.insert({
+      refundId: null,
+      securityReportId: input.securityReportId,
+      customerId: input.customerId,
+      reason: CaseReason.ACCOUNT_COMPROMISED,
+      channel: input.channel,
+      priority,
+      ...targets,
+      dueAt: targets.firstResponseDueAt,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.record(supportCase, 'opened', input.message.author, {
+      reason: CaseReason.ACCOUNT_COMPROMISED,
+      priority,
+      channel: input.channel,
+    });
+    await this.cases.addMessage(supportCase.id, input.message);
+    return supportCase;
+  }
+
+  /**
+   * Adds a message (public or internal) to a case, whatever its status: the history records
+   * it, and a public one publishes `case.updated`. For the services that own a case's subject
+   * (a security report's case).
+   */
+  async addMessage(caseId: string, message: NewMessage): Promise<SupportCase> {
+    const locked = await this.cases.lock(caseId);
+    if (!locked) throw notFound('Case');
+    const updated = await this.updateOrThrow(caseId, {});
+    const internal = message.internal ?? false;
+    await this.record(
+      updated,
+      internal ? 'internal-note' : 'message',
+      message.author,
+      message.details,
+      internal,
+    );
+    await this.cases.addMessage(caseId, message);
+    return updated;
+  }
+
   /** Adds a message to the refund's open case, if there is one. */
   async addToOpenCase(refundId: string, message: NewMessage): Promise<SupportCase | undefined> {
     const open = await this.cases.lockOpenForRefund(refundId);
@@ -367,8 +422,9 @@ export class CasesService {
   ): Promise<SupportCaseDto> {
     return this.txHost.withTransaction(async () => {
       const visible = await this.findVisible(principal, id);
-      // The refund first, then the case: the order every way into a case takes.
-      await this.refunds.lockForCaseWork(visible.refundId);
+      // The refund first, then the case: the order every way into a case takes (a security
+      // report's case has no refund).
+      if (visible.refundId) await this.refunds.lockForCaseWork(visible.refundId);
       const supportCase = await this.cases.lock(id);
       if (!supportCase) throw notFound('Case');
       const now = new Date();
@@ -400,7 +456,11 @@ export class CasesService {
       );
       if (step.message) await this.cases.addMessage(id, step.message);
       // The refund points at its open case, while there is one.
-      if (to === CaseStatus.OPEN && !OPEN_CASE_STATUSES.includes(supportCase.status)) {
+      if (
+        updated.refundId &&
+        to === CaseStatus.OPEN &&
+        !OPEN_CASE_STATUSES.includes(supportCase.status)
+      ) {
         await this.refunds.pointAtCase(updated.refundId, updated.id);
       }
       return mapCase(updated);
@@ -416,12 +476,14 @@ export class CasesService {
     internal = false,
   ): Promise<void> {
     if (!internal) {
-      await this.outbox.record({
-        type: caseEventType(change),
-        refundId: supportCase.refundId,
-        caseId: supportCase.id,
-        data: mapCase(supportCase),
-      });
+      const data = mapCase(supportCase);
+      const type = caseEventType(change);
+      // A security report's case belongs to no refund: its events are ordered per customer.
+      await this.outbox.record(
+        supportCase.refundId
+          ? { type, refundId: supportCase.refundId, caseId: supportCase.id, data }
+          : { type, customerId: supportCase.customerId, caseId: supportCase.id, data },
+      );
     }
     await this.cases.addHistory(supportCase, change, actor, details, internal);
   }

@@ -23,6 +23,8 @@ export type WebhookEndpoint = Selectable<Tables.WebhookEndpoint>;
 export type WebhookDelivery = Selectable<Tables.WebhookDelivery>;
 export type WebhookAttempt = Selectable<Tables.WebhookAttempt>;
 export type ScheduledJob = Selectable<Tables.ScheduledJob>;
+export type SecurityReport = Selectable<Tables.SecurityReport>;
+export type PayoutHold = Selectable<Tables.PayoutHold>;
 
 /** The injection token of the pool-level `Database` (outside any transaction). */
 export const DATABASE = Symbol('DATABASE');

@@ -4,14 +4,24 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { sql } from 'kysely';
 import type { KyselyTransactionalAdapter } from '../database/database';
 
-export interface OutboxEvent {
+export type OutboxEvent = {
   type: string;
-  /** Every event belongs to a refund: it orders deliveries and scopes who sees the event. */
-  refundId: string;
   caseId?: string | null;
   /** The object as GET returns it, without `nextActions`. */
   data: object;
-}
+} & (
+  | {
+      /** The refund it belongs to: it orders deliveries and scopes who sees the event. */
+      refundId: string;
+    }
+  | {
+      /**
+       * A customer's event that belongs to no refund (a security report's, its payout hold's,
+       * its case's): ordered per customer, seen by the customer, agents and the system only.
+       */
+      customerId: string;
+    }
+);
 
 /**
  * The outbox: events are written in the transaction of the change they describe, and webhook
@@ -27,22 +37,31 @@ export class OutboxRepository {
    * (`refund.*`) or `*`; the system's for every event, a merchant's for its own refunds' refund
    * events only (whatever its `*` says). Committed together with the change or not at all.
    * `created_at` is the moment of recording (not the transaction's start), so it follows the
-   * refund's order too. An endpoint being deleted meanwhile is waited for, then skipped.
+   * refund's order too. Deliveries are ordered per key: the refund, or for an event that belongs
+   * to no refund its customer (`customer:<id>`), whose events are recorded under their lock. An endpoint being deleted meanwhile is waited for, then skipped.
    */
   async record(event: OutboxEvent): Promise<void> {
     const family = `${event.type.split('.')[0]}.*`;
+    const source =
+      'refundId' in event
+        ? sql`SELECT refund.id AS refund_id, refund.customer_id, refund.merchant_id
+                FROM refunds refund WHERE refund.id = ${event.refundId}::uuid`
+        : sql`SELECT NULL::uuid AS refund_id, ${event.customerId}::text AS customer_id,
+                     NULL::text AS merchant_id`;
     await sql`
-      WITH event AS (
+      WITH source AS (${source}),
+      event AS (
         INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
-        SELECT ${randomUUID()}::uuid, ${event.type}::text, refund.id, ${event.caseId ?? null}::uuid,
-               refund.customer_id, refund.merchant_id, ${JSON.stringify(event.data)}::json,
-               clock_timestamp()
-          FROM refunds refund WHERE refund.id = ${event.refundId}::uuid
-        RETURNING id, position, refund_id, merchant_id, created_at)
+        SELECT ${randomUUID()}::uuid, ${event.type}::text, source.refund_id,
+               ${event.caseId ?? null}::uuid, source.customer_id, source.merchant_id,
+               ${JSON.stringify(event.data)}::json, clock_timestamp()
+          FROM source
+        RETURNING id, position, refund_id, customer_id, merchant_id, created_at)
       INSERT INTO webhook_deliveries
-             (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at, created_at,
+             (id, endpoint_id, event_id, ordering_key, event_position, next_attempt_at, created_at,
               updated_at)
-      SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position,
+      SELECT gen_random_uuid(), endpoint.id, event.id,
+             coalesce(event.refund_id::text, 'customer:' || event.customer_id), event.position,
              event.created_at, event.created_at, event.created_at
         FROM event
         JOIN webhook_endpoints endpoint
