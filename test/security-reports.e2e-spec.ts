@@ -1,6 +1,7 @@
+import { Client } from 'pg';
 import { WebhookDeliveryService } from '../apps/api/src/webhooks/webhook-delivery.service';
 import { startTestApp, TestApp } from './support/app';
-import { eventually, stopScheduler } from './support/cases';
+import { eventually, sleep, stopScheduler } from './support/cases';
 import { payment, refundIn } from './support/fixtures';
 import { act, actors, Actors } from './support/refunds';
 import { Receiver, startReceiver } from './support/webhook-receiver';
@@ -428,6 +429,41 @@ describe('security reports: the stolen wallet', () => {
       const again = await file(me.auth, { description: 'Stolen again' });
       expect(again.status).toBe(201);
       expect(again.body.id).not.toBe(report.id);
+    });
+
+    it('a payout that checked before the hold and is still writing makes the filing wait: paid before the hold commits', async () => {
+      const me = await customer();
+      const approved = await refundOf(me.id, 'APPROVED');
+      // Another session holds the refund's row: the payout passes its checks, then waits to write.
+      const blocker = new Client({ connectionString: t.db.url });
+      await blocker.connect();
+      let filedAt = 0;
+      let unblockedAt = 0;
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT id FROM refunds WHERE id = $1 FOR UPDATE', [approved]);
+        const paying = act(t, a.system, approved, 'payout', { result: 'SUCCEEDED' });
+        await sleep(400);
+        const filing = file(me.auth, { description: 'Stolen' }).then((res) => {
+          filedAt = Date.now();
+          return res;
+        });
+        await sleep(400);
+        unblockedAt = Date.now();
+        await blocker.query('COMMIT');
+        const [paid, filed] = await Promise.all([paying, filing]);
+        expect([paid.status, filed.status]).toEqual([200, 201]);
+      } finally {
+        await blocker.end();
+      }
+      // The filing could not commit its hold while the payout it raced was still unpaid.
+      expect(filedAt).toBeGreaterThanOrEqual(unblockedAt);
+      const positions = await t.query<{ type: string }>(
+        `SELECT type FROM events WHERE refund_id = $1 OR customer_id = $2 AND refund_id IS NULL
+          ORDER BY position`,
+        [approved, me.id],
+      );
+      expect(positions.map((e) => e.type).slice(0, 2)).toEqual(['refund.payout', 'case.opened']);
     });
 
     it('a payout racing the report is paid before the hold committed, or refused: never paid after', async () => {
