@@ -246,6 +246,23 @@ describe('security reports: the stolen wallet', () => {
       }
     });
 
+    it('a retry with the same Idempotency-Key answers the first answer and files nothing more', async () => {
+      const me = await customer();
+      const paid = await payment(t, { customerId: me.id });
+      const send = () =>
+        t.http
+          .post('/v1/security-reports')
+          .set('Authorization', me.auth)
+          .set('Idempotency-Key', `report-${me.id}`)
+          .send({ description: 'Stolen', transactionIds: [paid] });
+      const first = await send();
+      const again = await send();
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.body).toEqual(first.body);
+      const rows = await t.query('SELECT id FROM refunds WHERE customer_id = $1', [me.id]);
+      expect(rows).toHaveLength(1);
+    });
+
     it("the report's case is its own: a refund's escalation opens another case", async () => {
       const me = await customer();
       const paid = await payment(t, { customerId: me.id });

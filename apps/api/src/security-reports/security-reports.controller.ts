@@ -51,6 +51,9 @@ export class SecurityReportsController {
       'missing from an agent',
   })
   @ApiNotFoundResponse({ description: "NOT_FOUND: a payment that is not the customer's" })
+  @ApiConflictResponse({
+    description: 'CONFLICT: another report of the customer was filed at the same moment',
+  })
   async file(
     @CurrentPrincipal() p: Principal,
     @Body() body: FileSecurityReportDto,

@@ -53,16 +53,26 @@ export class SecurityReportsRepository {
       .executeTakeFirst();
   }
 
-  insert(report: NewSecurityReport): Promise<SecurityReport> {
-    return this.db
-      .insertInto('securityReports')
-      .values({
-        id: randomUUID(),
-        ...report,
-        holdPlacedAt: sql<Date>`now()`,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  /**
+   * A new OPEN report; `undefined` when the customer has one already (the one-open index: the
+   * caller's lock makes that a report filed outside it).
+   */
+  async insert(report: NewSecurityReport): Promise<SecurityReport | undefined> {
+    try {
+      return await this.db
+        .insertInto('securityReports')
+        .values({
+          id: randomUUID(),
+          ...report,
+          holdPlacedAt: sql<Date>`now()`,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (error) {
+      const constraint = (error as { constraint?: string }).constraint;
+      if (constraint === 'security_reports_one_open_per_customer') return undefined;
+      throw error;
+    }
   }
 
   setCase(id: string, caseId: string): Promise<SecurityReport> {

@@ -79,6 +79,13 @@ export class SecurityReportsService {
         reportedByRole: principal.role,
         reportedById: principal.id,
       });
+      if (!inserted) {
+        throw new AppError(
+          'CONFLICT',
+          'Another report of this customer was filed at the same moment: send this one again ' +
+            'to join it.',
+        );
+      }
       const supportCase = await this.cases.openForSecurityReport({
         securityReportId: inserted.id,
         customerId,
