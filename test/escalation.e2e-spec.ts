@@ -52,6 +52,7 @@ describe('escalation: every way into a support case', () => {
       expect(res.body).toEqual({
         id: expect.stringMatching(UUID),
         refundId,
+        securityReportId: null,
         customerId: 'cus-1',
         reason: 'CUSTOMER_REQUEST',
         channel: 'EMAIL',

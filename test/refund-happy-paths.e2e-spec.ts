@@ -127,6 +127,37 @@ describe('more paths through the table', () => {
     expect(missing.status).toBe(400);
   });
 
+  it('start-payout claims the refund: PAYOUT_PENDING until the result, then REFUNDED', async () => {
+    const { id } = await draft(t, a);
+    await act(t, a.customer, id, 'submit');
+    await act(t, a.merchant, id, 'approve');
+    const pending = await act(t, a.system, id, 'start-payout');
+    expect(pending.status).toBe(200);
+    expect(pending.body).toMatchObject({ status: 'PAYOUT_PENDING', version: 4 });
+    expect(pending.body.nextActions).toEqual(['payout']);
+    const again = await act(t, a.system, id, 'start-payout');
+    expect([again.status, again.body.code]).toEqual([409, 'INVALID_TRANSITION']);
+    const paid = await act(t, a.system, id, 'payout', { result: 'SUCCEEDED', reference: 'PO-7' });
+    expect(paid.body).toMatchObject({ status: 'REFUNDED', payoutReference: 'PO-7', version: 5 });
+    const timeline = await t.http.get(`/v1/refunds/${id}/events`).set('Authorization', a.agent);
+    expect(timeline.body.slice(-2).map((e: { action: string }) => e.action)).toEqual([
+      'start-payout',
+      'payout',
+    ]);
+  });
+
+  it('a payout started and failed goes to PAYOUT_FAILED', async () => {
+    const { id } = await draft(t, a);
+    await act(t, a.customer, id, 'submit');
+    await act(t, a.merchant, id, 'approve');
+    await act(t, a.system, id, 'start-payout');
+    const failed = await act(t, a.system, id, 'payout', {
+      result: 'FAILED',
+      failureReason: 'Gone',
+    });
+    expect(failed.body).toMatchObject({ status: 'PAYOUT_FAILED', payoutFailureReason: 'Gone' });
+  });
+
   it('cancel releases the amount', async () => {
     const { id, transactionId } = await draft(t, a);
     const cancelled = await act(t, a.customer, id, 'cancel');

@@ -20,7 +20,8 @@ const EXPECTED: Record<RefundStatus, Partial<Record<Who, string[]>>> = {
     agent: ['request-info', 'approve', 'reject'],
   },
   INFO_REQUESTED: { customer: ['provide-info', 'cancel', 'escalate'] },
-  APPROVED: { customer: ['escalate'], system: ['payout'] },
+  APPROVED: { customer: ['escalate'], system: ['start-payout', 'payout'] },
+  PAYOUT_PENDING: { customer: ['escalate'], system: ['payout'] },
   REJECTED: { customer: ['dispute', 'escalate'] },
   DISPUTED: {
     customer: ['withdraw-dispute', 'escalate'],

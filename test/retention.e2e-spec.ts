@@ -59,9 +59,9 @@ describe('retention', () => {
         [refundId],
       );
       await t.query(
-        `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, refund_id, event_position,
+        `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, ordering_key, event_position,
                 status, next_attempt_at, created_at)
-         SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position,
+         SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id::text, event.position,
                 'SUCCEEDED', event.created_at, event.created_at
            FROM events event CROSS JOIN webhook_endpoints endpoint
           WHERE event.created_at < now() - interval '1 day'`,

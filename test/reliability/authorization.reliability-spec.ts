@@ -15,7 +15,13 @@ import {
 import { buildWorld, fillPath, Side } from './support/world';
 
 /** Resources whose ids customers and merchants see only when they are theirs. */
-const SCOPED = new Set(['refunds', 'transactions', 'cases', 'webhook-endpoints']);
+const SCOPED = new Set([
+  'refunds',
+  'transactions',
+  'cases',
+  'webhook-endpoints',
+  'security-reports',
+]);
 
 interface Answer {
   route: string;
@@ -117,6 +123,7 @@ describe('authorization matrix: every route × role × own/foreign, and bad toke
       notice: '00000000-0000-4000-8000-000000000003',
       endpoint: '00000000-0000-4000-8000-000000000004',
       delivery: '00000000-0000-4000-8000-000000000005',
+      securityReport: '00000000-0000-4000-8000-000000000006',
     };
     const malformed = Object.fromEntries(
       Object.keys(missing).map((key) => [key, 'not-a-uuid']),

@@ -73,6 +73,7 @@ function bodyOf(op: Op, s: Step): Record<string, unknown> {
       return { statement: 'Our side.' };
     case 'submit':
     case 'start-review':
+    case 'start-payout':
     case 'cancel':
     case 'withdraw-dispute':
     case 'retry-payout':

@@ -181,6 +181,7 @@ function datesIn(status: RefundStatus, now: Date, config: AppConfig): StateDates
     case 'INFO_REQUESTED':
       return { ...submitted, infoRequestedAt: now };
     case 'APPROVED':
+    case 'PAYOUT_PENDING':
       return approved;
     case 'PAYOUT_FAILED':
       return { ...approved, payoutFailureReason: 'Account closed' };

@@ -4,6 +4,7 @@ import { CasesModule } from './cases/cases.module';
 import { EventsModule } from './events/events.module';
 import { MacrosModule } from './macros/macros.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { SecurityReportsModule } from './security-reports/security-reports.module';
 import { SupportModule } from './support/support.module';
 import { TransactionsModule } from './transactions/transactions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -16,6 +17,7 @@ export const FEATURE_MODULES: NonNullable<DynamicModule['imports']> = [
   AttachmentsModule,
   CasesModule,
   MacrosModule,
+  SecurityReportsModule,
   TransactionsModule,
   EventsModule,
   WebhooksModule,

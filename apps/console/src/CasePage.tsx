@@ -14,6 +14,7 @@ import {
   useRefundData,
 } from './refund-parts';
 import { Link, paths } from './router';
+import { SecurityReportPanel } from './SecurityReportPanel';
 import { useSession } from './session';
 import { slaState } from './sla';
 import {
@@ -87,43 +88,60 @@ export function CasePage({ id }: { id: string }) {
       )}
       <NoticeBanner notice={notice} />
       <div className="columns">
-        <div className="column">
-          <section aria-labelledby="refund-title" className="panel">
-            <h2 id="refund-title">Refund</h2>
-            {refund.error && <p className="banner error">{refund.error}</p>}
-            {refund.data ? (
-              <>
-                <RefundSummary refund={refund.data.refund} />
-                <RefundActions
-                  refund={refund.data.refund}
-                  onDone={(updated) => {
-                    setNotice({
-                      kind: 'ok',
-                      text: `Done: the refund is now ${humanize(updated.status)}.`,
-                    });
-                    void reloadAll();
-                  }}
-                  onRefused={(message) => {
-                    setNotice({ kind: 'error', text: message });
-                    void reloadAll();
-                  }}
-                />
-                <p>
-                  <Link href={paths.refund(refund.data.refund.id)}>All cases of this refund</Link>
-                </p>
-              </>
-            ) : (
-              <p className="muted">Loading the refund…</p>
-            )}
-          </section>
-          {refund.data && <DisputeRecords data={refund.data} />}
-          {refund.data && <Evidence attachments={refund.data.attachments} />}
-          {refund.data && <Timeline events={refund.data.events} />}
-        </div>
+        {supportCase.securityReportId ? (
+          <div className="column">
+            <SecurityReportPanel
+              id={supportCase.securityReportId}
+              onReleased={(text) => {
+                setNotice({ kind: 'ok', text });
+                void reloadCase();
+              }}
+              onRefused={(text) => {
+                setNotice({ kind: 'error', text });
+                void reloadCase();
+              }}
+            />
+          </div>
+        ) : (
+          <div className="column">
+            <section aria-labelledby="refund-title" className="panel">
+              <h2 id="refund-title">Refund</h2>
+              {refund.error && <p className="banner error">{refund.error}</p>}
+              {refund.data ? (
+                <>
+                  <RefundSummary refund={refund.data.refund} />
+                  <RefundActions
+                    refund={refund.data.refund}
+                    onDone={(updated) => {
+                      setNotice({
+                        kind: 'ok',
+                        text: `Done: the refund is now ${humanize(updated.status)}.`,
+                      });
+                      void reloadAll();
+                    }}
+                    onRefused={(message) => {
+                      setNotice({ kind: 'error', text: message });
+                      void reloadAll();
+                    }}
+                  />
+                  <p>
+                    <Link href={paths.refund(refund.data.refund.id)}>All cases of this refund</Link>
+                  </p>
+                </>
+              ) : (
+                <p className="muted">Loading the refund…</p>
+              )}
+            </section>
+            {refund.data && <DisputeRecords data={refund.data} />}
+            {refund.data && <Evidence attachments={refund.data.attachments} />}
+            {refund.data && <Timeline events={refund.data.events} />}
+          </div>
+        )}
         <div className="column">
           <CasePanel
             supportCase={supportCase}
             refundStatus={refund.data?.refund.status}
+            aboutRefund={supportCase.refundId !== null}
             onChanged={(text) => {
               setNotice({ kind: 'ok', text });
               void reloadCase();
@@ -163,8 +181,10 @@ type CaseAction = 'assign' | 'pending' | 'hold' | 'solve';
 
 function CasePanel(props: {
   supportCase: SupportCase;
-  /** Undefined until the refund is loaded. */
+  /** Undefined until the refund is loaded (and for a case about no refund). */
   refundStatus: RefundStatus | undefined;
+  /** False for a security report's case: no refund to wait for. */
+  aboutRefund: boolean;
   onChanged: (text: string) => void;
   onRefused: (text: string) => void;
 }) {
@@ -275,7 +295,7 @@ function CasePanel(props: {
               Put on hold
             </button>
           )}
-          {props.refundStatus && !disputed && (
+          {(!props.aboutRefund || (props.refundStatus && !disputed)) && (
             <button type="button" disabled={busy} onClick={() => setConfirmSolve(true)}>
               Solve…
             </button>

@@ -177,9 +177,9 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
   // while the page is open even when the rows changed meanwhile (a poll, another filter): an id
   // is marked as requested once, so an answer dropped would never be asked for again.
   useEffect(() => {
-    const missing = [...new Set((cases ?? []).map((c) => c.refundId))].filter(
-      (id) => !requested.current.has(id),
-    );
+    const missing = [
+      ...new Set((cases ?? []).flatMap((c) => (c.refundId ? [c.refundId] : []))),
+    ].filter((id) => !requested.current.has(id));
     missing.forEach((id) => requested.current.add(id));
     const worker = async () => {
       for (let id = missing.shift(); id; id = missing.shift()) {
@@ -289,7 +289,7 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
         <tbody>
           {cases?.map((supportCase) => {
             const sla = slaState(supportCase, now);
-            const refund = refunds[supportCase.refundId];
+            const refund = supportCase.refundId ? refunds[supportCase.refundId] : undefined;
             return (
               <tr key={supportCase.id} className={sla.breached ? 'breached' : undefined}>
                 <td>
@@ -307,7 +307,11 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
                 </td>
                 <td>{supportCase.customerId}</td>
                 <td className="num">
-                  {refund ? formatMoney(refund.amount, refund.currency) : '…'}
+                  {refund
+                    ? formatMoney(refund.amount, refund.currency)
+                    : supportCase.refundId
+                      ? '…'
+                      : '—'}
                 </td>
                 <td>{formatDuration(now - Date.parse(supportCase.createdAt))}</td>
                 <td>{supportCase.assigneeId ?? <span className="muted">Unassigned</span>}</td>

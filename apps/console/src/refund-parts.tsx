@@ -69,6 +69,9 @@ export function RefundSummary({ refund }: { refund: Refund }) {
   if (refund.payoutReference) rows.push(['Payout reference', refund.payoutReference]);
   if (refund.decisionReason) rows.push(['Decision reason', refund.decisionReason, true]);
   if (refund.payoutFailureReason) rows.push(['Payout failure', refund.payoutFailureReason, true]);
+  if (refund.payoutHeld) {
+    rows.push(['Payouts', "Held: the customer's security report is open", true]);
+  }
   rows.push(
     ['Refund id', <code key="i">{refund.id}</code>, true],
     ['Version', String(refund.version)],

@@ -6,6 +6,7 @@ export type RefundStatus =
   | 'UNDER_REVIEW'
   | 'INFO_REQUESTED'
   | 'APPROVED'
+  | 'PAYOUT_PENDING'
   | 'REJECTED'
   | 'DISPUTED'
   | 'PAYOUT_FAILED'
@@ -40,6 +41,9 @@ export interface Refund {
   payoutReference: string | null;
   payoutFailureReason: string | null;
   refundedAt: string | null;
+  /** The customer's payouts are held (an open security report). */
+  payoutHeld: boolean;
+  securityReportId: string | null;
   nextActions: string[];
   createdAt: string;
   updatedAt: string;
@@ -87,6 +91,7 @@ export const CASE_STATUSES = [
 ] as const;
 export const CASE_PRIORITIES = ['URGENT', 'HIGH', 'NORMAL', 'LOW'] as const;
 export const CASE_REASONS = [
+  'ACCOUNT_COMPROMISED',
   'DISPUTE',
   'UNAUTHORIZED_TRANSACTION',
   'REVIEW_OVERDUE',
@@ -99,7 +104,9 @@ export type CaseReason = (typeof CASE_REASONS)[number];
 
 export interface SupportCase {
   id: string;
-  refundId: string;
+  /** Null for a security report's case (ACCOUNT_COMPROMISED). */
+  refundId: string | null;
+  securityReportId: string | null;
   customerId: string;
   reason: CaseReason;
   channel: string;
@@ -112,6 +119,26 @@ export interface SupportCase {
   firstRespondedAt: string | null;
   solvedAt: string | null;
   outcome: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A customer's report that their wallet was taken over (the stolen wallet). */
+export interface SecurityReport {
+  id: string;
+  customerId: string;
+  status: 'OPEN' | 'RESOLVED';
+  description: string;
+  transactionIds: string[];
+  refundIds: string[];
+  caseId: string | null;
+  payoutHold: {
+    active: boolean;
+    placedAt: string;
+    releasedAt: string | null;
+    releasedBy: Actor | null;
+  };
+  recommendedSteps: { code: string; text: string }[];
   createdAt: string;
   updatedAt: string;
 }

@@ -114,6 +114,10 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'GET /v1/webhook-endpoints/{id}/deliveries': ['merchant', 'system'],
   'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry': ['merchant', 'system'],
   'POST /v1/webhook-endpoints/{id}/rotate-secret': ['merchant', 'system'],
+  'POST /v1/security-reports': ['customer', 'agent'],
+  'GET /v1/security-reports': ['customer', 'agent', 'system'],
+  'GET /v1/security-reports/{id}': ['customer', 'agent', 'system'],
+  'POST /v1/security-reports/{id}/release': ['agent'],
   // Or the static METRICS_TOKEN, which these suites do not set.
   'GET /metrics': ['system'],
 };
@@ -173,6 +177,8 @@ export function validBody(
       currency: 'IDR',
       paidAt: '2026-11-20T03:00:00.000Z',
     }),
+    FileSecurityReportDto: () => ({ description: 'My phone was stolen.' }),
+    ReleaseSecurityReportDto: () => ({ note: 'Identity confirmed; account secured.' }),
     CreateWebhookEndpointDto: () => ({
       url: 'http://127.0.0.1:9/hook',
       events: ['refund.submit'],

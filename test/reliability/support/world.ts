@@ -18,6 +18,7 @@ export interface Objects {
   customer?: string;
   /** An agents' macro. */
   macro?: string;
+  securityReport: string;
 }
 
 export interface World {
@@ -132,6 +133,15 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
     );
     const delivery = deliveries.data[0]?.id as string | undefined;
     if (!delivery) throw new Error('no delivery for the refund.apply event');
+    // Filed without payments: it holds the customer's payouts, but files no refund.
+    const securityReport = expectStatus(
+      'security report',
+      await t.http
+        .post('/v1/security-reports')
+        .set('Authorization', customer)
+        .send({ description: 'My phone was stolen.' }),
+      201,
+    ).id as string;
     return {
       refund,
       transaction,
@@ -142,6 +152,7 @@ export async function buildWorld(t: TestApp, prefix = randomUUID().slice(0, 8)):
       delivery,
       customer: `${prefix}-customer-${n}`,
       macro,
+      securityReport,
     };
   };
   return { tokens, strangers, own: await side(1), foreign: await side(2) };
@@ -158,6 +169,7 @@ export function fillPath(path: string, objects: Objects): string {
     'webhook-endpoints': objects.endpoint,
     ...(objects.customer ? { customers: objects.customer } : {}),
     ...(objects.macro ? { macros: objects.macro } : {}),
+    'security-reports': objects.securityReport,
   };
   return path
     .replace('{id}', encodeURIComponent(idOf[resource] ?? 'none'))

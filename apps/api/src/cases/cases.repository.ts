@@ -23,7 +23,7 @@ export interface NewMessage {
 export type NewCase = Omit<Insertable<DB['supportCases']>, 'id' | 'lastHistorySequence'>;
 export type CaseChanges = Omit<
   Updateable<DB['supportCases']>,
-  'id' | 'refundId' | 'lastHistorySequence' | 'updatedAt'
+  'id' | 'refundId' | 'securityReportId' | 'lastHistorySequence' | 'updatedAt'
 >;
 
 export interface CaseFilter {
@@ -136,6 +136,15 @@ export class CasesRepository {
       )
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** A new case that no refund's open-case index concerns (a security report's). */
+  insert(data: NewCase): Promise<SupportCase> {
+    return this.db
+      .insertInto('supportCases')
+      .values({ ...data, id: randomUUID(), lastHistorySequence: 1 })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   /**

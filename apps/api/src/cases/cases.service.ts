@@ -285,6 +285,61 @@ export class CasesService {
     return this.recordSlaClock(solved, clock, message.author);
   }
 
+  /**
+   * A security report's case: ACCOUNT_COMPROMISED, URGENT, about the report alone (no refund),
+   * so no per-refund way in ever joins it. Runs in the report's unit of work.
+   */
+  async openForSecurityReport(input: {
+    securityReportId: string;
+    customerId: string;
+    channel: string;
+    message: NewMessage;
+  }): Promise<SupportCase> {
+    const now = new Date();
+    const priority = CasePriority.URGENT;
+    const targets = slaTargets(now, priority, this.sla);
+    const supportCase = await this.cases.insert({
+      refundId: null,
+      securityReportId: input.securityReportId,
+      customerId: input.customerId,
+      reason: CaseReason.ACCOUNT_COMPROMISED,
+      channel: input.channel,
+      priority,
+      ...targets,
+      dueAt: targets.firstResponseDueAt,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.record(supportCase, 'opened', input.message.author, {
+      reason: CaseReason.ACCOUNT_COMPROMISED,
+      priority,
+      channel: input.channel,
+    });
+    await this.cases.addMessage(supportCase.id, input.message);
+    return supportCase;
+  }
+
+  /**
+   * Adds a message (public or internal) to a case, whatever its status: the history records
+   * it, and a public one publishes `case.updated`. For the services that own a case's subject
+   * (a security report's case).
+   */
+  async addMessage(caseId: string, message: NewMessage): Promise<SupportCase> {
+    const locked = await this.cases.lock(caseId);
+    if (!locked) throw notFound('Case');
+    const updated = await this.updateOrThrow(caseId, {});
+    const internal = message.internal ?? false;
+    await this.record(
+      updated,
+      internal ? 'internal-note' : 'message',
+      message.author,
+      message.details,
+      internal,
+    );
+    await this.cases.addMessage(caseId, message);
+    return updated;
+  }
+
   /** Adds a message to the refund's open case, if there is one. */
   async addToOpenCase(refundId: string, message: NewMessage): Promise<SupportCase | undefined> {
     const open = await this.cases.lockOpenForRefund(refundId);
@@ -409,11 +464,18 @@ export class CasesService {
   ): Promise<{ body: string; internal: boolean }> {
     const supportCase = await this.findVisible(principal, caseId);
     const macro = await this.macros.find(macroId);
-    const refund = await this.refunds.findVisible(principal, supportCase.refundId);
+    // A security report's case has no refund: its placeholders read empty.
+    const refund = supportCase.refundId
+      ? await this.refunds.findVisible(principal, supportCase.refundId)
+      : null;
     const body = renderMacro(macro.body, {
       caseId: supportCase.id,
       customerId: supportCase.customerId,
-      refund: { amount: refund.amount, currency: refund.currency, reviewDueAt: refund.reviewDueAt },
+      refund: refund && {
+        amount: refund.amount,
+        currency: refund.currency,
+        reviewDueAt: refund.reviewDueAt,
+      },
     });
     return { body, internal: macro.internal };
   }
@@ -553,8 +615,9 @@ export class CasesService {
   ): Promise<SupportCaseDto> {
     return this.txHost.withTransaction(async () => {
       const visible = await this.findVisible(principal, id);
-      // The refund first, then the case: the order every way into a case takes.
-      await this.refunds.lockForCaseWork(visible.refundId);
+      // The refund first, then the case: the order every way into a case takes (a security
+      // report's case has no refund).
+      if (visible.refundId) await this.refunds.lockForCaseWork(visible.refundId);
       const supportCase = await this.cases.lock(id);
       if (!supportCase) throw notFound('Case');
       const now = new Date();
@@ -595,7 +658,11 @@ export class CasesService {
       );
       if (step.message) await this.cases.addMessage(id, step.message);
       // The refund points at its open case, while there is one.
-      if (to === CaseStatus.OPEN && !OPEN_CASE_STATUSES.includes(supportCase.status)) {
+      if (
+        changed.refundId &&
+        to === CaseStatus.OPEN &&
+        !OPEN_CASE_STATUSES.includes(supportCase.status)
+      ) {
         await this.refunds.pointAtCase(changed.refundId, changed.id);
       }
       return mapCase(await this.recordSlaClock(changed, clock, principal));
@@ -672,12 +739,14 @@ export class CasesService {
     internal = false,
   ): Promise<void> {
     if (!internal) {
-      await this.outbox.record({
-        type: caseEventType(change),
-        refundId: supportCase.refundId,
-        caseId: supportCase.id,
-        data: mapCase(supportCase),
-      });
+      const data = mapCase(supportCase);
+      const type = caseEventType(change);
+      // A security report's case belongs to no refund: its events are ordered per customer.
+      await this.outbox.record(
+        supportCase.refundId
+          ? { type, refundId: supportCase.refundId, caseId: supportCase.id, data }
+          : { type, customerId: supportCase.customerId, caseId: supportCase.id, data },
+      );
     }
     await this.cases.addHistory(supportCase, change, actor, details, internal);
   }

@@ -25,6 +25,8 @@ export type WebhookDelivery = Selectable<Tables.WebhookDelivery>;
 export type WebhookAttempt = Selectable<Tables.WebhookAttempt>;
 export type ScheduledJob = Selectable<Tables.ScheduledJob>;
 export type Macro = Selectable<Tables.Macro>;
+export type SecurityReport = Selectable<Tables.SecurityReport>;
+export type PayoutHold = Selectable<Tables.PayoutHold>;
 
 /** The injection token of the pool-level `Database` (outside any transaction). */
 export const DATABASE = Symbol('DATABASE');

@@ -18,7 +18,19 @@ export const CASE_EVENT_TYPES = [
   'case.rated',
 ];
 
-export const EVENT_TYPES = [...REFUND_EVENT_TYPES, ...CASE_EVENT_TYPES];
+/**
+ * A security report's and its payout hold's: they belong to no refund, are ordered per customer
+ * and go to the system's endpoints (the wallet's core freezes the account on them).
+ */
+export const SECURITY_EVENT_TYPES = [
+  'security-report.opened',
+  'security-report.updated',
+  'security-report.resolved',
+  'customer.payout-hold.placed',
+  'customer.payout-hold.released',
+];
+
+export const EVENT_TYPES = [...REFUND_EVENT_TYPES, ...CASE_EVENT_TYPES, ...SECURITY_EVENT_TYPES];
 
 /** The event a case history entry publishes: its own type for the milestones, else case.updated. */
 export function caseEventType(change: string): string {

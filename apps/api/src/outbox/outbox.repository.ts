@@ -5,14 +5,24 @@ import { sql } from 'kysely';
 import type { KyselyTransactionalAdapter } from '../database/database';
 import { atEnd, FinalWrite } from '../database/unit-of-work';
 
-export interface OutboxEvent {
+export type OutboxEvent = {
   type: string;
-  /** Every event belongs to a refund: it orders deliveries and scopes who sees the event. */
-  refundId: string;
   caseId?: string | null;
   /** The object as GET returns it, without `nextActions`. */
   data: object;
-}
+} & (
+  | {
+      /** The refund it belongs to: it orders deliveries and scopes who sees the event. */
+      refundId: string;
+    }
+  | {
+      /**
+       * A customer's event that belongs to no refund (a security report's, its payout hold's,
+       * its case's): ordered per customer, seen by the customer, agents and the system only.
+       */
+      customerId: string;
+    }
+);
 
 /** The events a unit of work recorded, written at its end in one statement (`atEnd`). */
 class OutboxWrite implements FinalWrite {
@@ -25,23 +35,27 @@ class OutboxWrite implements FinalWrite {
         name: 'outbox_events',
         statement: sql`
           INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
-          SELECT e.id, e.type, refund.id, e.case_id, refund.customer_id, refund.merchant_id, e.data,
-                 clock_timestamp()
+          SELECT e.id, e.type, refund.id, e.case_id, coalesce(refund.customer_id, e.customer_id),
+                 refund.merchant_id, e.data, clock_timestamp()
             FROM unnest(${column(() => randomUUID())}::uuid[], ${column((e) => e.type)}::text[],
-                        ${column((e) => e.refundId)}::uuid[], ${column((e) => e.caseId ?? null)}::uuid[],
+                        ${column((e) => ('refundId' in e ? e.refundId : null))}::uuid[],
+                        ${column((e) => ('customerId' in e ? e.customerId : null))}::text[],
+                        ${column((e) => e.caseId ?? null)}::uuid[],
                         ${column((e) => JSON.stringify(e.data))}::json[])
-                 WITH ORDINALITY AS e(id, type, refund_id, case_id, data, ord)
-            JOIN refunds refund ON refund.id = e.refund_id
+                 WITH ORDINALITY AS e(id, type, refund_id, customer_id, case_id, data, ord)
+            LEFT JOIN refunds refund ON refund.id = e.refund_id
+           WHERE e.refund_id IS NULL OR refund.id IS NOT NULL
            ORDER BY e.ord
-          RETURNING id, type, position, refund_id, merchant_id, created_at`,
+          RETURNING id, type, position, refund_id, customer_id, merchant_id, created_at`,
       },
       {
         name: 'outbox_deliveries',
         statement: sql`
           INSERT INTO webhook_deliveries
-                 (id, endpoint_id, event_id, refund_id, event_position, next_attempt_at, created_at,
-                  updated_at)
-          SELECT gen_random_uuid(), endpoint.id, event.id, event.refund_id, event.position,
+                 (id, endpoint_id, event_id, ordering_key, event_position, next_attempt_at,
+                  created_at, updated_at)
+          SELECT gen_random_uuid(), endpoint.id, event.id,
+                 coalesce(event.refund_id::text, 'customer:' || event.customer_id), event.position,
                  event.created_at, event.created_at, event.created_at
             FROM outbox_events event
             JOIN webhook_endpoints endpoint
@@ -70,8 +84,9 @@ export class OutboxRepository {
    * family (`refund.*`) or `*`; the system's for every event, a merchant's for its own refunds'
    * refund events only (whatever its `*` says). Committed together with the change or not at
    * all. `created_at` is the moment of writing, row by row (not the transaction's start), so it
-   * follows the refund's order too. An endpoint being deleted meanwhile is waited for, then
-   * skipped.
+   * follows the refund's order too. Deliveries are ordered per key: the refund, or for an event
+   * that belongs to no refund its customer (`customer:<id>`), whose events are recorded under
+   * their lock. An endpoint being deleted meanwhile is waited for, then skipped.
    */
   record(event: OutboxEvent): Promise<void> {
     return atEnd(

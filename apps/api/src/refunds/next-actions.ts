@@ -34,18 +34,33 @@ export function withinWindow(action: RefundAction, refund: RefundFacts, now: Dat
 }
 
 /**
- * What the caller may do now: the transition table filtered by state, role and visibility, and
- * by the dispute and merchant-response windows. A listed action can then fail only for its body
- * (400) or a business rule checked on the data (422: amount, evidence).
+ * Whether a payout hold refuses the action: starting a payout, or paying straight from
+ * APPROVED. A result for a payout already started (PAYOUT_PENDING) is still recorded.
  */
-export function nextActions(refund: RefundFacts, principal: Principal, now: Date): RefundAction[] {
+export function heldBack(action: RefundAction, status: RefundStatus): boolean {
+  return action === 'start-payout' || (action === 'payout' && status === RefundStatus.APPROVED);
+}
+
+/**
+ * What the caller may do now: the transition table filtered by state, role and visibility, by
+ * the dispute and merchant-response windows, and by the customer's payout hold. A listed action
+ * can then fail only for its body (400) or a business rule checked on the data (422: amount,
+ * evidence).
+ */
+export function nextActions(
+  refund: RefundFacts,
+  principal: Principal,
+  now: Date,
+  payoutHeld = false,
+): RefundAction[] {
   if (!canSee(principal, refund)) return [];
   return ENDPOINT_ACTIONS.filter((action) => {
     const transition = TRANSITIONS[action];
     return (
       (transition.roles as readonly string[]).includes(principal.role) &&
       (transition.from as readonly RefundStatus[]).includes(refund.status) &&
-      withinWindow(action, refund, now)
+      withinWindow(action, refund, now) &&
+      !(payoutHeld && heldBack(action, refund.status))
     );
   });
 }

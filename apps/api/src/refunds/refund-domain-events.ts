@@ -35,6 +35,16 @@ export interface RefundDomainEvents {
     internalNote?: string;
   };
   'refund.merchant-responded': { refund: Refund; actor: Actor; statement: string };
+  /**
+   * The result of a payout started before the customer's payouts were held: recorded all the
+   * same; the report that holds them is told.
+   */
+  'refund.payout-reported-while-held': {
+    refund: Refund;
+    actor: Actor;
+    securityReportId: string;
+    result: 'SUCCEEDED' | 'FAILED';
+  };
 }
 
 export type RefundDomainEvent = keyof RefundDomainEvents;

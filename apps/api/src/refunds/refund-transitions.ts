@@ -115,11 +115,21 @@ export const TRANSITIONS = {
     roles: ['agent'],
     summary: 'Decide the dispute: CUSTOMER_FAVOUR approves, MERCHANT_FAVOUR closes.',
   },
-  payout: {
+  'start-payout': {
     from: [RefundStatus.APPROVED],
+    to: [RefundStatus.PAYOUT_PENDING],
+    roles: ['system'],
+    summary:
+      'The wallet back-end claims the refund before it pays (refused with PAYOUT_HELD while the ' +
+      "customer's payouts are held).",
+  },
+  payout: {
+    from: [RefundStatus.APPROVED, RefundStatus.PAYOUT_PENDING],
     to: [RefundStatus.REFUNDED, RefundStatus.PAYOUT_FAILED],
     roles: ['system'],
-    summary: 'Report the payout result from the wallet back-end.',
+    summary:
+      'Report the payout result from the wallet back-end (straight from APPROVED: refused with ' +
+      "PAYOUT_HELD while the customer's payouts are held).",
   },
   'retry-payout': {
     from: [RefundStatus.PAYOUT_FAILED],

@@ -233,6 +233,16 @@ export class RefundsController {
     return this.refunds.resolveDispute(p, id, body, ifMatch);
   }
 
+  @Action('start-payout')
+  startPayout(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() _body: EmptyDto,
+    @IfMatch() ifMatch?: number,
+  ) {
+    return this.refunds.startPayout(p, id, ifMatch);
+  }
+
   @Action('payout')
   payout(
     @CurrentPrincipal() p: Principal,

@@ -7,6 +7,7 @@ import type { NewestFirstKey } from '../common/pagination';
 import type {
   DB,
   KyselyTransactionalAdapter,
+  PayoutHold,
   Refund,
   RefundEvent,
   Transaction,
@@ -16,6 +17,8 @@ import { TRANSITIONS, UNDER_REVIEW_STATUSES } from './refund-transitions';
 
 /** The advisory lock key space of the customers' quotas (two-key locks: this, the id's hash). */
 const QUOTA_LOCKS = 0x71756f74; // 'quot'
+/** The advisory lock key space of the customers' payout holds. */
+const PAYOUT_HOLD_LOCKS = 0x686f6c64; // 'hold'
 
 /** One timeline event; `fromStatus` is the refund's state before the write. */
 export interface TimelineEntry {
@@ -45,6 +48,8 @@ export interface NewDraft {
   description: string | null;
   /** The customer's open drafts must stay fewer than this (their quota lock is held). */
   maxOpenDrafts: number;
+  /** The security report that files it, if one does. */
+  securityReportId?: string;
 }
 
 /** What an action writes on the refund row itself. */
@@ -161,6 +166,81 @@ export class RefundsRepository {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * Takes the customer's payout-hold lock until the unit of work ends: shared by payouts (many
+   * at once), exclusive for placing or releasing a hold. A payout that read no hold thus
+   * commits before a hold placed meanwhile, and one that waited reads the hold: none is paid
+   * after the hold committed. Taken before any refund or payment row lock.
+   */
+  async lockPayoutHolds(customerId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+    const key = sql`${PAYOUT_HOLD_LOCKS}::int, hashtext(${customerId})`;
+    await (
+      mode === 'shared'
+        ? sql`SELECT pg_advisory_xact_lock_shared(${key})`
+        : sql`SELECT pg_advisory_xact_lock(${key})`
+    ).execute(this.db);
+  }
+
+  findPayoutHold(customerId: string): Promise<PayoutHold | undefined> {
+    return this.db
+      .selectFrom('payoutHolds')
+      .selectAll()
+      .where('customerId', '=', customerId)
+      .executeTakeFirst();
+  }
+
+  payoutHoldsOf(customerIds: string[]): Promise<PayoutHold[]> {
+    if (customerIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('payoutHolds')
+      .selectAll()
+      .where('customerId', 'in', customerIds)
+      .execute();
+  }
+
+  async placePayoutHold(customerId: string, securityReportId: string): Promise<PayoutHold> {
+    return this.db
+      .insertInto('payoutHolds')
+      .values({ customerId, securityReportId, placedAt: sql<Date>`now()` })
+      .onConflict((conflict) => conflict.column('customerId').doUpdateSet({ securityReportId }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async removePayoutHold(customerId: string): Promise<void> {
+    await this.db.deleteFrom('payoutHolds').where('customerId', '=', customerId).execute();
+  }
+
+  /** The customer's payments among `ids`, locked (their refundable amount is then stable). */
+  lockPaymentsOf(customerId: string, ids: string[]): Promise<Transaction[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('transactions')
+      .selectAll()
+      .where('customerId', '=', customerId)
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+
+  /** The refunds each security report filed, in the order it lists their payments. */
+  async idsOfSecurityReports(securityReportIds: string[]): Promise<Map<string, string[]>> {
+    const ids = new Map<string, string[]>(securityReportIds.map((id) => [id, []]));
+    if (securityReportIds.length === 0) return ids;
+    const rows = await this.db
+      .selectFrom('refunds as r')
+      .innerJoin('securityReports as sr', 'sr.id', 'r.securityReportId')
+      .select(['r.id', 'r.securityReportId'])
+      .where('r.securityReportId', 'in', securityReportIds)
+      .orderBy(sql`array_position(sr.transaction_ids, r.transaction_id)`)
+      .orderBy('r.createdAt')
+      .orderBy('r.id')
+      .execute();
+    for (const row of rows) ids.get(row.securityReportId!)?.push(row.id);
+    return ids;
   }
 
   findPayment(id: string): Promise<Transaction | undefined> {
@@ -292,6 +372,7 @@ export class RefundsRepository {
             'description',
             'lastEventSequence',
             'draftTouchedAt',
+            'securityReportId',
           ])
           .expression((eb) =>
             eb
@@ -307,6 +388,7 @@ export class RefundsRepository {
                 sql<string | null>`${draft.description}::text`.as('description'),
                 sql<number>`1`.as('lastEventSequence'),
                 sql<Date>`now()`.as('draftTouchedAt'),
+                sql<string | null>`${draft.securityReportId ?? null}::uuid`.as('securityReportId'),
               ]),
           )
           .returningAll(),

@@ -8,9 +8,14 @@ import { type Actor, SCHEDULER } from '../common/actor';
 import { addBusinessDays, BusinessCalendar } from '../common/business-time';
 import { newestFirstCursor, Page, toPage } from '../common/pagination';
 import { AppConfig, businessCalendar } from '../config/app-config';
-import type { Refund, KyselyTransactionalAdapter } from '../database/database';
+import type {
+  KyselyTransactionalAdapter,
+  PayoutHold,
+  Refund,
+  Transaction,
+} from '../database/database';
 import { AppError, notFound } from '../errors/app-error';
-import { RefundStatus } from '../generated/kysely/enums';
+import { ReasonCode, RefundStatus } from '../generated/kysely/enums';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import {
   CreateRefundDto,
@@ -27,7 +32,7 @@ import {
 import { mapRefund, mapRefundEvent, refundData, RefundDto, RefundEventDto } from './dto/refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import { missingEvidence } from './evidence';
-import { nextActions, withinWindow } from './next-actions';
+import { heldBack, nextActions, withinWindow } from './next-actions';
 import type { CaseLink, RefundDomainEvent, RefundDomainEvents } from './refund-domain-events';
 import {
   EDITS,
@@ -73,8 +78,14 @@ export class RefundsService {
     this.calendar = businessCalendar(config);
   }
 
-  toDto(refund: Refund, principal: Principal): RefundDto {
-    return mapRefund(refund, nextActions(refund, principal, new Date()));
+  /** The refund as the caller sees it; `hold` is its customer's payout hold, if any. */
+  toDto(refund: Refund, principal: Principal, hold: PayoutHold | undefined): RefundDto {
+    return mapRefund(refund, hold, nextActions(refund, principal, new Date(), hold !== undefined));
+  }
+
+  /** The refund as the caller sees it, with its customer's payout hold read now. */
+  private async view(refund: Refund, principal: Principal): Promise<RefundDto> {
+    return this.toDto(refund, principal, await this.refunds.findPayoutHold(refund.customerId));
   }
 
   /** The refund if it exists and the caller may see it; 404 otherwise (ids never leak). */
@@ -106,7 +117,7 @@ export class RefundsService {
   }
 
   async get(principal: Principal, id: string): Promise<RefundDto> {
-    return this.toDto(await this.findVisible(principal, id), principal);
+    return this.view(await this.findVisible(principal, id), principal);
   }
 
   async list(principal: Principal, query: ListRefundsQueryDto): Promise<Page<RefundDto>> {
@@ -124,7 +135,10 @@ export class RefundsService {
       query.limit + 1,
       query.cursor ? cursors.decode(query.cursor) : undefined,
     );
-    return toPage(rows, query.limit, cursors.encode, (row) => this.toDto(row, principal));
+    const holdOf = await this.holdsOf(rows);
+    return toPage(rows, query.limit, cursors.encode, (row) =>
+      this.toDto(row, principal, holdOf.get(row.customerId)),
+    );
   }
 
   /** Agents' search and the customer page: newest first. */
@@ -134,7 +148,14 @@ export class RefundsService {
     limit: number,
   ): Promise<RefundDto[]> {
     const rows = await this.refunds.list({ ...filter, ...visibleTo(principal) }, limit);
-    return rows.map((row) => this.toDto(row, principal));
+    const holdOf = await this.holdsOf(rows);
+    return rows.map((row) => this.toDto(row, principal, holdOf.get(row.customerId)));
+  }
+
+  /** The payout holds of these refunds' customers, by customer. */
+  private async holdsOf(rows: Refund[]): Promise<Map<string, PayoutHold>> {
+    const holds = await this.refunds.payoutHoldsOf([...new Set(rows.map((r) => r.customerId))]);
+    return new Map(holds.map((hold) => [hold.customerId, hold]));
   }
 
   async events(principal: Principal, id: string): Promise<RefundEventDto[]> {
@@ -173,8 +194,7 @@ export class RefundsService {
         }
         throw await this.exceeds(payment.id);
       }
-      await this.publish(refund, 'apply');
-      return this.toDto(refund, principal);
+      return this.finish(refund, 'apply', principal);
     });
   }
 
@@ -435,10 +455,23 @@ export class RefundsService {
     });
   }
 
+  /** The back-end claims the refund before any money moves: the refund waits for the result. */
+  startPayout(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const refund = await this.checked(principal, id, 'start-payout', ifMatch);
+      await this.refuseIfHeld(refund, 'start-payout');
+      const written = await this.write(principal, refund, 'start-payout', {
+        to: RefundStatus.PAYOUT_PENDING,
+      });
+      return this.finish(written, 'start-payout', principal);
+    });
+  }
+
   payout(principal: Principal, id: string, dto: PayoutDto, ifMatch?: number): Promise<RefundDto> {
     return this.txHost.withTransaction(async () => {
       const now = new Date();
       const refund = await this.checked(principal, id, 'payout', ifMatch, now);
+      const hold = await this.refuseIfHeld(refund, 'payout');
       const written = await this.write(
         principal,
         refund,
@@ -456,6 +489,16 @@ export class RefundsService {
               details: { result: dto.result },
             },
       );
+      // A payout started before the hold happened all the same: recorded, and told to the
+      // report that holds the customer's payouts.
+      if (hold) {
+        await this.tell('refund.payout-reported-while-held', {
+          refund: written,
+          actor: principal,
+          securityReportId: hold.securityReportId,
+          result: dto.result,
+        });
+      }
       return this.finish(written, 'payout', principal);
     });
   }
@@ -469,6 +512,96 @@ export class RefundsService {
       });
       return this.finish(written, 'retry-payout', principal);
     });
+  }
+
+  /**
+   * Refuses (409 PAYOUT_HELD) an action a payout hold stops, under the customer's payout-hold
+   * lock (shared), so that a hold placed meanwhile is either seen here or waits for this unit of
+   * work to commit. Answers the hold, if there is one and it lets the action through.
+   */
+  private async refuseIfHeld(
+    refund: Refund,
+    action: 'start-payout' | 'payout',
+  ): Promise<PayoutHold | undefined> {
+    await this.refunds.lockPayoutHolds(refund.customerId, 'shared');
+    const hold = await this.refunds.findPayoutHold(refund.customerId);
+    if (hold && heldBack(action, refund.status)) {
+      throw new AppError(
+        'PAYOUT_HELD',
+        "The customer's payouts are held while their security report is open; an agent " +
+          'releases the hold.',
+      );
+    }
+    return hold;
+  }
+
+  /**
+   * The customer's payments among `ids`, locked; 404 unless every one is theirs (ids never leak:
+   * another customer's payment is as missing as one that does not exist).
+   */
+  async lockPaymentsOf(customerId: string, ids: string[]): Promise<Transaction[]> {
+    const payments = await this.refunds.lockPaymentsOf(customerId, ids);
+    if (payments.length !== new Set(ids).size) throw notFound('Payment');
+    return payments;
+  }
+
+  /**
+   * A security report's refund requests: for each payment with a refundable amount, a refund
+   * UNAUTHORIZED_TRANSACTION of all of it, recorded as apply then submit by the reporter. The
+   * report is its evidence and its case: no evidence checklist, no draft quota, no per-refund
+   * case. Runs in the report's unit of work, which holds the payments' locks.
+   */
+  async fileForSecurityReport(
+    actor: Actor,
+    securityReportId: string,
+    payments: Transaction[],
+  ): Promise<Refund[]> {
+    const filed: Refund[] = [];
+    const now = new Date();
+    for (const payment of payments) {
+      const amount = await this.refunds.refundable(payment.id);
+      if (amount <= 0n) continue;
+      const draft = await this.refunds.insertDraft(
+        {
+          payment,
+          amount,
+          reasonCode: ReasonCode.UNAUTHORIZED_TRANSACTION,
+          description: null,
+          maxOpenDrafts: Number.MAX_SAFE_INTEGER,
+          securityReportId,
+        },
+        actor,
+      );
+      if (!draft) throw new Error(`payment ${payment.id} changed while locked`);
+      await this.publish(draft, 'apply');
+      const submitted = await this.write(actor, draft, 'submit', {
+        to: RefundStatus.SUBMITTED,
+        set: { submittedAt: now, reviewDueAt: this.reviewDue(now) },
+      });
+      await this.publish(submitted, 'submit');
+      filed.push(submitted);
+    }
+    return filed;
+  }
+
+  /** The ids of the refunds each security report filed, oldest first. */
+  idsOfSecurityReports(securityReportIds: string[]): Promise<Map<string, string[]>> {
+    return this.refunds.idsOfSecurityReports(securityReportIds);
+  }
+
+  /** Takes the customer's payout-hold lock (exclusive) until the unit of work ends. */
+  lockPayoutHolds(customerId: string): Promise<void> {
+    return this.refunds.lockPayoutHolds(customerId, 'exclusive');
+  }
+
+  /** Holds the customer's payouts for a security report (its lock is held: lockPayoutHolds). */
+  placePayoutHold(customerId: string, securityReportId: string): Promise<PayoutHold> {
+    return this.refunds.placePayoutHold(customerId, securityReportId);
+  }
+
+  /** Ends the customer's payout hold (its lock is held: lockPayoutHolds). */
+  releasePayoutHold(customerId: string): Promise<void> {
+    return this.refunds.removePayoutHold(customerId);
   }
 
   /** The merchant's side of a dispute: a timeline event; the refund itself is unchanged. */
@@ -663,8 +796,9 @@ export class RefundsService {
 
   /** Publishes `refund.<action>` and answers the refund as the caller sees it. */
   private async finish(refund: Refund, action: RefundAction | 'edit', principal: Principal) {
-    await this.publish(refund, action);
-    return this.toDto(refund, principal);
+    const hold = await this.refunds.findPayoutHold(refund.customerId);
+    await this.publish(refund, action, hold);
+    return this.toDto(refund, principal, hold);
   }
 
   /**
@@ -686,12 +820,17 @@ export class RefundsService {
   }
 
   /** The outbox event of a timeline action: `refund.<action>` with the refund as it ends up. */
-  private publish(refund: Refund, action: string): Promise<void> {
-    return this.outbox.record({
+  private async publish(
+    refund: Refund,
+    action: string,
+    hold: PayoutHold | undefined | null = null,
+  ): Promise<void> {
+    const current = hold === null ? await this.refunds.findPayoutHold(refund.customerId) : hold;
+    await this.outbox.record({
       type: `refund.${action}`,
       refundId: refund.id,
       caseId: refund.caseId,
-      data: refundData(refund),
+      data: refundData(refund, current),
     });
   }
 

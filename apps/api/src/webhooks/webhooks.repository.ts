@@ -206,8 +206,9 @@ export class WebhooksRepository {
 
   /**
    * Claims due deliveries for one attempt each. A delivery is due when its time has come and no
-   * earlier event of the same refund is still pending for the same endpoint (per refund order;
-   * other refunds are not held back). SKIP LOCKED and the lease (`next_attempt_at` pushed
+   * earlier event with the same ordering key (its refund, or its customer for events of no
+   * refund) is still pending for the same endpoint (per key order; other keys are not held
+   * back). SKIP LOCKED and the lease (`next_attempt_at` pushed
    * forward) mean one worker at a time attempts a delivery; a crashed worker's lease runs out
    * and the delivery is attempted again: at least once. The endpoint's previous secret comes
    * along while it still signs (`secretOverlapMs` after a rotation, on the database's clock).
@@ -229,7 +230,7 @@ export class WebhooksRepository {
                     .selectFrom('webhookDeliveries as earlier')
                     .select(sql.lit(1).as('one'))
                     .whereRef('earlier.endpointId', '=', 'd.endpointId')
-                    .whereRef('earlier.refundId', '=', 'd.refundId')
+                    .whereRef('earlier.orderingKey', '=', 'd.orderingKey')
                     .whereRef('earlier.eventPosition', '<', 'd.eventPosition')
                     .where('earlier.status', '=', WebhookDeliveryStatus.PENDING),
                 ),

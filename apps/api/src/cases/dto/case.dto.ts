@@ -12,7 +12,20 @@ export interface CaseRatingDto {
 
 export class SupportCaseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) refundId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: "The refund it is about; null for a security report's case",
+  })
+  refundId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The security report it belongs to (reason ACCOUNT_COMPROMISED)',
+  })
+  securityReportId!: string | null;
   @ApiProperty({ example: 'cus-1' }) customerId!: string;
   @ApiProperty({ enum: Object.values(CaseReason) }) reason!: CaseReason;
   @ApiProperty({ example: 'IN_APP_CHAT', description: 'How the case came in (SYSTEM: automatic)' })
@@ -126,6 +139,7 @@ export function mapCase(supportCase: SupportCase, now = new Date()): SupportCase
   return {
     id: supportCase.id,
     refundId: supportCase.refundId,
+    securityReportId: supportCase.securityReportId,
     customerId: supportCase.customerId,
     reason: supportCase.reason,
     channel: supportCase.channel,

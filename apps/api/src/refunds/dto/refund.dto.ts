@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ReasonCode, RefundStatus } from '../../generated/kysely/enums';
-import type { Refund, RefundEvent } from '../../database/database';
+import type { PayoutHold, Refund, RefundEvent } from '../../database/database';
 import { ACTIONS, RefundAction } from '../refund-transitions';
 
 export class RefundDto {
@@ -24,6 +24,19 @@ export class RefundDto {
   @ApiProperty({ nullable: true, type: String }) payoutReference!: string | null;
   @ApiProperty({ nullable: true, type: String }) payoutFailureReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) refundedAt!: string | null;
+  @ApiProperty({
+    description:
+      "The customer's payouts are held (an open security report): start-payout, and payout " +
+      'straight from APPROVED, are refused with PAYOUT_HELD',
+  })
+  payoutHeld!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The security report that filed this refund, or that holds its payout',
+  })
+  securityReportId!: string | null;
   @ApiProperty({ enum: ACTIONS, isArray: true, description: 'What the caller may do now' })
   nextActions!: RefundAction[];
   @ApiProperty() createdAt!: string;
@@ -57,12 +70,22 @@ export class RefundEventDto {
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
-export function mapRefund(refund: Refund, nextActions: RefundAction[]): RefundDto {
-  return { ...refundData(refund), nextActions };
+export function mapRefund(
+  refund: Refund,
+  hold: PayoutHold | undefined,
+  nextActions: RefundAction[],
+): RefundDto {
+  return { ...refundData(refund, hold), nextActions };
 }
 
-/** The refund as GET returns it, but for `nextActions` (which depends on who asks): event data. */
-export function refundData(refund: Refund): Omit<RefundDto, 'nextActions'> {
+/**
+ * The refund as GET returns it, but for `nextActions` (which depends on who asks): event data.
+ * `hold` is its customer's payout hold, if there is one.
+ */
+export function refundData(
+  refund: Refund,
+  hold: PayoutHold | undefined,
+): Omit<RefundDto, 'nextActions'> {
   return {
     id: refund.id,
     transactionId: refund.transactionId,
@@ -84,6 +107,8 @@ export function refundData(refund: Refund): Omit<RefundDto, 'nextActions'> {
     payoutReference: refund.payoutReference,
     payoutFailureReason: refund.payoutFailureReason,
     refundedAt: iso(refund.refundedAt),
+    payoutHeld: hold !== undefined,
+    securityReportId: refund.securityReportId ?? hold?.securityReportId ?? null,
     createdAt: refund.createdAt.toISOString(),
     updatedAt: refund.updatedAt.toISOString(),
   };

@@ -14,8 +14,18 @@ import { EVENT_TYPES } from '../../events/event-types';
 import type { WebhookEndpoint } from '../../database/database';
 import { SECRET_OVERLAP_MS } from '../signature';
 
-/** What an endpoint may subscribe to: exact types, a family (`refund.*`, `case.*`) or `*`. */
-export const SUBSCRIBABLE_EVENTS = ['*', 'refund.*', 'case.*', ...EVENT_TYPES];
+/**
+ * What an endpoint may subscribe to: exact types, a family (`refund.*`, `case.*`,
+ * `security-report.*`, `customer.*`) or `*`.
+ */
+export const SUBSCRIBABLE_EVENTS = [
+  '*',
+  'refund.*',
+  'case.*',
+  'security-report.*',
+  'customer.*',
+  ...EVENT_TYPES,
+];
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
@@ -33,7 +43,7 @@ export class CreateWebhookEndpointDto {
     enum: SUBSCRIBABLE_EVENTS,
     example: ['refund.submit', 'refund.approve'],
     description:
-      'The event types to receive: exact types, `refund.*`, `case.*` (system only) or `*` (every type the caller may receive: refund events for a merchant, all for the system)',
+      'The event types to receive: exact types, `refund.*`, `case.*`, `security-report.*`, `customer.*` (the last three: system only) or `*` (every type the caller may receive: refund events for a merchant, all for the system)',
   })
   @IsArray()
   @ArrayMinSize(1)
