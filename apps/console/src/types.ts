@@ -108,12 +108,22 @@ export interface SupportCase {
   assigneeId: string | null;
   firstResponseDueAt: string;
   resolutionDueAt: string;
+  /** Since when the SLA clock stands still (waiting on the customer); null while it runs. */
+  slaPausedSince: string | null;
   breached: boolean;
   firstRespondedAt: string | null;
   solvedAt: string | null;
   outcome: string | null;
+  rating: CaseRating | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The customer's satisfaction rating of a solved case. */
+export interface CaseRating {
+  score: number;
+  comment: string | null;
+  ratedAt: string;
 }
 
 export interface CaseMessage {
