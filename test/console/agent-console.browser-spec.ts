@@ -292,6 +292,51 @@ describe('the agent console', () => {
     browser.expectError(/status of 412/);
     await page.close();
   });
+
+  it("shows a case waiting on the customer as paused, and the customer's rating once solved", async () => {
+    const customer = await t.bearer('customer', 'cus-7');
+    const transactionId = await payment('cus-7', 450_000, 'Desk lamp');
+    const draft = await t.http
+      .post('/v1/refunds')
+      .set('Authorization', customer)
+      .send({ transactionId, amount: 450_000, reasonCode: 'NOT_RECEIVED' });
+    const escalated = await t.http
+      .post(`/v1/refunds/${draft.body.id}/escalate`)
+      .set('Authorization', customer)
+      .send({ message: 'Where is my lamp?' });
+    const caseId = escalated.body.id as string;
+    const pending = await t.http
+      .post(`/v1/cases/${caseId}/pending`)
+      .set('Authorization', a.agent)
+      .send({});
+    expect(pending.body.slaPausedSince).toEqual(expect.any(String));
+
+    const page = await browser.newPage();
+    await signIn(page, 'agt-7');
+    const row = page.locator('table.queue tbody tr').filter({ hasText: 'cus-7' });
+    await row.waitFor();
+    expect(await row.locator('td.sla').textContent()).toBe('Waiting on customer — SLA paused');
+    await page.goto(`${baseUrl}/console/cases/${caseId}`);
+    const sla = page.locator('.facts dd.sla');
+    await sla.filter({ hasText: 'Waiting on customer — SLA paused' }).waitFor();
+
+    expect(
+      (await t.http.post(`/v1/cases/${caseId}/solve`).set('Authorization', a.agent).send({}))
+        .status,
+    ).toBe(200);
+    const rated = await t.http
+      .post(`/v1/cases/${caseId}/rating`)
+      .set('Authorization', customer)
+      .send({ score: 4, comment: 'Found it at the neighbours.' });
+    expect(rated.status).toBe(201);
+    await page.reload();
+    const rating = page.locator('.facts dd.rating');
+    await rating.waitFor();
+    expect(await rating.textContent()).toContain('4/5');
+    expect(await rating.textContent()).toContain('Found it at the neighbours.');
+    expect(await sla.textContent()).toBe('Solved in time');
+    await page.close();
+  });
 });
 
 /**

@@ -277,6 +277,19 @@ function CasePanel(props: {
             <dd>{humanize(supportCase.outcome)}</dd>
           </div>
         )}
+        {supportCase.rating && (
+          <div>
+            <dt>Customer rating</dt>
+            <dd className="rating">
+              <span aria-hidden="true">
+                {'★'.repeat(supportCase.rating.score)}
+                {'☆'.repeat(5 - supportCase.rating.score)}
+              </span>{' '}
+              {supportCase.rating.score}/5
+              {supportCase.rating.comment && <q> {supportCase.rating.comment}</q>}
+            </dd>
+          </div>
+        )}
       </dl>
       {isOpen && (
         <div className="actions" role="group" aria-label="Case actions" aria-busy={busy}>

@@ -115,10 +115,13 @@ export interface SupportCase {
   assigneeId: string | null;
   firstResponseDueAt: string;
   resolutionDueAt: string;
+  /** Since when the SLA clock stands still (waiting on the customer); null while it runs. */
+  slaPausedSince: string | null;
   breached: boolean;
   firstRespondedAt: string | null;
   solvedAt: string | null;
   outcome: string | null;
+  rating: CaseRating | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -141,6 +144,13 @@ export interface SecurityReport {
   recommendedSteps: { code: string; text: string }[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** The customer's satisfaction rating of a solved case. */
+export interface CaseRating {
+  score: number;
+  comment: string | null;
+  ratedAt: string;
 }
 
 export interface CaseMessage {

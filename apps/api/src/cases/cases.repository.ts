@@ -95,20 +95,18 @@ export class CasesRepository {
       .executeTakeFirst();
   }
 
-  /**
-   * SOLVED cases solved before `solvedBefore`, locked; rows another instance holds are skipped,
-   * so each case is closed once however many instances scan.
-   */
-  claimSolvedBefore(solvedBefore: Date, batch = 20): Promise<SupportCase[]> {
+  /** SOLVED cases solved before `solvedBefore`, unlocked: the caller locks and checks each. */
+  findSolvedBefore(
+    solvedBefore: Date,
+    limit = 20,
+  ): Promise<Pick<SupportCase, 'id' | 'refundId'>[]> {
     return this.db
       .selectFrom('supportCases')
-      .selectAll()
+      .select(['id', 'refundId'])
       .where('status', '=', CaseStatus.SOLVED)
       .where('solvedAt', '<', solvedBefore)
-      .orderBy('id')
-      .limit(batch)
-      .forUpdate()
-      .skipLocked()
+      .orderBy('solvedAt')
+      .limit(limit)
       .execute();
   }
 

@@ -566,24 +566,34 @@ export class CasesService {
 
   /**
    * The scheduler's job: SOLVED cases not reopened close by themselves CASE_AUTO_CLOSE_DAYS after
-   * they were solved, in small batches, each its own unit of work. Answers the closed ids.
+   * they were solved. Each case is its own unit of work, locked as every case change locks (the
+   * refund first, then the case) and checked again under the lock, so a reopen in between wins
+   * and several instances close each case once. Answers the closed ids.
    */
   async closeSolved(now = new Date()): Promise<string[]> {
+    const solvedBefore = new Date(now.getTime() - this.autoCloseMs);
     const closed: string[] = [];
     for (;;) {
-      const batch = await this.txHost.withTransaction(async () => {
-        const due = await this.cases.claimSolvedBefore(new Date(now.getTime() - this.autoCloseMs));
-        for (const supportCase of due) {
-          const updated = await this.updateOrThrow(supportCase.id, { status: CaseStatus.CLOSED });
+      const due = await this.cases.findSolvedBefore(solvedBefore);
+      if (due.length === 0) return closed;
+      for (const { id, refundId } of due) {
+        const done = await this.txHost.withTransaction(async () => {
+          await this.refunds.lockForCaseWork(refundId);
+          const supportCase = await this.cases.lock(id);
+          const stillDue =
+            supportCase?.status === CaseStatus.SOLVED &&
+            supportCase.solvedAt !== null &&
+            supportCase.solvedAt < solvedBefore;
+          if (!stillDue) return false;
+          const updated = await this.updateOrThrow(id, { status: CaseStatus.CLOSED });
           await this.record(updated, 'closed', SCHEDULER, {
             status: { from: CaseStatus.SOLVED, to: CaseStatus.CLOSED },
             automatic: true,
           });
-        }
-        return due.map((supportCase) => supportCase.id);
-      });
-      closed.push(...batch);
-      if (batch.length === 0) return closed;
+          return true;
+        });
+        if (done) closed.push(id);
+      }
     }
   }
 
