@@ -578,7 +578,8 @@ export class CasesService {
       if (due.length === 0) return closed;
       for (const { id, refundId } of due) {
         const done = await this.txHost.withTransaction(async () => {
-          await this.refunds.lockForCaseWork(refundId);
+          // A security report's case has no refund to lock first.
+          if (refundId) await this.refunds.lockForCaseWork(refundId);
           const supportCase = await this.cases.lock(id);
           const stillDue =
             supportCase?.status === CaseStatus.SOLVED &&
