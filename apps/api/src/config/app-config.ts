@@ -37,6 +37,8 @@ export class AppConfig {
   draftExpiryDays!: number;
   infoRequestExpiryDays!: number;
   disputeMerchantResponseDays!: number;
+  /** Business days a settlement offer stays open. */
+  offerExpiryBusinessDays!: number;
   businessHours!: { start: string; end: string };
   caseSlaHours!: Record<CasePriority, CaseSlaHours>;
   supportChannelsFile?: string;

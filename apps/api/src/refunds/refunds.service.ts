@@ -200,6 +200,7 @@ export class RefundsService {
         version: refund.version,
         set: {
           amount,
+          requestedAmount: amount,
           reasonCode: dto.reasonCode,
           description: dto.description,
           draftTouchedAt: new Date(),
