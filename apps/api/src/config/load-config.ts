@@ -213,7 +213,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     draftExpiryDays: integer(env, 'DRAFT_EXPIRY_DAYS', 30, 0, 3650),
     infoRequestExpiryDays: integer(env, 'INFO_REQUEST_EXPIRY_DAYS', 14, 0, 3650),
     disputeMerchantResponseDays: integer(env, 'DISPUTE_MERCHANT_RESPONSE_DAYS', 3, 0, 365),
-    offerExpiryBusinessDays: integer(env, 'OFFER_EXPIRY_BUSINESS_DAYS', 3, 0, 365),
+    offerExpiryBusinessDays: integer(env, 'OFFER_EXPIRY_BUSINESS_DAYS', 3, 1, 365),
     businessHours: businessHours(env),
     caseSlaHours: caseSlaHours(env),
     supportChannelsFile: env.SUPPORT_CHANNELS?.trim() || undefined,

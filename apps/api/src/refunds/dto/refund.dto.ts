@@ -1,7 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ReasonCode, RefundStatus } from '../../generated/kysely/enums';
+import { OfferStatus, ReasonCode, RefundStatus } from '../../generated/kysely/enums';
 import type { Refund, RefundEvent } from '../../database/database';
 import { ACTIONS, RefundAction } from '../refund-transitions';
+
+export class ActorDto {
+  @ApiProperty({ example: 'merchant' }) role!: string;
+  @ApiProperty({ example: 'mer-1' }) id!: string;
+}
+
+/** The refund's latest settlement offer. */
+export class RefundOfferDto {
+  @ApiProperty({ example: 100000 }) amount!: number;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: ActorDto }) madeBy!: ActorDto;
+  @ApiProperty() madeAt!: string;
+  @ApiProperty({ description: 'Open until then (OFFER_EXPIRY_BUSINESS_DAYS business days)' })
+  expiresAt!: string;
+  @ApiProperty({
+    enum: Object.values(OfferStatus),
+    description:
+      'Open while OPEN and expiresAt has not passed (the service marks it EXPIRED soon after)',
+  })
+  status!: OfferStatus;
+}
 
 export class RefundDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -9,6 +30,11 @@ export class RefundDto {
   @ApiProperty({ example: 'cus-1' }) customerId!: string;
   @ApiProperty({ example: 'mer-1' }) merchantId!: string;
   @ApiProperty({ example: 150000 }) amount!: number;
+  @ApiProperty({
+    example: 150000,
+    description: 'What the customer asked for: equal to amount unless an accepted offer lowered it',
+  })
+  requestedAmount!: number;
   @ApiProperty({ example: 'IDR' }) currency!: string;
   @ApiProperty({ enum: Object.values(ReasonCode) }) reasonCode!: ReasonCode;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
@@ -24,6 +50,12 @@ export class RefundDto {
   @ApiProperty({ nullable: true, type: String }) payoutReference!: string | null;
   @ApiProperty({ nullable: true, type: String }) payoutFailureReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) refundedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: RefundOfferDto,
+    description: 'The latest offer; null before the first',
+  })
+  offer!: RefundOfferDto | null;
   @ApiProperty({ enum: ACTIONS, isArray: true, description: 'What the caller may do now' })
   nextActions!: RefundAction[];
   @ApiProperty() createdAt!: string;
@@ -33,11 +65,6 @@ export class RefundDto {
 export class RefundPageDto {
   @ApiProperty({ type: [RefundDto] }) data!: RefundDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
-
-export class ActorDto {
-  @ApiProperty({ example: 'merchant' }) role!: string;
-  @ApiProperty({ example: 'mer-1' }) id!: string;
 }
 
 export class RefundEventDto {
@@ -69,6 +96,7 @@ export function refundData(refund: Refund): Omit<RefundDto, 'nextActions'> {
     customerId: refund.customerId,
     merchantId: refund.merchantId,
     amount: Number(refund.amount),
+    requestedAmount: Number(refund.requestedAmount),
     currency: refund.currency,
     reasonCode: refund.reasonCode,
     description: refund.description,
@@ -84,8 +112,23 @@ export function refundData(refund: Refund): Omit<RefundDto, 'nextActions'> {
     payoutReference: refund.payoutReference,
     payoutFailureReason: refund.payoutFailureReason,
     refundedAt: iso(refund.refundedAt),
+    offer: mapOffer(refund),
     createdAt: refund.createdAt.toISOString(),
     updatedAt: refund.updatedAt.toISOString(),
+  };
+}
+
+function mapOffer(refund: Refund): RefundOfferDto | null {
+  const { offerAmount, offerMessage, offerByRole, offerById, offerMadeAt, offerExpiresAt } = refund;
+  // All set together (a CHECK constraint), or none before the first offer.
+  if (refund.offerStatus === null || offerAmount === null || offerMadeAt === null) return null;
+  return {
+    amount: Number(offerAmount),
+    message: offerMessage ?? '',
+    madeBy: { role: offerByRole ?? '', id: offerById ?? '' },
+    madeAt: offerMadeAt.toISOString(),
+    expiresAt: iso(offerExpiresAt) ?? '',
+    status: refund.offerStatus,
   };
 }
 
