@@ -5,6 +5,7 @@ import { payment, refundIn } from './support/fixtures';
 import { act, actors, Actors } from './support/refunds';
 
 const DAY = 24 * 3600 * 1000;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const OFFER = { amount: 120_000, message: 'Half of it back: the parcel came late but whole.' };
 
 describe('settlement offers', () => {
@@ -278,5 +279,94 @@ describe('settlement offers', () => {
     expect((await act(t, a.customer, id, 'accept-offer')).status).toBe(200);
     const supportCase = await t.http.get(`/v1/cases/${caseId}`).set('Authorization', a.agent);
     expect([supportCase.body.status, supportCase.body.outcome]).toEqual(['SOLVED', 'APPROVED']);
+  });
+
+  describe('under concurrency', () => {
+    /** The payment holds exactly what its holding refunds ask for: no over-refund, no leak. */
+    async function expectHeldExact(transactionId: string) {
+      const [row] = await t.query<{ held: string; sum: string }>(
+        `SELECT t.held_amount AS held,
+                (SELECT coalesce(sum(amount), 0) FROM refunds r
+                  WHERE r.transaction_id = t.id
+                    AND r.status NOT IN ('CANCELLED', 'CLOSED', 'EXPIRED', 'REJECTED')) AS sum
+           FROM transactions t WHERE t.id = $1`,
+        [transactionId],
+      );
+      expect(Number(row.held)).toBe(Number(row.sum));
+    }
+
+    for (const [who, action, body, to, refundableAfter] of [
+      ['merchant', 'approve', { note: 'All of it.' }, 'APPROVED', 700_000],
+      ['merchant', 'reject', { reason: 'Delivered.' }, 'REJECTED', 1_000_000],
+      ['customer', 'cancel', {}, 'CANCELLED', 1_000_000],
+    ] as const) {
+      it(`accept-offer against a concurrent ${action}: exactly one wins, the refundable amount exact`, async () => {
+        for (let round = 0; round < 6; round++) {
+          const { id, transactionId } = await refund(
+            round % 2 === 0 ? 'SUBMITTED' : 'UNDER_REVIEW',
+          );
+          await act(t, a.merchant, id, 'offer', OFFER);
+          const [accepted, other] = await Promise.all([
+            act(t, a.customer, id, 'accept-offer'),
+            act(t, a[who], id, action, body),
+          ]);
+          expect([accepted.status, other.status].sort()).toEqual([200, 409]);
+          const loser = accepted.status === 200 ? other : accepted;
+          expect(loser.body.code).toBe('INVALID_TRANSITION');
+          const final = (await get(a.agent, id)).body;
+          if (accepted.status === 200) {
+            expect([final.status, final.amount, final.offer.status]).toEqual([
+              'APPROVED',
+              120_000,
+              'ACCEPTED',
+            ]);
+            expect(await refundable(transactionId)).toBe(880_000);
+          } else {
+            expect([final.status, final.amount, final.offer.status]).toEqual([
+              to,
+              300_000,
+              'WITHDRAWN',
+            ]);
+            expect(await refundable(transactionId)).toBe(refundableAfter);
+          }
+          await expectHeldExact(transactionId);
+          const actions = (await timeline(id)).map((e) => e.action);
+          expect(actions).toEqual(['offer', accepted.status === 200 ? 'accept-offer' : action]);
+        }
+      });
+    }
+
+    it('an offer expiring while the customer accepts: exactly one of EXPIRED or ACCEPTED', async () => {
+      const refunds = t.app.get(RefundsService);
+      for (let round = 0; round < 10; round++) {
+        const { id, transactionId } = await refund('UNDER_REVIEW');
+        await act(t, a.merchant, id, 'offer', OFFER);
+        // Open for the customer (an hour left), already due for a scan that runs two hours on.
+        await t.query(
+          `UPDATE refunds SET offer_expires_at = now() + interval '1 hour' WHERE id = $1`,
+          [id],
+        );
+        const [accepted, expired] = await Promise.all([
+          act(t, a.customer, id, 'accept-offer'),
+          // Staggered, so that each side comes first in some rounds.
+          delay(round * 4).then(() => refunds.expireOffers(new Date(Date.now() + 2 * 3600_000))),
+        ]);
+        const final = (await get(a.agent, id)).body;
+        const actions = (await timeline(id)).map((e) => e.action);
+        if (accepted.status === 200) {
+          expect(expired).not.toContain(id);
+          expect([final.status, final.offer.status]).toEqual(['APPROVED', 'ACCEPTED']);
+          expect(actions).toEqual(['offer', 'accept-offer']);
+          expect(await refundable(transactionId)).toBe(880_000);
+        } else {
+          expect([accepted.status, accepted.body.code]).toEqual([409, 'NO_OPEN_OFFER']);
+          expect(expired).toContain(id);
+          expect([final.status, final.offer.status]).toEqual(['UNDER_REVIEW', 'EXPIRED']);
+          expect(actions).toEqual(['offer', 'expire-offer']);
+          expect(await refundable(transactionId)).toBe(700_000);
+        }
+        await expectHeldExact(transactionId);
+      }
+    });
   });
 });
