@@ -8,20 +8,14 @@ export class ActorDto {
   @ApiProperty({ example: 'mer-1' }) id!: string;
 }
 
-/** The refund's latest settlement offer. */
-export class RefundOfferDto {
-  @ApiProperty({ example: 100000 }) amount!: number;
-  @ApiProperty() message!: string;
-  @ApiProperty({ type: ActorDto }) madeBy!: ActorDto;
-  @ApiProperty() madeAt!: string;
-  @ApiProperty({ description: 'Open until then (OFFER_EXPIRY_BUSINESS_DAYS business days)' })
-  expiresAt!: string;
-  @ApiProperty({
-    enum: Object.values(OfferStatus),
-    description:
-      'Open while OPEN and expiresAt has not passed (the service marks it EXPIRED soon after)',
-  })
-  status!: OfferStatus;
+/** The refund's latest settlement offer (documented inline on RefundDto.offer). */
+export interface RefundOfferDto {
+  amount: number;
+  message: string;
+  madeBy: { role: string; id: string };
+  madeAt: string;
+  expiresAt: string;
+  status: OfferStatus;
 }
 
 export class RefundDto {
@@ -50,10 +44,32 @@ export class RefundDto {
   @ApiProperty({ nullable: true, type: String }) payoutReference!: string | null;
   @ApiProperty({ nullable: true, type: String }) payoutFailureReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) refundedAt!: string | null;
+  // Inline: OpenAPI 3.0 cannot make a $ref nullable (validators ignore `nullable` beside one).
   @ApiProperty({
+    type: 'object',
     nullable: true,
-    type: RefundOfferDto,
-    description: 'The latest offer; null before the first',
+    description: 'The latest settlement offer; null before the first',
+    required: ['amount', 'message', 'madeBy', 'madeAt', 'expiresAt', 'status'],
+    properties: {
+      amount: { type: 'integer', example: 100000 },
+      message: { type: 'string' },
+      madeBy: {
+        type: 'object',
+        required: ['role', 'id'],
+        properties: { role: { type: 'string' }, id: { type: 'string' } },
+      },
+      madeAt: { type: 'string', format: 'date-time' },
+      expiresAt: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Open until then (OFFER_EXPIRY_BUSINESS_DAYS business days)',
+      },
+      status: {
+        type: 'string',
+        enum: Object.values(OfferStatus),
+        description: 'Open while OPEN and expiresAt has not passed',
+      },
+    },
   })
   offer!: RefundOfferDto | null;
   @ApiProperty({ enum: ACTIONS, isArray: true, description: 'What the caller may do now' })
