@@ -19,12 +19,23 @@ export interface Actor {
   id: string;
 }
 
+export interface RefundOffer {
+  amount: number;
+  message: string;
+  madeBy: Actor;
+  madeAt: string;
+  expiresAt: string;
+  status: 'OPEN' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED' | 'WITHDRAWN';
+}
+
 export interface Refund {
   id: string;
   transactionId: string;
   customerId: string;
   merchantId: string;
   amount: number;
+  /** What the customer asked for: `amount` unless an accepted offer lowered it. */
+  requestedAmount: number;
   currency: string;
   reasonCode: string;
   description: string | null;
@@ -40,6 +51,8 @@ export interface Refund {
   payoutReference: string | null;
   payoutFailureReason: string | null;
   refundedAt: string | null;
+  /** The latest settlement offer; null before the first. */
+  offer: RefundOffer | null;
   nextActions: string[];
   createdAt: string;
   updatedAt: string;
