@@ -515,7 +515,7 @@ export class RefundsService {
       const now = new Date();
       const refund = await this.checked(principal, id, 'accept-offer', ifMatch, now);
       const offered = refund.offerAmount!;
-      const note = `The customer accepted the ${refund.offerByRole}'s offer of ${offered} ${refund.currency}.`;
+      const note = `The customer accepted the ${refund.offerByRole}'s offer: ${offered} of the ${refund.requestedAmount} asked.`;
       const written = await this.write(principal, refund, 'accept-offer', {
         to: RefundStatus.APPROVED,
         set: { amount: offered, offerStatus: 'ACCEPTED', decidedAt: now, decisionReason: note },
