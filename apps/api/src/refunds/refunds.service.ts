@@ -61,7 +61,7 @@ interface Plan<A extends StateAction> {
 }
 
 /** The offer steps that leave the refund's state as it is. */
-type OfferStep = 'offer' | 'decline-offer' | 'withdraw-offer' | 'expire-offer';
+type OfferStep = 'offer' | 'decline-offer' | 'withdraw-offer';
 
 /**
  * The refund flow. Each public method that writes is one unit of work (`@Transactional()`):
