@@ -239,6 +239,17 @@ describe('the OpenAPI document', () => {
       expect((await act(a.customer, id, 'withdraw-dispute')).status).toBe('CLOSED');
     });
 
+    it('offers part, declines, offers again, accepts', async () => {
+      const id = await apply();
+      await act(a.customer, id, 'submit');
+      await act(a.merchant, id, 'offer', { amount: 100_000, message: 'Part of it?' });
+      await act(a.customer, id, 'decline-offer');
+      await act(a.agent, id, 'offer', { amount: 150_000, message: 'Half, for the merchant.' });
+      await act(a.merchant, id, 'offer', { amount: 60_000, message: 'Again?' }, 409);
+      expect((await act(a.customer, id, 'accept-offer')).status).toBe('APPROVED');
+      await act(a.customer, id, 'accept-offer', undefined, 409);
+    });
+
     it('escalates to support, twice, then cancels', async () => {
       const id = await apply();
       await act(a.customer, id, 'escalate', { message: 'Nobody answers.' }, 201);

@@ -1,5 +1,9 @@
 import type { RefundStatus } from '../apps/api/src/generated/kysely/enums';
-import { ENDPOINT_ACTIONS, TRANSITIONS } from '../apps/api/src/refunds/refund-transitions';
+import {
+  ENDPOINT_ACTIONS,
+  Transition,
+  TRANSITIONS,
+} from '../apps/api/src/refunds/refund-transitions';
 import { startTestApp, TestApp } from './support/app';
 import { refundIn } from './support/fixtures';
 import { act, actors, Actors } from './support/refunds';
@@ -11,13 +15,13 @@ const EXPECTED: Record<RefundStatus, Partial<Record<Who, string[]>>> = {
   DRAFT: { customer: ['submit', 'cancel', 'escalate'] },
   SUBMITTED: {
     customer: ['cancel', 'escalate'],
-    merchant: ['start-review', 'request-info', 'approve', 'reject'],
-    agent: ['start-review', 'request-info', 'approve', 'reject'],
+    merchant: ['start-review', 'request-info', 'approve', 'reject', 'offer'],
+    agent: ['start-review', 'request-info', 'approve', 'reject', 'offer'],
   },
   UNDER_REVIEW: {
     customer: ['cancel', 'escalate'],
-    merchant: ['request-info', 'approve', 'reject'],
-    agent: ['request-info', 'approve', 'reject'],
+    merchant: ['request-info', 'approve', 'reject', 'offer'],
+    agent: ['request-info', 'approve', 'reject', 'offer'],
   },
   INFO_REQUESTED: { customer: ['provide-info', 'cancel', 'escalate'] },
   APPROVED: { customer: ['escalate'], system: ['start-payout', 'payout'] },
@@ -25,8 +29,8 @@ const EXPECTED: Record<RefundStatus, Partial<Record<Who, string[]>>> = {
   REJECTED: { customer: ['dispute', 'escalate'] },
   DISPUTED: {
     customer: ['withdraw-dispute', 'escalate'],
-    merchant: ['merchant-response'],
-    agent: ['resolve-dispute'],
+    merchant: ['merchant-response', 'offer'],
+    agent: ['resolve-dispute', 'offer'],
   },
   PAYOUT_FAILED: { customer: ['escalate'], agent: ['retry-payout'] },
   REFUNDED: {},
@@ -47,6 +51,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   payout: { result: 'SUCCEEDED', reference: 'PO-9' },
   'merchant-response': { statement: 'Our courier says it was delivered.' },
   escalate: { message: 'Nobody answers me.' },
+  offer: { amount: 100_000, message: 'A third back?' },
 };
 
 describe('the transition table through HTTP: every state × action × role', () => {
@@ -96,10 +101,14 @@ describe('the transition table through HTTP: every state × action × role', () 
           }
           const res = await act(t, auth[who], seeded[status]!, action, VALID_BODIES[action]);
           const want = roles.includes(who) ? 409 : 403;
+          // The state allows it, but the refunds in each state have no offer.
+          const needsOffer =
+            (TRANSITIONS[action].from as readonly RefundStatus[]).includes(status) &&
+            (TRANSITIONS[action] as Transition).offer === 'open';
           expect([action, res.status, res.body.code]).toEqual([
             action,
             want,
-            want === 403 ? 'FORBIDDEN' : 'INVALID_TRANSITION',
+            want === 403 ? 'FORBIDDEN' : needsOffer ? 'NO_OPEN_OFFER' : 'INVALID_TRANSITION',
           ]);
           // A stranger of an allowed role learns nothing: 404, never 403 or 409.
           const stranger = strangers[who];

@@ -38,8 +38,9 @@ async function apply(body: ApplyBody): Promise<[number, unknown]> {
   try {
     await client.query('BEGIN');
     const { rows } = await client.query(
-      `INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, currency, reason_code)
-       VALUES ($1, $2, $3, $4, $5, 'IDR', 'NOT_RECEIVED') RETURNING *`,
+      `INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, requested_amount,
+                            currency, reason_code)
+       VALUES ($1, $2, $3, $4, $5, $5, 'IDR', 'NOT_RECEIVED') RETURNING *`,
       [randomUUID(), body.transactionId, body.customerId, body.merchantId, body.amount],
     );
     await client.query(

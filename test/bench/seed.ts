@@ -63,11 +63,11 @@ async function insertRefunds(db: Client, from: number, to: number, customers: nu
 
   await db.query(
     `
-    INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, currency, reason_code,
+    INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, requested_amount, currency, reason_code,
                          description, status, version, submitted_at, review_due_at, info_requested_at,
                          decided_at, decision_reason, dispute_deadline_at, payout_reference,
                          payout_failure_reason, refunded_at, review_escalated_for, created_at, updated_at)
-    SELECT gen_random_uuid(), t.id, t.customer_id, t.merchant_id, t.amount / (1 + i % 3), 'IDR',
+    SELECT gen_random_uuid(), t.id, t.customer_id, t.merchant_id, t.amount / (1 + i % 3), t.amount / (1 + i % 3), 'IDR',
            (ARRAY['NOT_RECEIVED','DEFECTIVE_OR_DAMAGED','NOT_AS_DESCRIBED','DUPLICATE_CHARGE',
                   'UNAUTHORIZED_TRANSACTION','CANCELLED_ORDER','OTHER'])[1 + i % 7]::reason_code,
            CASE WHEN i % 3 = 0 THEN 'The parcel never arrived; the courier has no record of it.' END,

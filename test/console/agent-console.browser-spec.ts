@@ -227,6 +227,60 @@ describe('the agent console', () => {
     await page.close();
   });
 
+  it("an agent makes a settlement offer on the merchant's behalf, with a confirmation", async () => {
+    const customer = await t.bearer('customer', 'cus-9');
+    const transactionId = await payment('cus-9', 2_000_000, 'Desk lamp');
+    const applied = await t.http
+      .post('/v1/refunds')
+      .set('Authorization', customer)
+      .send({ transactionId, amount: 2_000_000, reasonCode: 'NOT_RECEIVED' });
+    expect((await act(t, customer, applied.body.id, 'submit')).status).toBe(200);
+    const id = applied.body.id as string;
+
+    const page = await browser.newPage();
+    await signIn(page, 'agt-7');
+    await page.goto(`${baseUrl}/console/refunds/${id}`);
+    await page.getByRole('button', { name: 'Make an offer…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Make a settlement offer for mer-1?' });
+    await dialog.getByText('The customer asked for IDR 20,000.00').waitFor();
+    const amount = dialog.getByLabel(/^Amount offered/);
+    await dialog.getByLabel('Message to the customer (required)').fill('Half back, lamp kept.');
+    // Not below what was asked: refused in the dialog, nothing sent.
+    await amount.fill('20,000');
+    await dialog.getByRole('button', { name: 'Make offer' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'below IDR 20,000.00' }).waitFor();
+    expect((await getRefund(t, a.agent, id)).offer).toBeNull();
+
+    await amount.fill('10,000');
+    await dialog.getByRole('button', { name: 'Make offer' }).click();
+    await page.getByRole('status').filter({ hasText: 'Done' }).waitFor();
+    const offer = page.locator('.facts .offer');
+    await offer.filter({ hasText: 'Open until' }).waitFor();
+    expect((await offer.textContent())?.replace(/\s/g, ' ')).toContain(
+      'IDR 10,000.00 by agt-7 (agent)',
+    );
+    expect(await offer.textContent()).toContain('Half back, lamp kept.');
+    const stored = await getRefund(t, a.agent, id);
+    expect([stored.status, stored.offer]).toEqual([
+      'SUBMITTED',
+      expect.objectContaining({
+        amount: 1_000_000,
+        madeBy: { role: 'agent', id: 'agt-7' },
+        status: 'OPEN',
+      }),
+    ]);
+    // One offer at a time: the console offers withdrawing it instead.
+    expect(await page.getByRole('button', { name: 'Make an offer…' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Withdraw the offer…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Withdraw the offer of IDR 10,000.00?' })
+      .getByRole('button', { name: 'Withdraw offer' })
+      .click();
+    await offer.filter({ hasText: 'Withdrawn' }).waitFor();
+    expect((await getRefund(t, a.agent, id)).offer.status).toBe('WITHDRAWN');
+    await page.close();
+  });
+
   it('shows the refusal in plain words when someone else decided first', async () => {
     const refund = await disputedRefund('cus-5', 2_000_000);
     const page = await browser.newPage();

@@ -87,12 +87,12 @@ export async function refundIn(
   const now = new Date();
   const dates = datesIn(status, now, t.config);
   await t.query(
-    `INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, currency,
+    `INSERT INTO refunds (id, transaction_id, customer_id, merchant_id, amount, requested_amount, currency,
                           reason_code, description, status, submitted_at, review_due_at,
                           info_requested_at, decided_at, decision_reason, dispute_deadline_at,
                           merchant_response_due_at, payout_reference, payout_failure_reason,
                           refunded_at, draft_touched_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
              CASE WHEN $9::refund_status = 'DRAFT' THEN now() END)`,
     [
       id,

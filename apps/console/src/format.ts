@@ -8,6 +8,18 @@ function minorDigits(currency: string): number {
   return currencyCode(currency)?.digits ?? 2;
 }
 
+/**
+ * An amount typed in major units ("12,000" or "12000.50") as minor units, or null when it is not
+ * a positive amount with at most the currency's decimals.
+ */
+export function parseMoney(text: string, currency: string): number | null {
+  const digits = minorDigits(currency);
+  const match = /^(\d{1,15})(?:\.(\d*))?$/.exec(text.trim().replace(/,/g, ''));
+  if (!match || (match[2] ?? '').length > digits) return null;
+  const minor = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);
+  return Number.isSafeInteger(minor) && minor > 0 ? minor : null;
+}
+
 /** An amount in minor units, e.g. 300000 IDR → "IDR 3,000.00". */
 export function formatMoney(amount: number, currency: string): string {
   const digits = minorDigits(currency);

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ApiError, apiPath } from './api';
 import { ConfirmDialog } from './ActionDialog';
-import { formatMoney } from './format';
+import { formatActor, formatMoney, parseMoney } from './format';
 import { useSession } from './session';
 import type { Refund } from './types';
 
@@ -12,6 +12,8 @@ export const AGENT_ACTIONS = [
   'reject',
   'request-info',
   'start-review',
+  'offer',
+  'withdraw-offer',
   'retry-payout',
 ] as const;
 export type AgentAction = (typeof AGENT_ACTIONS)[number];
@@ -22,6 +24,8 @@ const LABELS: Record<AgentAction, string> = {
   reject: 'Reject…',
   'request-info': 'Request information…',
   'start-review': 'Start review…',
+  offer: 'Make an offer…',
+  'withdraw-offer': 'Withdraw the offer…',
   'retry-payout': 'Retry payout…',
 };
 
@@ -80,7 +84,9 @@ function RefundActionDialog(props: {
   const [version] = useState(refund.version);
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState<'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR' | ''>('');
+  const [offered, setOffered] = useState('');
   const amount = formatMoney(refund.amount, refund.currency);
+  const offeredMinor = parseMoney(offered, refund.currency);
 
   const body = (): Record<string, unknown> => {
     switch (action) {
@@ -92,7 +98,10 @@ function RefundActionDialog(props: {
         return { reason: text.trim() };
       case 'request-info':
         return { question: text.trim() };
+      case 'offer':
+        return { amount: offeredMinor, message: text.trim() };
       case 'start-review':
+      case 'withdraw-offer':
       case 'retry-payout':
         return {};
     }
@@ -100,6 +109,9 @@ function RefundActionDialog(props: {
 
   const confirm = async (): Promise<string | null> => {
     if (action === 'resolve-dispute' && !outcome) return 'Choose the outcome first.';
+    if (action === 'offer' && (offeredMinor === null || offeredMinor >= refund.amount)) {
+      return `Enter an amount above zero and below ${amount}.`;
+    }
     try {
       const updated = await api.post<Refund>(
         apiPath`/v1/refunds/${refund.id}/${action}`,
@@ -200,6 +212,49 @@ function RefundActionDialog(props: {
       return (
         <ConfirmDialog title="Start reviewing this refund?" confirmLabel="Start review" {...common}>
           <p>The refund moves to Under review.</p>
+        </ConfirmDialog>
+      );
+    case 'offer':
+      return (
+        <ConfirmDialog
+          title={`Make a settlement offer for ${refund.merchantId}?`}
+          confirmLabel="Make offer"
+          {...common}
+        >
+          <p>
+            The customer asked for {amount}. They may accept the offer, which approves the refund
+            for the offered amount, or decline it; it expires after a few business days.
+          </p>
+          <label className="stacked">
+            Amount offered ({refund.currency}, below {amount})
+            <input
+              type="text"
+              inputMode="decimal"
+              value={offered}
+              required
+              onChange={(event) => setOffered(event.target.value)}
+            />
+          </label>
+          <TextField
+            label="Message to the customer (required)"
+            value={text}
+            onChange={setText}
+            required
+          />
+        </ConfirmDialog>
+      );
+    case 'withdraw-offer':
+      return (
+        <ConfirmDialog
+          title={`Withdraw the offer of ${formatMoney(refund.offer?.amount ?? 0, refund.currency)}?`}
+          confirmLabel="Withdraw offer"
+          danger
+          {...common}
+        >
+          <p>
+            The offer by {refund.offer ? formatActor(refund.offer.madeBy) : 'the merchant'} is
+            withdrawn; the customer can no longer accept it.
+          </p>
         </ConfirmDialog>
       );
     case 'retry-payout':

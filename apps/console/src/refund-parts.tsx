@@ -65,6 +65,10 @@ export function RefundSummary({ refund }: { refund: Refund }) {
   if (refund.merchantResponseDueAt) {
     rows.push(['Merchant answer due', formatTime(refund.merchantResponseDueAt)]);
   }
+  if (refund.requestedAmount !== refund.amount) {
+    rows.push(['Requested', formatMoney(refund.requestedAmount, refund.currency)]);
+  }
+  if (refund.offer) rows.push(['Settlement offer', <OfferFact key="o" refund={refund} />, true]);
   if (refund.refundedAt) rows.push(['Refunded', formatTime(refund.refundedAt)]);
   if (refund.payoutReference) rows.push(['Payout reference', refund.payoutReference]);
   if (refund.decisionReason) rows.push(['Decision reason', refund.decisionReason, true]);
@@ -85,6 +89,25 @@ export function RefundSummary({ refund }: { refund: Refund }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** The latest offer: amount, who made it, where it stands, and its message. */
+function OfferFact({ refund }: { refund: Refund }) {
+  const offer = refund.offer!;
+  const open = offer.status === 'OPEN' && Date.parse(offer.expiresAt) > Date.now();
+  return (
+    <span className="offer">
+      <span className="nowrap">{formatMoney(offer.amount, refund.currency)}</span> by{' '}
+      {formatActor(offer.madeBy)}, {formatTime(offer.madeAt)} ·{' '}
+      <strong>
+        {open
+          ? `Open until ${formatTime(offer.expiresAt)}`
+          : humanize(offer.status === 'OPEN' ? 'EXPIRED' : offer.status)}
+      </strong>
+      <br />
+      <q>{offer.message}</q>
+    </span>
   );
 }
 

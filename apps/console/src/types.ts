@@ -20,12 +20,23 @@ export interface Actor {
   id: string;
 }
 
+export interface RefundOffer {
+  amount: number;
+  message: string;
+  madeBy: Actor;
+  madeAt: string;
+  expiresAt: string;
+  status: 'OPEN' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED' | 'WITHDRAWN';
+}
+
 export interface Refund {
   id: string;
   transactionId: string;
   customerId: string;
   merchantId: string;
   amount: number;
+  /** What the customer asked for: `amount` unless an accepted offer lowered it. */
+  requestedAmount: number;
   currency: string;
   reasonCode: string;
   description: string | null;
@@ -44,6 +55,8 @@ export interface Refund {
   /** The customer's payouts are held (an open security report). */
   payoutHeld: boolean;
   securityReportId: string | null;
+  /** The latest settlement offer; null before the first. */
+  offer: RefundOffer | null;
   nextActions: string[];
   createdAt: string;
   updatedAt: string;

@@ -5,6 +5,7 @@ import {
   ENDPOINT_ACTIONS,
   RefundAction,
   RELEASED_STATUSES,
+  Transition,
   TRANSITIONS,
 } from '../../../apps/api/src/refunds/refund-transitions';
 
@@ -35,6 +36,22 @@ export interface ModelRefund {
   version: number;
   /** Timeline events: one per successful action. */
   events: number;
+  /** The latest settlement offer (expiry lies days ahead: never within a sequence). */
+  offer?: { amount: number; by: PrincipalName; open: boolean };
+}
+
+/** Whether the refund's offer allows the action, as the table's `offer` and `offererOnly` say. */
+export function offerAllows(
+  action: RefundAction,
+  who: PrincipalName,
+  refund: ModelRefund,
+): boolean {
+  const { offer, offererOnly }: Transition = TRANSITIONS[action];
+  const open = refund.offer?.open === true;
+  if (offer === 'none') return !open;
+  if (offer !== 'open') return true;
+  if (!open) return false;
+  return !offererOnly?.includes(roleOf(who)) || refund.offer?.by === who;
 }
 
 export interface Expected {
@@ -69,12 +86,14 @@ export function expectAction(
   refund: ModelRefund,
   all: readonly ModelRefund[],
   payment: number,
-  choice: { favour: boolean },
+  choice: { favour: boolean; amount: number },
 ): Expected {
   const { roles, from, to } = TRANSITIONS[action];
   if (!(roles as readonly Role[]).includes(roleOf(who))) return { status: 403 };
   if (!sees(who)) return { status: 404 };
   if (!(from as readonly RefundStatus[]).includes(refund.status)) return { status: 409 };
+  if (!offerAllows(action, who, refund)) return { status: 409 };
+  if (action === 'offer' && choice.amount >= refund.amount) return { status: 422 };
   if (action === 'submit') {
     const kinds = Array<'PHOTO'>(refund.attachments).fill('PHOTO');
     if (missingEvidence(refund.reasonCode, refund.description, kinds).length > 0) {
@@ -129,6 +148,7 @@ export function expectedNextActions(who: PrincipalName, refund: ModelRefund): Re
   return ENDPOINT_ACTIONS.filter(
     (action) =>
       (TRANSITIONS[action].roles as readonly Role[]).includes(roleOf(who)) &&
-      (TRANSITIONS[action].from as readonly RefundStatus[]).includes(refund.status),
+      (TRANSITIONS[action].from as readonly RefundStatus[]).includes(refund.status) &&
+      offerAllows(action, who, refund),
   );
 }

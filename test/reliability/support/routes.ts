@@ -145,6 +145,7 @@ export function validBody(
     }),
     ResolveDisputeDto: () => ({ outcome: 'CUSTOMER_FAVOUR', note: 'The courier lost it.' }),
     MerchantResponseDto: () => ({ statement: 'It was delivered.' }),
+    OfferDto: () => ({ amount: 50, message: 'Half back?' }),
     PayoutDto: () => ({ result: 'SUCCEEDED', reference: 'PO-1' }),
     EscalateDto: () => ({ message: 'Nobody answers.' }),
     CreateRefundDto: () => ({

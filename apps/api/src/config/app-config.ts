@@ -45,6 +45,8 @@ export class AppConfig {
   draftExpiryDays!: number;
   infoRequestExpiryDays!: number;
   disputeMerchantResponseDays!: number;
+  /** Business days a settlement offer stays open. */
+  offerExpiryBusinessDays!: number;
   businessHours!: { start: string; end: string };
   caseSlaHours!: Record<CasePriority, CaseSlaHours>;
   /** While a case is in one of these, its SLA clock stands still. */

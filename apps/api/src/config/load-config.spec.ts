@@ -60,6 +60,7 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', 'abc'],
     ['REVIEW_SLA_BUSINESS_DAYS', '-1'],
+    ['OFFER_EXPIRY_BUSINESS_DAYS', '0'],
     ['BUSINESS_TIMEZONE', 'Mars/Olympus'],
     ['HOLIDAYS', '2026-13-45'],
     ['HOLIDAYS_COUNTRY', 'Indonesia'],

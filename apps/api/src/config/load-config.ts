@@ -253,6 +253,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     draftExpiryDays: integer(env, 'DRAFT_EXPIRY_DAYS', 30, 0, 3650),
     infoRequestExpiryDays: integer(env, 'INFO_REQUEST_EXPIRY_DAYS', 14, 0, 3650),
     disputeMerchantResponseDays: integer(env, 'DISPUTE_MERCHANT_RESPONSE_DAYS', 3, 0, 365),
+    offerExpiryBusinessDays: integer(env, 'OFFER_EXPIRY_BUSINESS_DAYS', 3, 1, 365),
     businessHours: businessHours(env),
     caseSlaHours: caseSlaHours(env),
     slaPauseStatuses: slaPauseStatuses(env),
@@ -350,6 +351,10 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
   DISPUTE_MERCHANT_RESPONSE_DAYS: {
     default: '`3`',
     meaning: 'business days the merchant has to answer a dispute',
+  },
+  OFFER_EXPIRY_BUSINESS_DAYS: {
+    default: '`3`',
+    meaning: 'business days a settlement offer stays open for the customer to answer',
   },
   BUSINESS_HOURS: { default: '`09:00-18:00`', meaning: 'support hours, for case SLAs' },
   CASE_SLA_HOURS: {

@@ -1,4 +1,5 @@
-import type { Principal } from '../common/principal';
+import type { Actor } from '../common/actor';
+import type { Principal, Role } from '../common/principal';
 import { canSee } from '../common/access';
 import type { Refund } from '../database/database';
 import { RefundStatus } from '../generated/kysely/enums';
@@ -6,13 +7,40 @@ import {
   ENDPOINT_ACTIONS,
   RefundAction,
   TERMINAL_STATUSES,
+  Transition,
   TRANSITIONS,
 } from './refund-transitions';
+
+type OfferFacts = Pick<Refund, 'offerStatus' | 'offerExpiresAt' | 'offerByRole' | 'offerById'>;
 
 type RefundFacts = Pick<
   Refund,
   'status' | 'customerId' | 'merchantId' | 'disputeDeadlineAt' | 'merchantResponseDueAt'
->;
+> &
+  OfferFacts;
+
+/** An offer is open while its status is OPEN and its `expiresAt` has not passed. */
+export function offerOpen(refund: OfferFacts, now: Date): boolean {
+  return (
+    refund.offerStatus === 'OPEN' && refund.offerExpiresAt !== null && now < refund.offerExpiresAt
+  );
+}
+
+/** Why the refund's offer refuses the action (the table's `offer`), or undefined if it allows it. */
+export function offerRefusal(
+  action: RefundAction,
+  refund: OfferFacts,
+  actor: Actor,
+  now: Date,
+): 'OFFER_ALREADY_OPEN' | 'NO_OPEN_OFFER' | 'NOT_THE_OFFERER' | undefined {
+  const { offer, offererOnly }: Transition = TRANSITIONS[action];
+  if (offer === undefined) return undefined;
+  const open = offerOpen(refund, now);
+  if (offer === 'none') return open ? 'OFFER_ALREADY_OPEN' : undefined;
+  if (!open) return 'NO_OPEN_OFFER';
+  const own = refund.offerByRole === actor.role && refund.offerById === actor.id;
+  return offererOnly?.includes(actor.role as Role) && !own ? 'NOT_THE_OFFERER' : undefined;
+}
 
 /** Terminal states, plus REJECTED once its dispute window has passed. */
 export function isTerminal(refund: RefundFacts, now: Date): boolean {
@@ -60,6 +88,7 @@ export function nextActions(
       (transition.roles as readonly string[]).includes(principal.role) &&
       (transition.from as readonly RefundStatus[]).includes(refund.status) &&
       withinWindow(action, refund, now) &&
+      offerRefusal(action, refund, principal, now) === undefined &&
       !(payoutHeld && heldBack(action, refund.status))
     );
   });

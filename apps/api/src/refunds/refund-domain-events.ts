@@ -28,7 +28,8 @@ export interface RefundDomainEvents {
   'refund.dispute-ended': {
     refund: Refund;
     actor: Actor;
-    outcome: 'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR' | 'WITHDRAWN';
+    /** SETTLED: the customer accepted a settlement offer. */
+    outcome: 'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR' | 'WITHDRAWN' | 'SETTLED';
     /** For the customer: a public message. */
     note: string;
     /** The agent's reasoning: stays internal. */

@@ -11,10 +11,27 @@ export interface Transition {
   to: readonly RefundStatus[];
   /** Who may take it; `expire` is the service's own. */
   roles: readonly Role[];
+  /**
+   * What the refund's settlement offer must be: `none` no open offer (409 OFFER_ALREADY_OPEN
+   * otherwise), `open` an open one (409 NO_OPEN_OFFER otherwise).
+   */
+  offer?: 'none' | 'open';
+  /** Roles that may take it only on an offer they made themselves (agents: any offer). */
+  offererOnly?: readonly Role[];
   summary: string;
 }
 
 const REVIEWABLE = [RefundStatus.SUBMITTED, RefundStatus.UNDER_REVIEW] as const;
+
+/**
+ * Where a settlement offer may be made and answered. An action that leaves these states
+ * withdraws an open offer within its own event.
+ */
+export const OFFER_STATUSES = [
+  RefundStatus.SUBMITTED,
+  RefundStatus.UNDER_REVIEW,
+  RefundStatus.DISPUTED,
+] as const;
 
 export const TERMINAL_STATUSES: readonly RefundStatus[] = [
   RefundStatus.REFUNDED,
@@ -137,6 +154,43 @@ export const TRANSITIONS = {
     roles: ['agent'],
     summary: 'Send a failed payout back for another attempt.',
   },
+  offer: {
+    from: OFFER_STATUSES,
+    to: [],
+    roles: ['merchant', 'agent'],
+    offer: 'none',
+    summary:
+      'Offer part of the amount instead of a yes or no; open for OFFER_EXPIRY_BUSINESS_DAYS business days.',
+  },
+  'accept-offer': {
+    from: OFFER_STATUSES,
+    to: [RefundStatus.APPROVED],
+    roles: ['customer'],
+    offer: 'open',
+    summary:
+      "Accept the open offer: approved for the offer's amount; the rest of the payment is refundable again.",
+  },
+  'decline-offer': {
+    from: OFFER_STATUSES,
+    to: [],
+    roles: ['customer'],
+    offer: 'open',
+    summary: 'Decline the open offer; the refund stays as it is.',
+  },
+  'withdraw-offer': {
+    from: OFFER_STATUSES,
+    to: [],
+    roles: ['merchant', 'agent'],
+    offer: 'open',
+    offererOnly: ['merchant'],
+    summary: 'Withdraw the open offer: the merchant that made it, or any agent.',
+  },
+  'expire-offer': {
+    from: OFFER_STATUSES,
+    to: [],
+    roles: [],
+    summary: 'The service expires offers left unanswered until their expiresAt.',
+  },
   expire: {
     from: [RefundStatus.DRAFT, RefundStatus.INFO_REQUESTED],
     to: [RefundStatus.EXPIRED],
@@ -193,14 +247,20 @@ export function mayEdit(edit: keyof typeof EDITS, role: Role, status: RefundStat
 
 export const ACTIONS = Object.keys(TRANSITIONS) as RefundAction[];
 
+/** Actions the service takes itself (actor service/scheduler): no endpoint. */
+export const SERVICE_ACTIONS: readonly RefundAction[] = ['expire', 'expire-offer'];
+
 /** Actions a client calls as POST /v1/refunds/:id/<action>. */
 export const ENDPOINT_ACTIONS = ACTIONS.filter(
-  (action) => action !== 'apply' && action !== 'expire',
+  (action) => action !== 'apply' && !SERVICE_ACTIONS.includes(action),
 );
 
 /** The OpenAPI description of an action, from the table. */
 export function describeAction(action: RefundAction): string {
-  const { from, to, roles, summary } = TRANSITIONS[action];
+  const transition: Transition = TRANSITIONS[action];
+  const { from, to, roles, summary, offer } = transition;
   const target = to.length > 0 ? to.join(' or ') : 'unchanged (timeline event only)';
-  return `${summary}\n\nFrom ${from.join(', ')} to ${target}. Roles: ${roles.join(', ')}.`;
+  const needs =
+    offer === 'open' ? ' With an open offer.' : offer === 'none' ? ' Without an open offer.' : '';
+  return `${summary}\n\nFrom ${from.join(', ')} to ${target}.${needs} Roles: ${roles.join(', ')}.`;
 }

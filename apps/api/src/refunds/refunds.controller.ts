@@ -34,6 +34,7 @@ import {
   EmptyDto,
   MerchantResponseDto,
   NoteDto,
+  OfferDto,
   PayoutDto,
   ProvideInfoDto,
   RejectDto,
@@ -58,10 +59,13 @@ function Action(action: RefundAction) {
     ApiForbiddenResponse({ description: 'FORBIDDEN: the role may never take this action' }),
     ApiNotFoundResponse({ description: 'NOT_FOUND: no such refund, or not yours' }),
     ApiPreconditionFailedResponse({ description: 'VERSION_MISMATCH: stale If-Match' }),
-    ApiConflictResponse({ description: 'INVALID_TRANSITION: not allowed from the current state' }),
+    ApiConflictResponse({
+      description:
+        'INVALID_TRANSITION: not allowed from the current state; OFFER_ALREADY_OPEN, NO_OPEN_OFFER: the offer steps',
+    }),
     ApiUnprocessableEntityResponse({
       description:
-        'AMOUNT_EXCEEDS_REFUNDABLE, EVIDENCE_MISSING, DISPUTE_WINDOW_CLOSED, RESPONSE_WINDOW_CLOSED',
+        'AMOUNT_EXCEEDS_REFUNDABLE, EVIDENCE_MISSING, DISPUTE_WINDOW_CLOSED, RESPONSE_WINDOW_CLOSED, OFFER_AMOUNT_INVALID',
     }),
     IF_MATCH,
   );
@@ -261,6 +265,46 @@ export class RefundsController {
     @IfMatch() ifMatch?: number,
   ) {
     return this.refunds.retryPayout(p, id, ifMatch);
+  }
+
+  @Action('offer')
+  offer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() body: OfferDto,
+    @IfMatch() ifMatch?: number,
+  ) {
+    return this.refunds.offer(p, id, body, ifMatch);
+  }
+
+  @Action('accept-offer')
+  acceptOffer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() _body: EmptyDto,
+    @IfMatch() ifMatch?: number,
+  ) {
+    return this.refunds.acceptOffer(p, id, ifMatch);
+  }
+
+  @Action('decline-offer')
+  declineOffer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() _body: EmptyDto,
+    @IfMatch() ifMatch?: number,
+  ) {
+    return this.refunds.declineOffer(p, id, ifMatch);
+  }
+
+  @Action('withdraw-offer')
+  withdrawOffer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() _body: EmptyDto,
+    @IfMatch() ifMatch?: number,
+  ) {
+    return this.refunds.withdrawOffer(p, id, ifMatch);
   }
 
   @Action('merchant-response')

@@ -24,6 +24,11 @@ export class RefundsModule implements OnModuleInit {
       run: () => this.refunds.expireDue(),
     });
     this.scheduler.register({
+      name: 'refunds.expire-offers',
+      intervalSeconds: this.config.slaCheckIntervalSeconds,
+      run: () => this.refunds.expireOffers(),
+    });
+    this.scheduler.register({
       name: 'refunds.escalate-overdue',
       intervalSeconds: this.config.slaCheckIntervalSeconds,
       run: () => this.refunds.escalateOverdue(),

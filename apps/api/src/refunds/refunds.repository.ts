@@ -367,6 +367,7 @@ export class RefundsRepository {
             'customerId',
             'merchantId',
             'amount',
+            'requestedAmount',
             'currency',
             'reasonCode',
             'description',
@@ -383,6 +384,7 @@ export class RefundsRepository {
                 sql<string>`${payment.customerId}::text`.as('customerId'),
                 sql<string>`${payment.merchantId}::text`.as('merchantId'),
                 sql<bigint>`${draft.amount}::bigint`.as('amount'),
+                sql<bigint>`${draft.amount}::bigint`.as('requestedAmount'),
                 sql<string>`${payment.currency}::char(3)`.as('currency'),
                 sql<ReasonCode>`${draft.reasonCode}::reason_code`.as('reasonCode'),
                 sql<string | null>`${draft.description}::text`.as('description'),
@@ -432,6 +434,8 @@ export class RefundsRepository {
     version: number;
     set?: RefundChanges;
     release?: bigint;
+    /** The settlement offer must be open at `at` (`open: true`) or must not be (`false`). */
+    offer?: { open: boolean; at: Date };
     event: TimelineEntry & { fromStatus: RefundStatus };
   }): Promise<Refund | undefined> {
     const { event } = change;
@@ -449,6 +453,18 @@ export class RefundsRepository {
           .where('id', '=', change.id)
           .where('status', 'in', change.from)
           .where('version', '=', change.version)
+          .$if(change.offer !== undefined, (query) =>
+            query.where((eb) => {
+              const { open, at } = change.offer!;
+              return open
+                ? eb.and([eb('offerStatus', '=', 'OPEN'), eb('offerExpiresAt', '>', at)])
+                : eb.or([
+                    eb('offerStatus', 'is', null),
+                    eb('offerStatus', '<>', 'OPEN'),
+                    eb('offerExpiresAt', '<=', at),
+                  ]);
+            }),
+          )
           .returningAll(),
       )
       .with('released', (db) =>
@@ -556,6 +572,23 @@ export class RefundsRepository {
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /**
+   * Refunds whose open settlement offer has passed its `expiresAt`, claimed with SKIP LOCKED
+   * (an answer being written meanwhile keeps its row; the offer is then no longer open).
+   */
+  claimExpiredOffers(now: Date, batch = 20): Promise<Refund[]> {
+    return this.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('offerStatus', '=', 'OPEN')
+      .where('offerExpiresAt', '<=', now)
+      .orderBy('offerExpiresAt')
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .execute();
   }
 
   /**

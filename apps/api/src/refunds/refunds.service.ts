@@ -22,6 +22,7 @@ import {
   DisputeDto,
   MerchantResponseDto,
   NoteDto,
+  OfferDto,
   PayoutDto,
   ProvideInfoDto,
   RejectDto,
@@ -32,12 +33,13 @@ import {
 import { mapRefund, mapRefundEvent, refundData, RefundDto, RefundEventDto } from './dto/refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import { missingEvidence } from './evidence';
-import { heldBack, nextActions, withinWindow } from './next-actions';
+import { heldBack, nextActions, offerOpen, offerRefusal, withinWindow } from './next-actions';
 import type { CaseLink, RefundDomainEvent, RefundDomainEvents } from './refund-domain-events';
 import {
   EDITS,
   holdsAmount,
   mayEdit,
+  OFFER_STATUSES,
   RefundAction,
   TargetOf,
   TRANSITIONS,
@@ -57,7 +59,14 @@ interface Plan<A extends StateAction> {
   set?: RefundChanges;
   note?: string | null;
   details?: object;
+  /** Gives back this much of the payment besides what the change of state releases. */
+  release?: bigint;
+  /** The settlement offer must be open (or must not be) at that instant, as the row has it. */
+  offer?: { open: boolean; at: Date };
 }
+
+/** The offer steps that leave the refund's state as it is. */
+type OfferStep = 'offer' | 'decline-offer' | 'withdraw-offer';
 
 /**
  * The refund flow. Each public method that writes is one unit of work (`@Transactional()`):
@@ -234,6 +243,7 @@ export class RefundsService {
         version: refund.version,
         set: {
           amount,
+          requestedAmount: amount,
           reasonCode: dto.reasonCode,
           description: dto.description,
           draftTouchedAt: new Date(),
@@ -604,6 +614,145 @@ export class RefundsService {
     return this.refunds.removePayoutHold(customerId);
   }
 
+  /**
+   * A settlement offer by the merchant or an agent: below the refund's amount, open for
+   * OFFER_EXPIRY_BUSINESS_DAYS business days, and only when no other offer is open.
+   */
+  offer(principal: Principal, id: string, dto: OfferDto, ifMatch?: number): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'offer', ifMatch, now);
+      const amount = BigInt(dto.amount);
+      if (amount >= refund.amount) {
+        throw new AppError(
+          'OFFER_AMOUNT_INVALID',
+          `An offer must be below the refund's amount of ${refund.amount}.`,
+          [{ field: 'amount', message: `must be below ${refund.amount}` }],
+        );
+      }
+      const expiresAt = addBusinessDays(now, this.config.offerExpiryBusinessDays, this.calendar);
+      const written = await this.writeOffer(principal, refund, 'offer', now, {
+        set: {
+          offerAmount: amount,
+          offerMessage: dto.message,
+          offerByRole: principal.role,
+          offerById: principal.id,
+          offerMadeAt: now,
+          offerExpiresAt: expiresAt,
+          offerStatus: 'OPEN',
+        },
+        note: dto.message,
+        details: {
+          amount: dto.amount,
+          expiresAt: expiresAt.toISOString(),
+          // An earlier offer left OPEN past its expiresAt, replaced before the scan marked it.
+          ...(refund.offerStatus === 'OPEN' ? { previousOfferExpired: true } : {}),
+        },
+      });
+      return this.finish(written, 'offer', principal);
+    });
+  }
+
+  /**
+   * The customer accepts the open offer: APPROVED for the offered amount, in one write that
+   * gives the difference back to the payment. The support desk hears it as the end of the
+   * review (an overdue case is solved as by approve) or of the dispute (outcome SETTLED).
+   */
+  acceptOffer(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'accept-offer', ifMatch, now);
+      const offered = refund.offerAmount!;
+      const note = `The customer accepted the ${refund.offerByRole}'s offer: ${offered} of the ${refund.requestedAmount} asked.`;
+      const written = await this.write(principal, refund, 'accept-offer', {
+        to: RefundStatus.APPROVED,
+        set: { amount: offered, offerStatus: 'ACCEPTED', decidedAt: now, decisionReason: note },
+        release: refund.amount - offered,
+        offer: { open: true, at: now },
+        note,
+        details: { amount: Number(offered), requestedAmount: Number(refund.requestedAmount) },
+      });
+      const linked =
+        refund.status === RefundStatus.DISPUTED
+          ? await this.tell('refund.dispute-ended', {
+              refund: written,
+              actor: principal,
+              outcome: 'SETTLED',
+              note,
+            })
+          : await this.tell('refund.review-ended', {
+              refund: written,
+              actor: principal,
+              outcome: 'APPROVED',
+              reason: note,
+            });
+      return this.finish(linked, 'accept-offer', principal);
+    });
+  }
+
+  /** The customer declines the open offer; the refund stays in its state. */
+  declineOffer(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'decline-offer', ifMatch, now);
+      const written = await this.writeOffer(principal, refund, 'decline-offer', now, {
+        set: { offerStatus: 'DECLINED' },
+        details: { amount: Number(refund.offerAmount) },
+      });
+      return this.finish(written, 'decline-offer', principal);
+    });
+  }
+
+  /** The merchant that made the open offer, or any agent, withdraws it. */
+  withdrawOffer(principal: Principal, id: string, ifMatch?: number): Promise<RefundDto> {
+    return this.txHost.withTransaction(async () => {
+      const now = new Date();
+      const refund = await this.checked(principal, id, 'withdraw-offer', ifMatch, now);
+      const written = await this.writeOffer(principal, refund, 'withdraw-offer', now, {
+        set: { offerStatus: 'WITHDRAWN' },
+        details: { amount: Number(refund.offerAmount) },
+      });
+      return this.finish(written, 'withdraw-offer', principal);
+    });
+  }
+
+  /** The offer-expiry scan (a scheduled job): offers unanswered until their expiresAt. */
+  async expireOffers(now = new Date()): Promise<string[]> {
+    const expired: string[] = [];
+    for (;;) {
+      const batch = await this.expireOfferBatch(now);
+      expired.push(...batch);
+      if (batch.length === 0) return expired;
+    }
+  }
+
+  private expireOfferBatch(now: Date): Promise<string[]> {
+    return this.txHost.withTransaction(async () => {
+      const due = await this.refunds.claimExpiredOffers(now);
+      for (const refund of due) {
+        const written = await this.refunds.update({
+          id: refund.id,
+          from: TRANSITIONS['expire-offer'].from,
+          version: refund.version,
+          set: { offerStatus: 'EXPIRED' },
+          event: {
+            action: 'expire-offer',
+            fromStatus: refund.status,
+            toStatus: refund.status,
+            actor: SCHEDULER,
+            note: `The offer was not answered by ${refund.offerExpiresAt?.toISOString()}.`,
+            details: { amount: Number(refund.offerAmount) },
+          },
+        });
+        // Claimed and locked with its version: only an OPEN offer outside the table's states
+        // (which leaving them prevents) could fail here.
+        if (!written) throw new Error(`refund ${refund.id}: open offer in state ${refund.status}`);
+        await this.publish(written, 'expire-offer');
+      }
+      return due.map((refund) => refund.id);
+    });
+  }
+
   /** The merchant's side of a dispute: a timeline event; the refund itself is unchanged. */
   merchantResponse(
     principal: Principal,
@@ -753,6 +902,7 @@ export class RefundsService {
     const refund = await this.findVisible(principal, id);
     this.checkVersion(refund, ifMatch);
     this.checkAllowed(refund, action, now);
+    this.checkOffer(refund, action, principal, now);
     return refund;
   }
 
@@ -775,22 +925,59 @@ export class RefundsService {
     ) {
       throw await this.exceeds(refund.transactionId);
     }
+    const set: RefundChanges = { ...plan.set, status: to };
+    let details = plan.details;
+    // Leaving the states where offers live ends an offer still marked OPEN, in this event.
+    const offerStates: readonly RefundStatus[] = OFFER_STATUSES;
+    if (
+      refund.offerStatus === 'OPEN' &&
+      plan.set?.offerStatus === undefined &&
+      !offerStates.includes(to)
+    ) {
+      const open = offerOpen(refund, new Date());
+      set.offerStatus = open ? 'WITHDRAWN' : 'EXPIRED';
+      details = { ...details, ...(open ? { offerWithdrawn: true } : { offerExpired: true }) };
+    }
     const written = await this.refunds.update({
       id: refund.id,
       from: TRANSITIONS[action].from,
       version: refund.version,
-      set: { ...plan.set, status: to },
-      release: holds && !holdsAmount(to) ? refund.amount : 0n,
+      set,
+      release: (holds && !holdsAmount(to) ? refund.amount : 0n) + (plan.release ?? 0n),
+      offer: plan.offer,
+      event: { action, fromStatus: refund.status, toStatus: to, actor, note: plan.note, details },
+    });
+    if (!written) throw await this.lostRace(refund.id, action, actor);
+    return written;
+  }
+
+  /**
+   * An offer step that leaves the state as it is: one conditional write (state, version, and
+   * whether the offer is open at `now`) with its timeline event, raising the version.
+   */
+  private async writeOffer(
+    actor: Actor,
+    refund: Refund,
+    action: OfferStep,
+    now: Date,
+    change: { set: RefundChanges; note?: string; details?: object },
+  ): Promise<Refund> {
+    const written = await this.refunds.update({
+      id: refund.id,
+      from: TRANSITIONS[action].from,
+      version: refund.version,
+      set: change.set,
+      offer: { open: action !== 'offer', at: now },
       event: {
         action,
         fromStatus: refund.status,
-        toStatus: to,
+        toStatus: refund.status,
         actor,
-        note: plan.note,
-        details: plan.details,
+        note: change.note,
+        details: change.details,
       },
     });
-    if (!written) throw await this.conflict(refund.id);
+    if (!written) throw await this.lostRace(refund.id, action, actor);
     return written;
   }
 
@@ -861,6 +1048,52 @@ export class RefundsService {
     }
     // Otherwise the state forbids it (escalate included: a REJECTED refund past its window has ended).
     throw new AppError('INVALID_TRANSITION', `Cannot ${action} a ${refund.status} refund.`);
+  }
+
+  /** 409 unless the refund's offer allows the action (the table's `offer` and `offererOnly`). */
+  private checkOffer(refund: Refund, action: RefundAction, actor: Actor, now: Date): void {
+    const refused = this.offerRefused(refund, action, actor, now);
+    if (refused) throw refused;
+  }
+
+  private offerRefused(
+    refund: Refund,
+    action: RefundAction,
+    actor: Actor,
+    now: Date,
+  ): AppError | undefined {
+    switch (offerRefusal(action, refund, actor, now)) {
+      case undefined:
+        return undefined;
+      case 'OFFER_ALREADY_OPEN':
+        return new AppError(
+          'OFFER_ALREADY_OPEN',
+          `An offer is open until ${refund.offerExpiresAt?.toISOString()}; withdraw it first.`,
+        );
+      case 'NO_OPEN_OFFER':
+        return new AppError('NO_OPEN_OFFER', 'The refund has no open offer.');
+      case 'NOT_THE_OFFERER':
+        return new AppError(
+          'INVALID_TRANSITION',
+          'Only who made the offer, or an agent, may withdraw it.',
+        );
+    }
+  }
+
+  /**
+   * Why an action's conditional write did nothing, from the refund as it is now: its offer no
+   * longer allows it (409 NO_OPEN_OFFER, OFFER_ALREADY_OPEN) or its state changed (409).
+   */
+  private async lostRace(id: string, action: RefundAction, actor: Actor): Promise<AppError> {
+    const current = await this.refunds.findById(id);
+    const from: readonly RefundStatus[] = TRANSITIONS[action].from;
+    const refused =
+      current && from.includes(current.status)
+        ? this.offerRefused(current, action, actor, new Date())
+        : undefined;
+    return (
+      refused ?? new AppError('INVALID_TRANSITION', 'The refund changed meanwhile; fetch it again.')
+    );
   }
 
   /** Why a conditional write did nothing: a stale If-Match (412) or a changed state (409). */

@@ -202,5 +202,22 @@ export class PayoutDto {
   failureReason?: string;
 }
 
+export class OfferDto {
+  @ApiProperty({
+    example: 100000,
+    description: "Minor units, below the refund's amount (422 OFFER_AMOUNT_INVALID otherwise)",
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AMOUNT)
+  amount!: number;
+
+  @ApiProperty({ maxLength: 2000, example: 'Half back: the item was used once.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  message!: string;
+}
+
 /** Actions without a body still reject unknown fields. */
 export class EmptyDto {}

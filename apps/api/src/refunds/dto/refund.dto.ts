@@ -1,7 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ReasonCode, RefundStatus } from '../../generated/kysely/enums';
+import { OfferStatus, ReasonCode, RefundStatus } from '../../generated/kysely/enums';
 import type { PayoutHold, Refund, RefundEvent } from '../../database/database';
 import { ACTIONS, RefundAction } from '../refund-transitions';
+
+export class ActorDto {
+  @ApiProperty({ example: 'merchant' }) role!: string;
+  @ApiProperty({ example: 'mer-1' }) id!: string;
+}
+
+/** The refund's latest settlement offer (documented inline on RefundDto.offer). */
+export interface RefundOfferDto {
+  amount: number;
+  message: string;
+  madeBy: { role: string; id: string };
+  madeAt: string;
+  expiresAt: string;
+  status: OfferStatus;
+}
 
 export class RefundDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -9,6 +24,11 @@ export class RefundDto {
   @ApiProperty({ example: 'cus-1' }) customerId!: string;
   @ApiProperty({ example: 'mer-1' }) merchantId!: string;
   @ApiProperty({ example: 150000 }) amount!: number;
+  @ApiProperty({
+    example: 150000,
+    description: 'What the customer asked for: equal to amount unless an accepted offer lowered it',
+  })
+  requestedAmount!: number;
   @ApiProperty({ example: 'IDR' }) currency!: string;
   @ApiProperty({ enum: Object.values(ReasonCode) }) reasonCode!: ReasonCode;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
@@ -37,6 +57,34 @@ export class RefundDto {
     description: 'The security report that filed this refund, or that holds its payout',
   })
   securityReportId!: string | null;
+  // Inline: OpenAPI 3.0 cannot make a $ref nullable (validators ignore `nullable` beside one).
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    description: 'The latest settlement offer; null before the first',
+    required: ['amount', 'message', 'madeBy', 'madeAt', 'expiresAt', 'status'],
+    properties: {
+      amount: { type: 'integer', example: 100000 },
+      message: { type: 'string' },
+      madeBy: {
+        type: 'object',
+        required: ['role', 'id'],
+        properties: { role: { type: 'string' }, id: { type: 'string' } },
+      },
+      madeAt: { type: 'string', format: 'date-time' },
+      expiresAt: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Open until then (OFFER_EXPIRY_BUSINESS_DAYS business days)',
+      },
+      status: {
+        type: 'string',
+        enum: Object.values(OfferStatus),
+        description: 'Open while OPEN and expiresAt has not passed',
+      },
+    },
+  })
+  offer!: RefundOfferDto | null;
   @ApiProperty({ enum: ACTIONS, isArray: true, description: 'What the caller may do now' })
   nextActions!: RefundAction[];
   @ApiProperty() createdAt!: string;
@@ -46,11 +94,6 @@ export class RefundDto {
 export class RefundPageDto {
   @ApiProperty({ type: [RefundDto] }) data!: RefundDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
-
-export class ActorDto {
-  @ApiProperty({ example: 'merchant' }) role!: string;
-  @ApiProperty({ example: 'mer-1' }) id!: string;
 }
 
 export class RefundEventDto {
@@ -92,6 +135,7 @@ export function refundData(
     customerId: refund.customerId,
     merchantId: refund.merchantId,
     amount: Number(refund.amount),
+    requestedAmount: Number(refund.requestedAmount),
     currency: refund.currency,
     reasonCode: refund.reasonCode,
     description: refund.description,
@@ -109,8 +153,23 @@ export function refundData(
     refundedAt: iso(refund.refundedAt),
     payoutHeld: hold !== undefined,
     securityReportId: refund.securityReportId ?? hold?.securityReportId ?? null,
+    offer: mapOffer(refund),
     createdAt: refund.createdAt.toISOString(),
     updatedAt: refund.updatedAt.toISOString(),
+  };
+}
+
+function mapOffer(refund: Refund): RefundOfferDto | null {
+  const { offerAmount, offerMessage, offerByRole, offerById, offerMadeAt, offerExpiresAt } = refund;
+  // All set together (a CHECK constraint), or none before the first offer.
+  if (refund.offerStatus === null || offerAmount === null || offerMadeAt === null) return null;
+  return {
+    amount: Number(offerAmount),
+    message: offerMessage ?? '',
+    madeBy: { role: offerByRole ?? '', id: offerById ?? '' },
+    madeAt: offerMadeAt.toISOString(),
+    expiresAt: iso(offerExpiresAt) ?? '',
+    status: refund.offerStatus,
   };
 }
 
