@@ -33,7 +33,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+      field,
+      message,
+      rule,
+    }));
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }

@@ -32,7 +32,12 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface FieldError {
   field: string;
+  /** In English, as the code wrote it. */
   message: string;
+  /** The catalog text for other languages: `field.<rule>` in apps/api/src/i18n (never sent). */
+  rule?: string;
+  /** Values for the rule's `{name}` placeholders. */
+  params?: Record<string, string | number>;
 }
 
 /** An error the client can act on; the global filter renders it as problem+json. */

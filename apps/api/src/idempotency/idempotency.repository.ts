@@ -40,6 +40,7 @@ export class IdempotencyRepository {
             fingerprint: eb.ref('excluded.fingerprint'),
             responseStatus: null,
             responseBody: null,
+            responseLanguage: null,
             createdAt: sql<Date>`DEFAULT`,
             expiresAt: eb.ref('excluded.expiresAt'),
           }))
@@ -70,11 +71,23 @@ export class IdempotencyRepository {
       .executeTakeFirst();
   }
 
-  /** Records the answer; inside the change's unit of work, it commits with the change. */
-  async complete(scope: KeyScope, status: number, body: unknown): Promise<void> {
+  /**
+   * Records the answer (and the language of a problem's texts); inside the change's unit of
+   * work, it commits with the change.
+   */
+  async complete(
+    scope: KeyScope,
+    status: number,
+    body: unknown,
+    language: string | null = null,
+  ): Promise<void> {
     await this.db
       .updateTable('idempotencyKeys')
-      .set({ responseStatus: status, responseBody: sql`${JSON.stringify(body)}::jsonb` })
+      .set({
+        responseStatus: status,
+        responseBody: sql`${JSON.stringify(body)}::jsonb`,
+        responseLanguage: language,
+      })
       .where((eb) => eb.and({ ...scope }))
       .execute();
   }

@@ -5,6 +5,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { KyselyTransactionalAdapter } from '../database/database';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/problem';
+import { negotiateLanguage } from '../i18n/i18n';
 import { IdempotencyRepository, KeyScope } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -95,11 +96,14 @@ export class IdempotencyService {
         return answer;
       });
     } catch (error) {
-      const problem = toProblem(error, String(request.id));
+      // Recorded in the language the problem filter answers this request in: a replay answers
+      // with the same texts and Content-Language, whatever language the retry asks for.
+      const language = negotiateLanguage(request.headers);
+      const problem = toProblem(error, String(request.id), language);
       // A server-side failure may not happen again: let a retry run afresh.
       if (problem.code === 'DATABASE_UNAVAILABLE') this.releaseWhenBack(scope);
       else if (problem.status >= 500) await this.keys.release(scope);
-      else await this.keys.complete(scope, problem.status, toJson(problem));
+      else await this.keys.complete(scope, problem.status, toJson(problem), language);
       throw error;
     }
     return body;
@@ -156,6 +160,7 @@ export class IdempotencyService {
       if (record.responseStatus !== null) {
         void reply.status(record.responseStatus).header('Idempotent-Replayed', 'true');
         if (record.responseStatus >= 400) void reply.type('application/problem+json');
+        if (record.responseLanguage) void reply.header('Content-Language', record.responseLanguage);
         return record.responseBody;
       }
       if (Date.now() > deadline) {

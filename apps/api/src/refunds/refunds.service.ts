@@ -5,7 +5,7 @@ import { UUID } from '../common/ids';
 import type { Principal } from '../common/principal';
 import { canSee, visibleTo } from '../common/access';
 import { type Actor, SCHEDULER } from '../common/actor';
-import { addBusinessDays, BusinessCalendar } from '../common/business-time';
+import { addBusinessDays, BusinessCalendar, businessDaysUntil } from '../common/business-time';
 import { newestFirstCursor, Page, toPage } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import type { Refund, KyselyTransactionalAdapter } from '../database/database';
@@ -36,6 +36,7 @@ import {
   RefundAction,
   TargetOf,
   TRANSITIONS,
+  UNDER_REVIEW_STATUSES,
 } from './refund-transitions';
 import { RefundChanges, RefundsRepository } from './refunds.repository';
 
@@ -74,7 +75,13 @@ export class RefundsService {
   }
 
   toDto(refund: Refund, principal: Principal): RefundDto {
-    return mapRefund(refund, nextActions(refund, principal, new Date()));
+    const now = new Date();
+    const due = UNDER_REVIEW_STATUSES.includes(refund.status) ? refund.reviewDueAt : null;
+    return mapRefund(
+      refund,
+      nextActions(refund, principal, now),
+      due ? businessDaysUntil(now, due, this.calendar) : null,
+    );
   }
 
   /** The refund if it exists and the caller may see it; 404 otherwise (ids never leak). */
@@ -230,8 +237,8 @@ export class RefundsService {
       if (missing.length > 0) {
         throw new AppError(
           'EVIDENCE_MISSING',
-          `A ${refund.reasonCode} refund needs ${missing.join(' and ')} before it can be submitted.`,
-          missing.map((message) => ({ field: 'evidence', message })),
+          `A ${refund.reasonCode} refund needs ${missing.map((m) => m.message).join(' and ')} before it can be submitted.`,
+          missing,
         );
       }
       const written = await this.write(principal, refund, 'submit', {

@@ -24,6 +24,15 @@ export class RefundDto {
   @ApiProperty({ nullable: true, type: String }) payoutReference!: string | null;
   @ApiProperty({ nullable: true, type: String }) payoutFailureReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) refundedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 3,
+    description:
+      'Whole business days until reviewDueAt (business days after today up to the due date, ' +
+      'in BUSINESS_TIMEZONE); 0 when due; null when the refund is not under review',
+  })
+  reviewBusinessDaysLeft!: number | null;
   @ApiProperty({ enum: ACTIONS, isArray: true, description: 'What the caller may do now' })
   nextActions!: RefundAction[];
   @ApiProperty() createdAt!: string;
@@ -57,12 +66,22 @@ export class RefundEventDto {
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
-export function mapRefund(refund: Refund, nextActions: RefundAction[]): RefundDto {
-  return { ...refundData(refund), nextActions };
+/** The refund as the caller sees it now: with what they may do and the review's days left. */
+export function mapRefund(
+  refund: Refund,
+  nextActions: RefundAction[],
+  reviewBusinessDaysLeft: number | null,
+): RefundDto {
+  return { ...refundData(refund), reviewBusinessDaysLeft, nextActions };
 }
 
-/** The refund as GET returns it, but for `nextActions` (which depends on who asks): event data. */
-export function refundData(refund: Refund): Omit<RefundDto, 'nextActions'> {
+/**
+ * The refund as GET returns it, but for `nextActions` (which depends on who asks) and
+ * `reviewBusinessDaysLeft` (on when): event data.
+ */
+export function refundData(
+  refund: Refund,
+): Omit<RefundDto, 'nextActions' | 'reviewBusinessDaysLeft'> {
   return {
     id: refund.id,
     transactionId: refund.transactionId,
