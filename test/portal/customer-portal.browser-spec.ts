@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,8 +8,6 @@ import { act, actors, Actors } from '../support/refunds';
 import { ARTIFACTS, launchBrowser, type Browser } from '../console/browser';
 import { parcelPhoto } from '../console/fixtures';
 
-/** Where docs/portal.md's screenshots live (copied from each run's test-artifacts/). */
-const DOCS = path.resolve(__dirname, '../../docs');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
@@ -73,10 +71,10 @@ describe('the customer portal', () => {
     expect(await page.locator('h1').innerText()).toBe(text);
   }
 
+  /** The whole screen into test-artifacts/; docs/portal.md's images are copied from there. */
   async function shoot(page: Page, name: string) {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-    await copyFile(path.join(ARTIFACTS, name), path.join(DOCS, name));
   }
 
   /** axe-core run inside the page (evaluated, so the strict CSP stays as it is). */
