@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { apiPath, type Api } from './api';
-import { minorDigits, useWords } from './i18n';
+import { useWords } from './i18n';
+import { minorDigits } from './money';
 import { Checklist } from './Checklist';
 import {
   FlashMessage,
