@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { businessDaysUntil } from '../apps/api/src/common/business-time';
 import { startTestApp, TestApp } from './support/app';
-import { PNG } from './support/fixtures';
+import { payment, PNG } from './support/fixtures';
 import { act, actors, Actors, draft } from './support/refunds';
 
 let t: TestApp;
@@ -47,6 +47,27 @@ describe('problems follow Accept-Language', () => {
       errors: [{ field: 'evidence', message: 'a PHOTO attachment showing the defect or damage' }],
     });
     expect(en.body.detail).toMatch(/DEFECTIVE_OR_DAMAGED refund needs a PHOTO attachment/);
+  });
+
+  it('words a detail with values in each language, money formatted the language’s way', async () => {
+    const transactionId = await payment(t, { amount: 15_000_000 });
+    const apply = (language: string) =>
+      t.http
+        .post('/v1/refunds')
+        .set('Authorization', a.customer)
+        .set('Accept-Language', language)
+        .send({ transactionId, amount: 15_000_001, reasonCode: 'NOT_RECEIVED' });
+    const details = [];
+    for (const language of ['id', 'en', 'zh']) {
+      const res = await apply(language);
+      expect([res.status, res.body.code]).toEqual([422, 'AMOUNT_EXCEEDS_REFUNDABLE']);
+      details.push(String(res.body.detail).replace(/\u00a0/g, ' '));
+    }
+    expect(details).toEqual([
+      'Pembayaran ini hanya menyisakan Rp 150.000 untuk dikembalikan.',
+      'The payment has only IDR 150,000 left to refund.',
+      '这笔付款仅剩 IDR 150,000 可退款。',
+    ]);
   });
 
   it('weighs q-values, and falls back to English rather than 406', async () => {

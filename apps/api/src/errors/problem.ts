@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { DEFAULT_LANGUAGE, hasKey, Language, translate } from '../i18n/i18n';
-import { AppError, ErrorCode, FieldError } from './app-error';
+import { AppError, Detail, ErrorCode, FieldError } from './app-error';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export interface Problem {
@@ -53,14 +53,15 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 }
 
 /**
- * The problem in the caller's language. English keeps the code's own (most specific) detail and
- * field messages; other languages take the catalog's text for the code, and for each field
- * error whose rule the catalog has. `code` and `errors[].field` never change.
+ * The problem in the caller's language. A detail the catalogs word (`Detail`) is said in every
+ * language; a plain one is English, kept as written (the most specific), while other languages
+ * take the catalog's text for the code. Field errors alike, by their rule. `code` and
+ * `errors[].field` never change.
  */
 function problem(
   status: number,
   code: ErrorCode,
-  detail: string,
+  detail: string | Detail,
   requestId: string,
   errors?: FieldError[],
   language: Language = DEFAULT_LANGUAGE,
@@ -71,7 +72,12 @@ function problem(
     type: `https://refund-desk.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: translate(language, hasKey(titleKey) ? titleKey : 'problem.title.other'),
     status,
-    detail: english ? detail : translate(language, `problem.detail.${code}`),
+    detail:
+      typeof detail !== 'string'
+        ? translate(language, detail.key, detail.params)
+        : english
+          ? detail
+          : translate(language, `problem.detail.${code}`),
     code,
     ...(errors && errors.length > 0
       ? { errors: errors.map((error) => fieldError(error, english ? undefined : language)) }
@@ -125,7 +131,8 @@ export function toProblem(
   language: Language = DEFAULT_LANGUAGE,
 ): Problem {
   if (error instanceof AppError) {
-    return problem(error.status, error.code, error.message, requestId, error.errors, language);
+    const detail = error.detail ?? error.message;
+    return problem(error.status, error.code, detail, requestId, error.errors, language);
   }
   if (error instanceof ThrottlerException) {
     const detail = 'Too many requests; slow down and retry.';

@@ -48,6 +48,8 @@ export const en = {
   'problem.detail.DATABASE_UNAVAILABLE': 'The service is unavailable; retry later.',
   'problem.detail.RATE_LIMIT_STORE_UNAVAILABLE': 'The service is unavailable; retry later.',
 
+  'detail.amountLeft': 'The payment has only {left} left to refund.',
+
   'field.isString': 'must be text',
   'field.isNotEmpty': 'must not be empty',
   'field.isIn': 'is not one of the accepted values',

@@ -1,6 +1,6 @@
 import { ReasonCode } from '../generated/kysely/enums';
 import { en } from './en';
-import { CATALOGS, hasKey, LANGUAGES, negotiateLanguage, translate } from './i18n';
+import { CATALOGS, formatMoney, hasKey, LANGUAGES, negotiateLanguage, translate } from './i18n';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -35,6 +35,19 @@ describe('the message catalogs', () => {
     expect(translate('id', 'field.evidence.DESCRIPTION', { min: 2000 })).toBe(
       'keterangan minimal 2.000 karakter',
     );
+  });
+});
+
+describe('formatMoney', () => {
+  const money = (...args: Parameters<typeof formatMoney>) =>
+    formatMoney(...args).replace(/\u00a0/g, ' ');
+
+  it('divides by the ISO 4217 digits and shows a fraction only when it is not zero', () => {
+    expect(money('id', { minor: 15_000_000, currency: 'IDR' })).toBe('Rp 150.000');
+    expect(money('id', { minor: 15_000_050, currency: 'IDR' })).toBe('Rp 150.000,50');
+    expect(money('en', { minor: 1000, currency: 'USD' })).toBe('$10');
+    expect(money('en', { minor: 1050, currency: 'USD' })).toBe('$10.50');
+    expect(money('zh', { minor: 500, currency: 'JPY' })).toBe('JP¥500');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { code as currencyCode } from 'currency-codes';
 import Negotiator from 'negotiator';
 import { en, MessageKey } from './en';
 import { id } from './id';
@@ -25,16 +26,37 @@ export function negotiateLanguage(headers: IncomingHttpHeaders): Language {
   return (best as Language | undefined) ?? DEFAULT_LANGUAGE;
 }
 
-/** The text of `key` in `language`, with `{name}` placeholders filled (numbers via Intl). */
-export function translate(
-  language: Language,
-  key: MessageKey,
-  params: Record<string, string | number> = {},
-): string {
+/** An amount in a currency's ISO 4217 minor units. */
+export interface Money {
+  minor: number;
+  currency: string;
+}
+
+export type MessageParams = Record<string, string | number | Money>;
+
+/**
+ * Money in the language's own format: minor units / 10^(ISO 4217 digits), fractions only when
+ * not zero (15000000 IDR: "Rp 150.000" in id, "IDR 150,000" in en).
+ */
+export function formatMoney(language: Language, { minor, currency }: Money): string {
+  const digits = currencyCode(currency)?.digits ?? 2;
+  const value = minor / 10 ** digits;
+  const fraction = Number.isInteger(value) ? 0 : digits;
+  return new Intl.NumberFormat(language, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: fraction,
+    maximumFractionDigits: fraction,
+  }).format(value);
+}
+
+/** The text of `key` in `language`, with `{name}` placeholders filled (numbers and money via Intl). */
+export function translate(language: Language, key: MessageKey, params: MessageParams = {}): string {
   const numbers = new Intl.NumberFormat(language);
   return CATALOGS[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
+    if (typeof value === 'object') return formatMoney(language, value);
     return typeof value === 'number' ? numbers.format(value) : value;
   });
 }

@@ -48,6 +48,8 @@ export const id: Record<MessageKey, string> = {
   'problem.detail.DATABASE_UNAVAILABLE': 'Layanan sedang tidak tersedia; coba lagi nanti.',
   'problem.detail.RATE_LIMIT_STORE_UNAVAILABLE': 'Layanan sedang tidak tersedia; coba lagi nanti.',
 
+  'detail.amountLeft': 'Pembayaran ini hanya menyisakan {left} untuk dikembalikan.',
+
   'field.isString': 'harus berupa teks',
   'field.isNotEmpty': 'tidak boleh kosong',
   'field.isIn': 'bukan salah satu nilai yang diterima',

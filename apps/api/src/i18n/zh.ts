@@ -46,6 +46,8 @@ export const zh: Record<MessageKey, string> = {
   'problem.detail.DATABASE_UNAVAILABLE': '服务暂时不可用，请稍后再试。',
   'problem.detail.RATE_LIMIT_STORE_UNAVAILABLE': '服务暂时不可用，请稍后再试。',
 
+  'detail.amountLeft': '这笔付款仅剩 {left} 可退款。',
+
   'field.isString': '必须是文本',
   'field.isNotEmpty': '不能为空',
   'field.isIn': '不是可接受的值',

@@ -726,10 +726,12 @@ export class RefundsService {
   }
 
   private async exceeds(paymentId: string): Promise<AppError> {
-    const refundable = await this.refunds.refundable(paymentId);
+    const { left, currency } = await this.refunds.refundable(paymentId);
     return new AppError(
       'AMOUNT_EXCEEDS_REFUNDABLE',
-      `The payment has only ${refundable} left to refund.`,
+      `The payment has only ${left} ${currency} minor units left to refund.`,
+      undefined,
+      { key: 'detail.amountLeft', params: { left: { minor: Number(left), currency } } },
     );
   }
 
