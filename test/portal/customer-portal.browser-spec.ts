@@ -137,6 +137,14 @@ describe('the customer portal', () => {
     expect(await textOf(page, '.checklist-box')).toContain('masih diperlukan');
     const refundId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
+    // A HEIC photo this browser cannot decode is refused on the page, saying what to do.
+    await page.locator('input[capture]').setInputFiles({
+      name: 'IMG_0001.heic',
+      mimeType: 'image/heic',
+      buffer: Buffer.from('not really a HEIC image'),
+    });
+    await page.getByText(/IMG_0001\.heic tidak dapat dibaca sebagai gambar/).waitFor();
+
     // The photo: shrunk to JPEG in the browser before the upload.
     await page.locator('input[capture]').setInputFiles({
       name: 'kotak-rusak.png',
