@@ -102,15 +102,10 @@ interface HttpLike {
 function fastifyProblem(error: HttpLike, id: string, language: Language) {
   switch (error.code ?? '') {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-    case 'FST_REQ_FILE_TOO_LARGE':
-      return problem(
-        413,
-        'PAYLOAD_TOO_LARGE',
-        'The request body is too large.',
-        id,
-        undefined,
-        language,
-      );
+    case 'FST_REQ_FILE_TOO_LARGE': {
+      const detail = 'The request body is too large.';
+      return problem(413, 'PAYLOAD_TOO_LARGE', detail, id, undefined, language);
+    }
     default:
       if (error.statusCode >= 400 && error.statusCode < 500) {
         const code = HTTP_STATUS_CODES[error.statusCode] ?? 'MALFORMED_REQUEST';
