@@ -33,8 +33,8 @@ export default tseslint.config(
     },
   },
   {
-    // The agent console runs in the browser (its own tsconfig: DOM lib, JSX).
-    files: ['apps/console/**/*.{ts,tsx}'],
+    // The agent console and the customer portal run in the browser (own tsconfigs: DOM, JSX).
+    files: ['apps/console/**/*.{ts,tsx}', 'apps/portal/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
   },
   {

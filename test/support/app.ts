@@ -46,6 +46,8 @@ export async function startTestApp(
     reach?: (url: string) => string;
     /** The console build folder to serve (default: dist/console of this checkout). */
     consoleDir?: string;
+    /** The portal build folder to serve (default: dist/portal of this checkout). */
+    portalDir?: string;
     /** Another app's database, shared as a second instance would (the owner drops it). */
     database?: TestDatabase;
   } = {},
@@ -64,6 +66,7 @@ export async function startTestApp(
   try {
     app = await createApp(config, logger, options.features ?? FEATURE_MODULES, {
       consoleDir: options.consoleDir,
+      portalDir: options.portalDir,
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -13,6 +13,7 @@ import { AppError, FieldError } from './errors/app-error';
 import { registerJsonBodyParser } from './common/json-body';
 import { addSecurityHeaders } from './common/security-headers';
 import { consolePlugin } from './console/console.plugin';
+import { portalPlugin } from './portal/portal.plugin';
 import { clientErrorResponse } from './errors/problem';
 import { sendProblem } from './errors/problem.filter';
 import { logRequest, PinoLoggerService } from './logging/logger';
@@ -33,7 +34,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+      field,
+      message,
+      rule,
+    }));
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }
@@ -47,14 +52,15 @@ export const validationPipe = new ValidationPipe({
 });
 
 /**
- * Builds the HTTP application (used by main.ts and by the tests). `consoleDir` is the console's
- * build folder (default: dist/console of this checkout); tests point it at a fixture build.
+ * Builds the HTTP application (used by main.ts and by the tests). `consoleDir` and `portalDir`
+ * are the console's and the portal's build folders (default: dist/console and dist/portal of
+ * this checkout); tests point them at a fixture build.
  */
 export async function createApp(
   config: AppConfig,
   logger: Logger,
   features: DynamicModule['imports'] = [],
-  options: { consoleDir?: string } = {},
+  options: { consoleDir?: string; portalDir?: string } = {},
 ): Promise<NestFastifyApplication> {
   const metrics = new AppMetrics();
   // What every answered request costs beyond its own work: one log line and two metric updates,
@@ -120,6 +126,8 @@ export async function createApp(
   app.useGlobalPipes(validationPipe);
   // The agent console (apps/console), outside the OpenAPI document: it is not part of the API.
   await app.register(consolePlugin, { dir: options.consoleDir });
+  // The customer's page (apps/portal), likewise outside the document: it calls the public API.
+  await app.register(portalPlugin, { dir: options.portalDir });
 
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

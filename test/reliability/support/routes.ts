@@ -70,6 +70,7 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
   'GET /v1/support/channels': 'public',
+  'GET /v1/refund-reasons': 'public',
   'GET /v1/status': 'public',
   'GET /v1/notices/{id}': 'public',
   'GET /v1/me': EVERYONE,

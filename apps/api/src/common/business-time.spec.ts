@@ -3,6 +3,7 @@ import {
   addBusinessDays,
   addBusinessHours,
   businessHoursBetween,
+  businessDaysUntil,
   isBusinessDay,
   type BusinessCalendar,
   type BusinessHours,
@@ -178,6 +179,37 @@ describe('addBusinessDays', () => {
 
   it.each([-1, 1.5, NaN, Infinity])('rejects %p days', (days) => {
     expect(() => addBusinessDays(at('2026-11-24T10:00'), days, jakarta)).toThrow(RangeError);
+  });
+});
+
+describe('businessDaysUntil', () => {
+  // 2026-11-27 is a Friday; a review of 3 business days from then is due Wednesday 12-02.
+  const due = at('2026-12-02T10:00');
+
+  it('counts the business days after today up to the due date', () => {
+    expect(businessDaysUntil(at('2026-11-27T10:00'), due, jakarta)).toBe(3);
+    expect(businessDaysUntil(at('2026-11-30T09:00'), due, jakarta)).toBe(2);
+    expect(businessDaysUntil(at('2026-12-01T23:30'), due, jakarta)).toBe(1);
+  });
+
+  it('does not count the weekend', () => {
+    expect(businessDaysUntil(at('2026-11-28T12:00'), due, jakarta)).toBe(3);
+    expect(businessDaysUntil(at('2026-11-29T23:59'), due, jakarta)).toBe(3);
+  });
+
+  it('is 0 on the due date and once due', () => {
+    expect(businessDaysUntil(at('2026-12-02T08:00'), due, jakarta)).toBe(0);
+    expect(businessDaysUntil(due, due, jakarta)).toBe(0);
+    expect(businessDaysUntil(at('2026-12-10T08:00'), due, jakarta)).toBe(0);
+  });
+
+  it('skips holidays and judges dates in the calendar zone', () => {
+    const withHoliday = { timeZone: JAKARTA, holidays: ['2026-11-30'] };
+    expect(businessDaysUntil(at('2026-11-27T10:00'), due, withHoliday)).toBe(2);
+    // Wednesday 01:00 in Jakarta is still Tuesday in UTC, where Wednesday would count too.
+    const wednesdayEarly = at('2026-12-02T01:00');
+    expect(businessDaysUntil(wednesdayEarly, at('2026-12-03T10:00'), jakarta)).toBe(1);
+    expect(businessDaysUntil(wednesdayEarly, at('2026-12-03T10:00'), utc)).toBe(2);
   });
 });
 

@@ -64,6 +64,24 @@ export function addBusinessDays(start: Date, days: number, calendar: BusinessCal
 }
 
 /**
+ * Whole business days left until `due`: the business days after today (in the calendar's zone)
+ * up to and including the due date. 0 once due, and on the due date itself.
+ */
+export function businessDaysUntil(now: Date, due: Date, calendar: BusinessCalendar): number {
+  if (due.getTime() <= now.getTime()) return 0;
+  const holidays = holidayCheck(calendar);
+  const last = isoDate(dateOf(toZone(due, calendar.timeZone)));
+  let days = 0;
+  // 'YYYY-MM-DD' strings compare as dates; ends because `due` is a finite date after `now`.
+  let date = nextBusinessDate(dateOf(toZone(now, calendar.timeZone)), holidays);
+  while (isoDate(date) <= last) {
+    days++;
+    date = nextBusinessDate(date, holidays);
+  }
+  return days;
+}
+
+/**
  * The deadline H business hours after `start`, counting only time inside the daily business hours
  * on business days. A start outside hours counts from the next opening; fractional hours are fine.
  * A deadline that uses up a day's hours exactly falls at that day's closing time.

@@ -1,3 +1,5 @@
+import type { MessageKey, MessageParams } from '../i18n/i18n';
+
 /** Stable error codes: clients switch on these, so they never change meaning. */
 export const ERROR_CODES = {
   UNAUTHENTICATED: 401,
@@ -36,19 +38,35 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** A detail the catalogs word in every language (apps/api/src/i18n), with its values. */
+export interface Detail {
+  key: MessageKey;
+  params?: MessageParams;
+}
+
 export interface FieldError {
   field: string;
+  /** In English, as the code wrote it. */
   message: string;
+  /** The catalog text for other languages: `field.<rule>` in apps/api/src/i18n (never sent). */
+  rule?: string;
+  /** Values for the rule's `{name}` placeholders. */
+  params?: MessageParams;
 }
 
 /** An error the client can act on; the global filter renders it as problem+json. */
 export class AppError extends Error {
   readonly status: number;
 
+  /**
+   * `message` is the English detail (and what the log shows); with `detail`, clients read the
+   * catalogs' wording of it in their language instead, English included.
+   */
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly errors?: FieldError[],
+    readonly detail?: Detail,
   ) {
     super(message);
     this.name = 'AppError';

@@ -5,7 +5,10 @@ type Responses = Record<string, { description?: string; content?: unknown }>;
 
 const PROBLEM_SCHEMA = {
   type: 'object',
-  description: 'RFC 9457 problem details',
+  description:
+    'RFC 9457 problem details. title, detail and errors[].message follow Accept-Language ' +
+    '(id, zh, en: the default); Content-Language names the one chosen. code and ' +
+    'errors[].field never change.',
   required: ['type', 'title', 'status', 'detail', 'code', 'requestId'],
   properties: {
     type: { type: 'string', example: 'https://refund-desk.dev/problems/not-found' },

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { AppError, ErrorCode, FieldError } from './app-error';
+import { DEFAULT_LANGUAGE, hasKey, Language, translate } from '../i18n/i18n';
+import { AppError, Detail, ErrorCode, FieldError } from './app-error';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export interface Problem {
@@ -12,24 +13,6 @@ export interface Problem {
   errors?: FieldError[];
   requestId: string;
 }
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  412: 'Precondition Failed',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   400: 'MALFORMED_REQUEST',
@@ -69,22 +52,45 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(cause, depth + 1);
 }
 
+/**
+ * The problem in the caller's language. A detail the catalogs word (`Detail`) is said in every
+ * language; a plain one is English, kept as written (the most specific), while other languages
+ * take the catalog's text for the code. Field errors alike, by their rule. `code` and
+ * `errors[].field` never change.
+ */
 function problem(
   status: number,
   code: ErrorCode,
-  detail: string,
+  detail: string | Detail,
   requestId: string,
   errors?: FieldError[],
+  language: Language = DEFAULT_LANGUAGE,
 ): Problem {
+  const titleKey = `problem.title.${status}`;
+  const english = language === DEFAULT_LANGUAGE;
   return {
     type: `https://refund-desk.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-    title: TITLES[status] ?? 'Error',
+    title: translate(language, hasKey(titleKey) ? titleKey : 'problem.title.other'),
     status,
-    detail,
+    detail:
+      typeof detail !== 'string'
+        ? translate(language, detail.key, detail.params)
+        : english
+          ? detail
+          : translate(language, `problem.detail.${code}`),
     code,
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(errors && errors.length > 0
+      ? { errors: errors.map((error) => fieldError(error, english ? undefined : language)) }
+      : {}),
     requestId,
   };
+}
+
+function fieldError(error: FieldError, language: Language | undefined): FieldError {
+  const key = `field.${error.rule ?? ''}`;
+  const message =
+    language && error.rule && hasKey(key) ? translate(language, key, error.params) : error.message;
+  return { field: error.field, message };
 }
 
 interface HttpLike {
@@ -93,15 +99,18 @@ interface HttpLike {
 }
 
 /** Errors thrown by Fastify itself (body parsing, limits), before a route handler runs. */
-function fastifyProblem(error: HttpLike, id: string) {
+function fastifyProblem(error: HttpLike, id: string, language: Language) {
   switch (error.code ?? '') {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-    case 'FST_REQ_FILE_TOO_LARGE':
-      return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', id);
+    case 'FST_REQ_FILE_TOO_LARGE': {
+      const detail = 'The request body is too large.';
+      return problem(413, 'PAYLOAD_TOO_LARGE', detail, id, undefined, language);
+    }
     default:
       if (error.statusCode >= 400 && error.statusCode < 500) {
         const code = HTTP_STATUS_CODES[error.statusCode] ?? 'MALFORMED_REQUEST';
-        return problem(error.statusCode, code, 'The request could not be processed.', id);
+        const detail = 'The request could not be processed.';
+        return problem(error.statusCode, code, detail, id, undefined, language);
       }
       return undefined;
   }
@@ -111,35 +120,38 @@ function fastifyProblem(error: HttpLike, id: string) {
  * Turns anything thrown into the problem a client sees. Unknown errors become a bare 500 (the
  * caller logs them): no stack, SQL or driver message ever leaves the service.
  */
-export function toProblem(error: unknown, requestId: string): Problem {
+export function toProblem(
+  error: unknown,
+  requestId: string,
+  language: Language = DEFAULT_LANGUAGE,
+): Problem {
   if (error instanceof AppError) {
-    return problem(error.status, error.code, error.message, requestId, error.errors);
+    const detail = error.detail ?? error.message;
+    return problem(error.status, error.code, detail, requestId, error.errors, language);
   }
   if (error instanceof ThrottlerException) {
-    return problem(429, 'RATE_LIMITED', 'Too many requests; slow down and retry.', requestId);
+    const detail = 'Too many requests; slow down and retry.';
+    return problem(429, 'RATE_LIMITED', detail, requestId, undefined, language);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = HTTP_STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'CONFLICT');
     const detail =
       status === 404 ? 'No such resource.' : status >= 500 ? 'Unexpected error.' : error.message;
-    return problem(status, code, detail, requestId);
+    return problem(status, code, detail, requestId, undefined, language);
   }
   if (isDatabaseUnavailable(error)) {
-    return problem(
-      503,
-      'DATABASE_UNAVAILABLE',
-      'The database is unavailable; retry later.',
-      requestId,
-    );
+    const detail = 'The database is unavailable; retry later.';
+    return problem(503, 'DATABASE_UNAVAILABLE', detail, requestId, undefined, language);
   }
   // Fastify's own errors, and http-errors from its plugins (static files: 403 on a path that
   // tries to leave the folder), carry their status.
   if (error && typeof error === 'object' && typeof (error as HttpLike).statusCode === 'number') {
-    const fromFastify = fastifyProblem(error as HttpLike, requestId);
+    const fromFastify = fastifyProblem(error as HttpLike, requestId, language);
     if (fromFastify) return fromFastify;
   }
-  return problem(500, 'INTERNAL_ERROR', 'Unexpected error; it has been logged.', requestId);
+  const detail = 'Unexpected error; it has been logged.';
+  return problem(500, 'INTERNAL_ERROR', detail, requestId, undefined, language);
 }
 
 /**

@@ -31,6 +31,7 @@ export class IdempotencyRepository {
     expiresAt: Date,
     status: number,
     body: unknown,
+    language: string | null = null,
   ): Promise<boolean> {
     const result = await this.recording(
       scope,
@@ -70,12 +71,14 @@ export class IdempotencyRepository {
     );
   }
 
+  /** `language`: the language of a problem's texts, which a replay answers in too. */
   private recording(
     scope: KeyScope,
     fingerprint: string,
     expiresAt: Date,
     status: number,
     body: unknown,
+    language: string | null = null,
   ) {
     return this.db
       .insertInto('idempotencyKeys')
@@ -85,6 +88,7 @@ export class IdempotencyRepository {
         expiresAt,
         responseStatus: status,
         responseBody: sql`${JSON.stringify(body)}::jsonb`,
+        responseLanguage: language,
       })
       .onConflict((conflict) =>
         conflict
@@ -93,6 +97,7 @@ export class IdempotencyRepository {
             fingerprint: eb.ref('excluded.fingerprint'),
             responseStatus: eb.ref('excluded.responseStatus'),
             responseBody: eb.ref('excluded.responseBody'),
+            responseLanguage: eb.ref('excluded.responseLanguage'),
             createdAt: sql<Date>`DEFAULT`,
             expiresAt: eb.ref('excluded.expiresAt'),
           }))

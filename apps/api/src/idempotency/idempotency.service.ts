@@ -5,6 +5,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { KyselyTransactionalAdapter } from '../database/database';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/problem';
+import { negotiateLanguage } from '../i18n/i18n';
 import { IdempotencyRepository, KeyScope } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -128,22 +129,24 @@ export class IdempotencyService {
         return answer;
       });
     } catch (error) {
-      if (error instanceof KeyAnsweredMeanwhile)
-        return this.replay(scope, requestFingerprint, reply);
-      const problem = toProblem(error, String(reply.request.id));
-      // A server-side failure may not happen again: nothing is recorded, a retry runs afresh.
-      if (problem.status >= 500) throw error;
-      if (
-        !(await this.keys.record(
-          scope,
-          requestFingerprint,
-          expiresAt,
-          problem.status,
-          toJson(problem),
-        ))
-      ) {
+      if (error instanceof KeyAnsweredMeanwhile) {
         return this.replay(scope, requestFingerprint, reply);
       }
+      // Recorded in the language the problem filter answers this request in: a replay answers
+      // with the same texts and Content-Language, whatever language the retry asks for.
+      const language = negotiateLanguage(reply.request.headers);
+      const problem = toProblem(error, String(reply.request.id), language);
+      // A server-side failure may not happen again: nothing is recorded, a retry runs afresh.
+      if (problem.status >= 500) throw error;
+      const recorded = await this.keys.record(
+        scope,
+        requestFingerprint,
+        expiresAt,
+        problem.status,
+        toJson(problem),
+        language,
+      );
+      if (!recorded) return this.replay(scope, requestFingerprint, reply);
       throw error;
     }
   }
@@ -204,6 +207,7 @@ export class IdempotencyService {
     }
     void reply.status(record.responseStatus).header('Idempotent-Replayed', 'true');
     if (record.responseStatus >= 400) void reply.type('application/problem+json');
+    if (record.responseLanguage) void reply.header('Content-Language', record.responseLanguage);
     return record.responseBody;
   }
 }

@@ -1,12 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { SchedulerService } from '../jobs/scheduler.service';
+import { RefundReasonsController } from './refund-reasons.controller';
 import { RefundsController } from './refunds.controller';
 import { RefundsRepository } from './refunds.repository';
 import { RefundsService } from './refunds.service';
 
 @Module({
-  controllers: [RefundsController],
+  controllers: [RefundsController, RefundReasonsController],
   providers: [RefundsService, RefundsRepository],
   exports: [RefundsService],
 })

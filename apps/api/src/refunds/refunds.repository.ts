@@ -247,13 +247,16 @@ export class RefundsRepository {
     return this.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async refundable(paymentId: string): Promise<bigint> {
-    const row = await this.db
+  /** What the payment can still refund, in its currency's minor units. */
+  async refundable(paymentId: string): Promise<{ left: bigint; currency: string }> {
+    return this.db
       .selectFrom('transactions')
-      .select((eb) => eb(eb.ref('amount'), '-', eb.ref('heldAmount')).$castTo<bigint>().as('left'))
+      .select((eb) => [
+        eb(eb.ref('amount'), '-', eb.ref('heldAmount')).$castTo<bigint>().as('left'),
+        'currency',
+      ])
       .where('id', '=', paymentId)
       .executeTakeFirstOrThrow();
-    return row.left;
   }
 
   async attachmentKinds(refundId: string): Promise<AttachmentKind[]> {

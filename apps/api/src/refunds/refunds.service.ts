@@ -5,7 +5,7 @@ import { UUID } from '../common/ids';
 import type { Principal } from '../common/principal';
 import { canSee, visibleTo } from '../common/access';
 import { type Actor, SCHEDULER } from '../common/actor';
-import { addBusinessDays, BusinessCalendar } from '../common/business-time';
+import { addBusinessDays, BusinessCalendar, businessDaysUntil } from '../common/business-time';
 import { newestFirstCursor, Page, toPage } from '../common/pagination';
 import { AppConfig, businessCalendar } from '../config/app-config';
 import type {
@@ -43,6 +43,7 @@ import {
   RefundAction,
   TargetOf,
   TRANSITIONS,
+  UNDER_REVIEW_STATUSES,
 } from './refund-transitions';
 import { RefundChanges, RefundsRepository } from './refunds.repository';
 
@@ -89,7 +90,14 @@ export class RefundsService {
 
   /** The refund as the caller sees it; `hold` is its customer's payout hold, if any. */
   toDto(refund: Refund, principal: Principal, hold: PayoutHold | undefined): RefundDto {
-    return mapRefund(refund, hold, nextActions(refund, principal, new Date(), hold !== undefined));
+    const now = new Date();
+    const due = UNDER_REVIEW_STATUSES.includes(refund.status) ? refund.reviewDueAt : null;
+    return mapRefund(
+      refund,
+      hold,
+      nextActions(refund, principal, now, hold !== undefined),
+      due ? businessDaysUntil(now, due, this.calendar) : null,
+    );
   }
 
   /** The refund as the caller sees it, with its customer's payout hold read now. */
@@ -274,8 +282,8 @@ export class RefundsService {
       if (missing.length > 0) {
         throw new AppError(
           'EVIDENCE_MISSING',
-          `A ${refund.reasonCode} refund needs ${missing.join(' and ')} before it can be submitted.`,
-          missing.map((message) => ({ field: 'evidence', message })),
+          `A ${refund.reasonCode} refund needs ${missing.map((m) => m.message).join(' and ')} before it can be submitted.`,
+          missing,
         );
       }
       const written = await this.write(principal, refund, 'submit', {
@@ -569,7 +577,7 @@ export class RefundsService {
     const filed: Refund[] = [];
     const now = new Date();
     for (const payment of payments) {
-      const amount = await this.refunds.refundable(payment.id);
+      const { left: amount } = await this.refunds.refundable(payment.id);
       if (amount <= 0n) continue;
       const draft = await this.refunds.insertDraft(
         {
@@ -1106,10 +1114,12 @@ export class RefundsService {
   }
 
   private async exceeds(paymentId: string): Promise<AppError> {
-    const refundable = await this.refunds.refundable(paymentId);
+    const { left, currency } = await this.refunds.refundable(paymentId);
     return new AppError(
       'AMOUNT_EXCEEDS_REFUNDABLE',
-      `The payment has only ${refundable} left to refund.`,
+      `The payment has only ${left} ${currency} minor units left to refund.`,
+      undefined,
+      { key: 'detail.amountLeft', params: { left: { minor: Number(left), currency } } },
     );
   }
 

@@ -85,6 +85,15 @@ export class RefundDto {
     },
   })
   offer!: RefundOfferDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 3,
+    description:
+      'Whole business days until reviewDueAt (business days after today up to the due date, ' +
+      'in BUSINESS_TIMEZONE); 0 when due; null when the refund is not under review',
+  })
+  reviewBusinessDaysLeft!: number | null;
   @ApiProperty({ enum: ACTIONS, isArray: true, description: 'What the caller may do now' })
   nextActions!: RefundAction[];
   @ApiProperty() createdAt!: string;
@@ -113,22 +122,24 @@ export class RefundEventDto {
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
+/** The refund as the caller sees it now: with what they may do and the review's days left. */
 export function mapRefund(
   refund: Refund,
   hold: PayoutHold | undefined,
   nextActions: RefundAction[],
+  reviewBusinessDaysLeft: number | null,
 ): RefundDto {
-  return { ...refundData(refund, hold), nextActions };
+  return { ...refundData(refund, hold), reviewBusinessDaysLeft, nextActions };
 }
 
 /**
- * The refund as GET returns it, but for `nextActions` (which depends on who asks): event data.
- * `hold` is its customer's payout hold, if there is one.
+ * The refund as GET returns it, but for `nextActions` (which depends on who asks) and
+ * `reviewBusinessDaysLeft` (on when): event data. `hold` is its customer's payout hold, if any.
  */
 export function refundData(
   refund: Refund,
   hold: PayoutHold | undefined,
-): Omit<RefundDto, 'nextActions'> {
+): Omit<RefundDto, 'nextActions' | 'reviewBusinessDaysLeft'> {
   return {
     id: refund.id,
     transactionId: refund.transactionId,
