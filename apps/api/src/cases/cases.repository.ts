@@ -218,7 +218,7 @@ export class CasesRepository {
       .where('caseId', '=', caseId)
       .$if(!includeInternal, (qb) => qb.where('internal', '=', false))
       .orderBy('createdAt')
-      .orderBy('id')
+      .orderBy('position')
       .execute();
   }
 
@@ -359,7 +359,7 @@ export class CasesRepository {
             .whereRef('m.caseId', '=', 'c.id')
             .where('m.internal', '=', false)
             .orderBy('m.createdAt', 'desc')
-            .orderBy('m.id', 'desc')
+            .orderBy('m.position', 'desc')
             .limit(1)
             .as('lm'),
         (join) => join.onTrue(),

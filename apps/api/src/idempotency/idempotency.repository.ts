@@ -39,6 +39,7 @@ export class IdempotencyRepository {
       expiresAt,
       status,
       body,
+      language,
     ).executeTakeFirst();
     return result.numInsertedOrUpdatedRows === 1n;
   }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "case_messages" ADD COLUMN     "position" BIGSERIAL NOT NULL;
