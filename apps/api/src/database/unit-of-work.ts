@@ -1,5 +1,7 @@
-import { RawBuilder, sql } from 'kysely';
-import type { Database } from './database';
+import { QueryExecutorProvider, RawBuilder, sql } from 'kysely';
+
+/** A transaction or the pool (`Database`; this module stays below `database.ts`). */
+type Database = QueryExecutorProvider;
 
 /**
  * A write that waits for the end of its unit of work: the outbox's events with their webhook
