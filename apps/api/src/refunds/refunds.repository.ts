@@ -90,6 +90,14 @@ function timelineRow(
  * timeline event with it; zero rows means the check failed. The caller's unit of work commits
  * it together with the rest of the change.
  */
+/** A refund as read or written, with the report holding its customer's payouts, if any. */
+export type HeldRefund = Refund & { heldBy: string | null };
+
+/** The security report holding the payouts of the refund's customer (null when none). */
+const heldBy = (refunds: 'refunds' | 'r') =>
+  sql<string | null>`(SELECT security_report_id FROM payout_holds
+                       WHERE customer_id = ${sql.ref(`${refunds}.customerId`)})`.as('heldBy');
+
 @Injectable()
 export class RefundsRepository {
   constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
@@ -98,8 +106,14 @@ export class RefundsRepository {
     return this.txHost.tx;
   }
 
-  findById(id: string): Promise<Refund | undefined> {
-    return this.db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+  /** The refund, with the report holding its customer's payouts (`heldBy`): one statement. */
+  findById(id: string): Promise<HeldRefund | undefined> {
+    return this.db
+      .selectFrom('refunds')
+      .selectAll('refunds')
+      .select(heldBy('refunds'))
+      .where('refunds.id', '=', id)
+      .executeTakeFirst();
   }
 
   /** The refund, locked until the unit of work ends (uploads and case work on it wait). */
@@ -440,7 +454,7 @@ export class RefundsRepository {
     /** The settlement offer must be open at `at` (`open: true`) or must not be (`false`). */
     offer?: { open: boolean; at: Date };
     event: TimelineEntry & { fromStatus: RefundStatus };
-  }): Promise<Refund | undefined> {
+  }): Promise<HeldRefund | undefined> {
     const { event } = change;
     const release = change.release ?? 0n;
     return this.db
@@ -490,6 +504,7 @@ export class RefundsRepository {
       )
       .selectFrom('r')
       .selectAll()
+      .select(heldBy('r'))
       .executeTakeFirst();
   }
 

@@ -30,7 +30,14 @@ import {
   ResolveDisputeDto,
   UpdateRefundDto,
 } from './dto/refund-requests.dto';
-import { mapRefund, mapRefundEvent, refundData, RefundDto, RefundEventDto } from './dto/refund.dto';
+import {
+  HoldFacts,
+  mapRefund,
+  mapRefundEvent,
+  refundData,
+  RefundDto,
+  RefundEventDto,
+} from './dto/refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.dto';
 import { missingEvidence } from './evidence';
 import { heldBack, nextActions, offerOpen, offerRefusal, withinWindow } from './next-actions';
@@ -45,7 +52,7 @@ import {
   TRANSITIONS,
   UNDER_REVIEW_STATUSES,
 } from './refund-transitions';
-import { RefundChanges, RefundsRepository } from './refunds.repository';
+import { HeldRefund, RefundChanges, RefundsRepository } from './refunds.repository';
 
 const cursors = newestFirstCursor(UUID);
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -89,7 +96,7 @@ export class RefundsService {
   }
 
   /** The refund as the caller sees it; `hold` is its customer's payout hold, if any. */
-  toDto(refund: Refund, principal: Principal, hold: PayoutHold | undefined): RefundDto {
+  toDto(refund: Refund, principal: Principal, hold: HoldFacts | undefined): RefundDto {
     const now = new Date();
     const due = UNDER_REVIEW_STATUSES.includes(refund.status) ? refund.reviewDueAt : null;
     return mapRefund(
@@ -102,7 +109,7 @@ export class RefundsService {
 
   /** The refund as the caller sees it, with its customer's payout hold read now. */
   private async view(refund: Refund, principal: Principal): Promise<RefundDto> {
-    return this.toDto(refund, principal, await this.refunds.findPayoutHold(refund.customerId));
+    return this.toDto(refund, principal, await this.holdOf(refund));
   }
 
   /** The refund if it exists and the caller may see it; 404 otherwise (ids never leak). */
@@ -991,9 +998,18 @@ export class RefundsService {
 
   /** Publishes `refund.<action>` and answers the refund as the caller sees it. */
   private async finish(refund: Refund, action: RefundAction | 'edit', principal: Principal) {
-    const hold = await this.refunds.findPayoutHold(refund.customerId);
+    const hold = await this.holdOf(refund);
     await this.publish(refund, action, hold);
     return this.toDto(refund, principal, hold);
+  }
+
+  /**
+   * The payout hold on the refund's customer: as read with the refund (`heldBy`, by `findById`
+   * and `update`), or read now.
+   */
+  private async holdOf(refund: Refund | HeldRefund): Promise<HoldFacts | undefined> {
+    if ('heldBy' in refund) return refund.heldBy ? { securityReportId: refund.heldBy } : undefined;
+    return this.refunds.findPayoutHold(refund.customerId);
   }
 
   /**
@@ -1018,9 +1034,9 @@ export class RefundsService {
   private async publish(
     refund: Refund,
     action: string,
-    hold: PayoutHold | undefined | null = null,
+    hold: HoldFacts | undefined | null = null,
   ): Promise<void> {
-    const current = hold === null ? await this.refunds.findPayoutHold(refund.customerId) : hold;
+    const current = hold === null ? await this.holdOf(refund) : hold;
     await this.outbox.record({
       type: `refund.${action}`,
       refundId: refund.id,

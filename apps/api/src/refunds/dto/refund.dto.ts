@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OfferStatus, ReasonCode, RefundStatus } from '../../generated/kysely/enums';
 import type { PayoutHold, Refund, RefundEvent } from '../../database/database';
+
+/** What a refund's view needs of its customer's payout hold: the report that placed it. */
+export type HoldFacts = Pick<PayoutHold, 'securityReportId'>;
 import { ACTIONS, RefundAction } from '../refund-transitions';
 
 export class ActorDto {
@@ -125,7 +128,7 @@ const iso = (value: Date | null): string | null => (value ? value.toISOString() 
 /** The refund as the caller sees it now: with what they may do and the review's days left. */
 export function mapRefund(
   refund: Refund,
-  hold: PayoutHold | undefined,
+  hold: HoldFacts | undefined,
   nextActions: RefundAction[],
   reviewBusinessDaysLeft: number | null,
 ): RefundDto {
@@ -138,7 +141,7 @@ export function mapRefund(
  */
 export function refundData(
   refund: Refund,
-  hold: PayoutHold | undefined,
+  hold: HoldFacts | undefined,
 ): Omit<RefundDto, 'nextActions' | 'reviewBusinessDaysLeft'> {
   return {
     id: refund.id,
