@@ -353,7 +353,7 @@ export class RefundsRepository {
    * `maxOpenDrafts` drafts (counted after their quota lock was taken, by a statement of its
    * own, so this one's snapshot sees every draft committed before). Nothing comes back otherwise.
    */
-  insertDraft(draft: NewDraft, actor: Actor): Promise<Refund | undefined> {
+  insertDraft(draft: NewDraft, actor: Actor): Promise<HeldRefund | undefined> {
     const { payment } = draft;
     return this.db
       .with('held', (db) =>
@@ -435,6 +435,7 @@ export class RefundsRepository {
       )
       .selectFrom('r')
       .selectAll()
+      .select(heldBy('r'))
       .executeTakeFirst();
   }
 
