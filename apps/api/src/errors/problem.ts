@@ -69,7 +69,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(cause, depth + 1);
 }
 
-function problem(
+export function problemOf(
   status: number,
   code: ErrorCode,
   detail: string,
@@ -97,11 +97,11 @@ function fastifyProblem(error: HttpLike, id: string) {
   switch (error.code ?? '') {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
-      return problem(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', id);
+      return problemOf(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', id);
     default:
       if (error.statusCode >= 400 && error.statusCode < 500) {
         const code = HTTP_STATUS_CODES[error.statusCode] ?? 'MALFORMED_REQUEST';
-        return problem(error.statusCode, code, 'The request could not be processed.', id);
+        return problemOf(error.statusCode, code, 'The request could not be processed.', id);
       }
       return undefined;
   }
@@ -113,20 +113,20 @@ function fastifyProblem(error: HttpLike, id: string) {
  */
 export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof AppError) {
-    return problem(error.status, error.code, error.message, requestId, error.errors);
+    return problemOf(error.status, error.code, error.message, requestId, error.errors);
   }
   if (error instanceof ThrottlerException) {
-    return problem(429, 'RATE_LIMITED', 'Too many requests; slow down and retry.', requestId);
+    return problemOf(429, 'RATE_LIMITED', 'Too many requests; slow down and retry.', requestId);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = HTTP_STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'CONFLICT');
     const detail =
       status === 404 ? 'No such resource.' : status >= 500 ? 'Unexpected error.' : error.message;
-    return problem(status, code, detail, requestId);
+    return problemOf(status, code, detail, requestId);
   }
   if (isDatabaseUnavailable(error)) {
-    return problem(
+    return problemOf(
       503,
       'DATABASE_UNAVAILABLE',
       'The database is unavailable; retry later.',
@@ -139,7 +139,7 @@ export function toProblem(error: unknown, requestId: string): Problem {
     const fromFastify = fastifyProblem(error as HttpLike, requestId);
     if (fromFastify) return fromFastify;
   }
-  return problem(500, 'INTERNAL_ERROR', 'Unexpected error; it has been logged.', requestId);
+  return problemOf(500, 'INTERNAL_ERROR', 'Unexpected error; it has been logged.', requestId);
 }
 
 /**
@@ -149,10 +149,10 @@ export function toProblem(error: unknown, requestId: string): Problem {
 export function clientErrorResponse(error: { code?: string }, requestId: string): string {
   const body =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? problem(431, 'HEADERS_TOO_LARGE', 'The request headers or URL are too large.', requestId)
+      ? problemOf(431, 'HEADERS_TOO_LARGE', 'The request headers or URL are too large.', requestId)
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? problem(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.', requestId)
-        : problem(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.', requestId);
+        ? problemOf(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.', requestId)
+        : problemOf(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.', requestId);
   const text = JSON.stringify(body);
   return (
     `HTTP/1.1 ${body.status} ${body.title}\r\n` +
