@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, apiPath, isTemporary } from './api';
+import { ApiError, apiPath, draftStore, isTemporary } from './api';
 import { ConfirmDialog } from './ActionDialog';
-import { formatActor, formatTime, humanize } from './format';
+import { formatActor, formatTime, humanize, withLocalTimes } from './format';
 import { useNow } from './hooks';
 import { NoticeBanner, type Notice } from './Notice';
 import { RefundActions } from './refund-actions';
@@ -20,9 +20,36 @@ import {
   OPEN_CASE_STATUSES,
   type CaseHistoryEntry,
   type CaseMessage,
+  type Macro,
   type RefundStatus,
   type SupportCase,
 } from './types';
+
+export const CASE_REFRESH_MS = 4_000;
+const PRESENCE_MS = 15_000;
+
+/** The other agents who have the case open, from a heartbeat every 15 s. */
+function usePresence(caseId: string): string[] {
+  const { api, me } = useSession();
+  const [viewers, setViewers] = useState<string[]>([]);
+  useEffect(() => {
+    let stopped = false;
+    const beat = () =>
+      api
+        .post<{ viewers: string[] }>(apiPath`/v1/cases/${caseId}/presence`)
+        .then((answer) => {
+          if (!stopped) setViewers(answer.viewers.filter((agent) => agent !== me.id));
+        })
+        .catch(() => undefined);
+    void beat();
+    const timer = window.setInterval(() => void beat(), PRESENCE_MS);
+    return () => {
+      stopped = true;
+      window.clearInterval(timer);
+    };
+  }, [api, caseId, me.id]);
+  return viewers;
+}
 
 /** One case: the refund, its evidence and timeline, and the conversation, on one screen. */
 export function CasePage({ id }: { id: string }) {
@@ -50,9 +77,16 @@ export function CasePage({ id }: { id: string }) {
     }
   }, [api, id]);
 
+  // Updates arrive within seconds without a reload (a customer's reply, another agent's change).
   useEffect(() => {
     void reloadCase();
+    const timer = window.setInterval(() => {
+      if (!document.hidden) void reloadCase();
+    }, CASE_REFRESH_MS);
+    return () => window.clearInterval(timer);
   }, [reloadCase]);
+
+  const viewers = usePresence(id);
 
   const reloadAll = async () => {
     await Promise.all([reloadCase(), refund.reload()]);
@@ -80,6 +114,11 @@ export function CasePage({ id }: { id: string }) {
           Reload
         </button>
       </div>
+      {viewers.length > 0 && (
+        <p className="presence" role="status">
+          Also viewing: {viewers.join(', ')}
+        </p>
+      )}
       {loadError && (
         <p className="banner error" role="alert">
           The case could not be reloaded: {loadError}
@@ -309,23 +348,36 @@ function Conversation(props: {
   onPosted: () => void;
 }) {
   const { api } = useSession();
-  const [body, setBody] = useState('');
+  const caseId = props.supportCase.id;
+  // The draft survives an expired sign-in, a reload or a closed tab.
+  const [body, setBodyState] = useState(() => draftStore.read(caseId));
+  const setBody = (text: string) => {
+    setBodyState(text);
+    draftStore.write(caseId, text);
+  };
   const [internal, setInternal] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [macros, setMacros] = useState<Macro[]>([]);
+  const [macroId, setMacroId] = useState('');
   const canPost = !['SOLVED', 'CLOSED'].includes(props.supportCase.status);
+
+  useEffect(() => {
+    api.get<Macro[]>('/v1/macros').then(setMacros, () => setMacros([]));
+  }, [api]);
 
   const send = async (event: FormEvent) => {
     event.preventDefault();
-    if (!body.trim()) return setError('Write a message first.');
+    if (!macroId && !body.trim()) return setError('Write a message or choose a macro first.');
     setBusy(true);
     setError(null);
     try {
-      await api.post(apiPath`/v1/cases/${props.supportCase.id}/messages`, {
-        body: body.trim(),
-        internal,
-      });
-      setBody('');
+      await api.post(
+        apiPath`/v1/cases/${caseId}/messages`,
+        macroId ? { macroId } : { body: body.trim(), internal },
+      );
+      if (macroId) setMacroId('');
+      else setBody('');
       props.onPosted();
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
@@ -345,7 +397,7 @@ function Conversation(props: {
               <strong>{formatActor(message.author)}</strong>{' '}
               <span className="muted">{formatTime(message.createdAt)}</span>
             </p>
-            <p className="body">{message.body}</p>
+            <p className="body">{withLocalTimes(message.body)}</p>
             {message.details?.negotiationRecords &&
               message.details.negotiationRecords.length > 0 && (
                 <NegotiationTable
@@ -358,12 +410,31 @@ function Conversation(props: {
       </ol>
       {canPost ? (
         <form className={internal ? 'reply internal' : 'reply'} onSubmit={(e) => void send(e)}>
+          {macros.length > 0 && (
+            <span className="field">
+              <label htmlFor="reply-macro">Macro</label>
+              <select
+                id="reply-macro"
+                value={macroId}
+                onChange={(event) => setMacroId(event.target.value)}
+              >
+                <option value="">None: write the message</option>
+                {macros.map((macro) => (
+                  <option key={macro.id} value={macro.id}>
+                    {macro.title}
+                    {macro.internal ? ' (internal note)' : ''}
+                  </option>
+                ))}
+              </select>
+            </span>
+          )}
           <label htmlFor="reply-body">{internal ? 'Internal note' : 'Reply to the customer'}</label>
           <textarea
             id="reply-body"
             rows={4}
             maxLength={4000}
             value={body}
+            disabled={Boolean(macroId)}
             onChange={(event) => setBody(event.target.value)}
           />
           <label className="check">
@@ -380,7 +451,7 @@ function Conversation(props: {
             </p>
           )}
           <button type="submit" className="primary" disabled={busy}>
-            {internal ? 'Add internal note' : 'Send public reply'}
+            {macroId ? 'Post macro' : internal ? 'Add internal note' : 'Send public reply'}
           </button>
         </form>
       ) : (
