@@ -110,7 +110,12 @@ describe('the agent console', () => {
   async function signIn(page: Page, agentId: string) {
     const token = (await t.bearer('agent', agentId)).replace(/^Bearer /, '');
     await page.goto(`${baseUrl}/console/`);
-    await page.getByLabel('Agent token').fill(token);
+    // The sign-in is shared by the browser's tabs: an earlier test's agent signs out first.
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    const tokenField = page.getByLabel('Agent token');
+    await signOut.or(tokenField).first().waitFor();
+    if (await signOut.isVisible()) await signOut.click();
+    await tokenField.fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Support queue' }).waitFor();
   }
@@ -174,8 +179,8 @@ describe('the agent console', () => {
     await status.selectOption({ label: 'Open (any)' });
     await waitForCount(rows, 4);
 
-    await page.getByLabel('Breached only').check();
-    await page.waitForURL(/breached=1/);
+    await page.getByRole('link', { name: /^Breached/ }).click();
+    await page.waitForURL(/view=breached/);
     await waitForCount(rows, 1);
     await page.getByRole('link', { name: 'Open the dispute case of cus-1' }).click();
 
@@ -203,7 +208,7 @@ describe('the agent console', () => {
     await page.getByRole('button', { name: 'Resolve dispute…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
-    await dialog.getByLabel('Note for the record (required)').fill('The photo shows the damage.');
+    await dialog.getByLabel('Message to the customer').fill('The photo shows the damage.');
     // The request is held until Escape has been tried: it must not close the dialog meanwhile.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -262,7 +267,7 @@ describe('the agent console', () => {
     await page.getByRole('button', { name: 'Resolve dispute…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
-    const note = dialog.getByLabel('Note for the record (required)');
+    const note = dialog.getByLabel('Message to the customer');
     await note.fill('Refund the customer.');
     // A passing fault (here a 503) keeps the dialog and what was typed, to try again.
     await page.route(
