@@ -36,7 +36,7 @@ function CaseRow({ supportCase }: { supportCase: QueueCase }) {
         <Link href={paths.case(supportCase.id)}>{humanize(supportCase.reason)}</Link>
         <span className="subject">{supportCase.subject ?? 'No description'}</span>
       </td>
-      <td data-label="Customer · merchant">
+      <td data-label="Parties">
         {supportCase.customerId} · {supportCase.merchantId ?? '—'}
       </td>
       <td data-label="Refund">

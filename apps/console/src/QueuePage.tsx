@@ -420,7 +420,7 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
                     </Link>
                     <span className="subject">{supportCase.subject ?? 'No description'}</span>
                   </td>
-                  <td data-label="Customer · merchant">
+                  <td data-label="Parties">
                     {supportCase.customerId} · {supportCase.merchantId ?? '—'}
                   </td>
                   <td data-label="Amount" className="num">
@@ -439,7 +439,7 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
                     {supportCase.assigneeId ?? <span className="muted">Unassigned</span>}
                   </td>
                   <td data-label="Last activity" className="activity">
-                    {formatTime(supportCase.lastActivityAt)}
+                    <span className="when-line">{formatTime(supportCase.lastActivityAt)}</span>
                     {supportCase.awaitingAgent && (
                       <span className="awaiting">Customer replied</span>
                     )}
@@ -494,7 +494,7 @@ function AttentionList({ refunds }: { refunds: Refund[] | null }) {
             <td data-label="Refund">
               <Link href={paths.refund(refund.id)}>{humanize(refund.status)}</Link>
             </td>
-            <td data-label="Customer · merchant">
+            <td data-label="Parties">
               {refund.customerId} · {refund.merchantId}
             </td>
             <td data-label="Amount" className="num">
