@@ -101,10 +101,10 @@ describe('the agent workspace in the console', () => {
    */
   async function seriousViolations(page: Page): Promise<string[]> {
     const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-    const violations = (await page.evaluate(
+    const violations = await page.evaluate<{ id: string; impact: string; nodes: number }[]>(
       `${axe}\n;axe.run(document, { resultTypes: ['violations'] }).then((r) =>
         r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))`,
-    )) as { id: string; impact: string; nodes: number }[];
+    );
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.nodes})`);
