@@ -269,6 +269,53 @@ describe('the agent workspace in the console', () => {
     await page.close();
   });
 
+  it('works the queue from the keyboard, assigns to another agent, and replies and moves on', async () => {
+    const first = await escalated('cus-k1', 'Desk lamp');
+    const second = await escalated('cus-k2', 'Office chair');
+    const page = await browser.newPage();
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, 'agt-k');
+    await page.getByRole('link', { name: /^All open/ }).click();
+    await page.getByLabel('Sort by').selectOption({ label: 'Newest' });
+    await page.waitForURL(/sort=createdAt/);
+    const rows = page.locator('table.queue tbody tr');
+    await until(
+      async () => ((await rows.first().textContent()) ?? '').includes('Office chair'),
+      'the newest case first',
+    );
+
+    await page.keyboard.press('?');
+    await page.getByRole('heading', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('o');
+    await page.waitForURL(new RegExp(`/console/cases/${first.caseId}$`));
+    await page.getByRole('heading', { name: 'Customer request case · cus-k1' }).waitFor();
+    await page.keyboard.press('k');
+    await page.waitForURL(new RegExp(`/console/cases/${second.caseId}$`));
+
+    await page.getByLabel('Assign to').fill('agt-k2');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'assigned to agt-k2' }).waitFor();
+    // The next time, the agent is suggested.
+    await page.reload();
+    expect(await page.locator('#recent-assignees option').getAttribute('value')).toBe('agt-k2');
+
+    await page.getByRole('heading', { name: 'Customer request case · cus-k2' }).waitFor();
+    await page.keyboard.press('r');
+    await page.keyboard.type('The shop confirmed the chair ships tomorrow.');
+    expect(await page.getByLabel('Reply to the customer').inputValue()).toBe(
+      'The shop confirmed the chair ships tomorrow.',
+    );
+    await page.getByRole('button', { name: 'Send and next case' }).click();
+    await page.waitForURL(new RegExp(`/console/cases/${first.caseId}$`));
+    const messages = await t.http
+      .get(`/v1/cases/${second.caseId}/messages`)
+      .set('Authorization', a.agent);
+    expect(messages.body.at(-1).body).toBe('The shop confirmed the chair ships tomorrow.');
+    await page.close();
+  });
+
   it('shows a notice in force on every page', async () => {
     const now = Date.now();
     const published = await t.http

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError, apiPath, draftStore, isTemporary } from './api';
 import { ConfirmDialog } from './ActionDialog';
 import { formatActor, formatTime, humanize, withLocalTimes } from './format';
@@ -13,7 +13,9 @@ import {
   Timeline,
   useRefundData,
 } from './refund-parts';
-import { Link, paths } from './router';
+import { Link, navigate, paths } from './router';
+import { ShortcutHelp } from './ShortcutHelp';
+import { queueOrder, recentAssignees, useShortcuts } from './workflow';
 import { useSession } from './session';
 import { slaState } from './sla';
 import {
@@ -87,6 +89,28 @@ export function CasePage({ id }: { id: string }) {
   }, [reloadCase]);
 
   const viewers = usePresence(id);
+  const [help, setHelp] = useState(false);
+  const shortcuts = useMemo(() => {
+    const go = (step: 1 | -1) => {
+      const other = queueOrder.neighbour(id, step);
+      if (other) navigate(paths.case(other));
+    };
+    const reply = (internal: boolean) => {
+      const box = document.getElementById('reply-body') as HTMLTextAreaElement | null;
+      const note = document.getElementById('reply-internal') as HTMLInputElement | null;
+      if (note && note.checked !== internal) note.click();
+      box?.focus();
+    };
+    return {
+      j: () => go(1),
+      k: () => go(-1),
+      r: () => reply(false),
+      n: () => reply(true),
+      '?': () => setHelp((shown) => !shown),
+    };
+  }, [id]);
+  useShortcuts(shortcuts);
+  const nextCase = queueOrder.neighbour(id);
 
   const reloadAll = async () => {
     await Promise.all([reloadCase(), refund.reload()]);
@@ -110,10 +134,28 @@ export function CasePage({ id }: { id: string }) {
         <h1>
           {humanize(supportCase.reason)} case · {supportCase.customerId}
         </h1>
-        <button type="button" onClick={() => void reloadAll()}>
-          Reload
-        </button>
+        <span className="head-actions">
+          {nextCase && (
+            <Link href={paths.case(nextCase)} className="button-link">
+              Next case
+            </Link>
+          )}
+          <button type="button" onClick={() => void reloadAll()}>
+            Reload
+          </button>
+        </span>
       </div>
+      {help && (
+        <ShortcutHelp
+          keys={[
+            ['j / k', 'Next / previous case of the queue'],
+            ['r', 'Reply to the customer'],
+            ['n', 'Write an internal note'],
+            ['?', 'Show or hide these shortcuts'],
+          ]}
+          onClose={() => setHelp(false)}
+        />
+      )}
       {viewers.length > 0 && (
         <p className="presence" role="status">
           Also viewing: {viewers.join(', ')}
@@ -200,6 +242,38 @@ export function CasePage({ id }: { id: string }) {
 
 type CaseAction = 'assign' | 'pending' | 'hold' | 'solve';
 
+/** Assign to another agent; the agents assigned to lately are suggested. */
+function AssignTo(props: { busy: boolean; onAssign: (agentId: string) => void }) {
+  const [agentId, setAgentId] = useState('');
+  const [recent] = useState(recentAssignees.read);
+  return (
+    <form
+      className="assign-to"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (agentId.trim()) props.onAssign(agentId.trim());
+      }}
+    >
+      <label htmlFor="assign-to">Assign to</label>
+      <input
+        id="assign-to"
+        list="recent-assignees"
+        placeholder="agent id"
+        value={agentId}
+        onChange={(event) => setAgentId(event.target.value)}
+      />
+      <datalist id="recent-assignees">
+        {recent.map((id) => (
+          <option key={id} value={id} />
+        ))}
+      </datalist>
+      <button type="submit" disabled={props.busy || !agentId.trim()}>
+        Assign
+      </button>
+    </form>
+  );
+}
+
 function CasePanel(props: {
   supportCase: SupportCase;
   /** Undefined until the refund is loaded. */
@@ -220,19 +294,22 @@ function CasePanel(props: {
   const disputed = props.refundStatus === 'DISPUTED';
 
   /** Null when done or refused (the page says which); a message for the dialog to retry. */
-  const act = async (action: CaseAction): Promise<string | null> => {
+  const act = async (action: CaseAction, agentId = me.id): Promise<string | null> => {
     if (working.current) return null;
     working.current = true;
     setBusy(true);
     try {
-      const body = action === 'assign' ? { agentId: me.id } : {};
+      const body = action === 'assign' ? { agentId } : {};
       const updated = await api.post<SupportCase>(
         apiPath`/v1/cases/${supportCase.id}/${action}`,
         body,
       );
+      if (action === 'assign' && agentId !== me.id) recentAssignees.add(agentId);
       props.onChanged(
         action === 'assign'
-          ? 'The case is assigned to you.'
+          ? agentId === me.id
+            ? 'The case is assigned to you.'
+            : `The case is assigned to ${agentId}.`
           : `The case is now ${humanize(updated.status)}.`,
       );
       return null;
@@ -304,6 +381,7 @@ function CasePanel(props: {
               Assign to me
             </button>
           )}
+          <AssignTo busy={busy} onAssign={(agentId) => void act('assign', agentId)} />
           {supportCase.status !== 'PENDING_CUSTOMER' && (
             <button type="button" disabled={busy} onClick={() => void act('pending')}>
               Set pending customer
@@ -368,6 +446,8 @@ function Conversation(props: {
 
   const send = async (event: FormEvent) => {
     event.preventDefault();
+    const andNext =
+      (event.nativeEvent as SubmitEvent).submitter?.getAttribute('data-next') === 'true';
     if (!macroId && !body.trim()) return setError('Write a message or choose a macro first.');
     setBusy(true);
     setError(null);
@@ -378,7 +458,9 @@ function Conversation(props: {
       );
       if (macroId) setMacroId('');
       else setBody('');
-      props.onPosted();
+      const next = andNext ? queueOrder.neighbour(caseId) : undefined;
+      if (next) navigate(paths.case(next));
+      else props.onPosted();
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
     } finally {
@@ -439,6 +521,7 @@ function Conversation(props: {
           />
           <label className="check">
             <input
+              id="reply-internal"
               type="checkbox"
               checked={internal}
               onChange={(event) => setInternal(event.target.checked)}
@@ -450,9 +533,16 @@ function Conversation(props: {
               {error}
             </p>
           )}
-          <button type="submit" className="primary" disabled={busy}>
-            {macroId ? 'Post macro' : internal ? 'Add internal note' : 'Send public reply'}
-          </button>
+          <span className="reply-buttons">
+            <button type="submit" className="primary" disabled={busy}>
+              {macroId ? 'Post macro' : internal ? 'Add internal note' : 'Send public reply'}
+            </button>
+            {queueOrder.neighbour(caseId) && (
+              <button type="submit" data-next="true" disabled={busy}>
+                {macroId ? 'Post and next case' : 'Send and next case'}
+              </button>
+            )}
+          </span>
         </form>
       ) : (
         <p className="muted">The case is {humanize(props.supportCase.status)}: no new messages.</p>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, apiPath } from './api';
 import { openRow } from './CaseList';
 import { formatDuration, formatMoney, formatTime, humanize } from './format';
@@ -6,6 +6,8 @@ import { useNow } from './hooks';
 import { Link, navigate, paths } from './router';
 import { useSession } from './session';
 import { slaState } from './sla';
+import { ShortcutHelp } from './ShortcutHelp';
+import { queueOrder, useShortcuts } from './workflow';
 import {
   CASE_PRIORITIES,
   CASE_REASONS,
@@ -263,6 +265,31 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
     void Promise.all([worker(), worker(), worker(), worker()]);
   }, [api, cases]);
 
+  // "Next case" on a case page follows the queue as the agent last saw it.
+  useEffect(() => {
+    if (cases) queueOrder.write(cases.map((c) => c.id));
+  }, [cases]);
+
+  const [selected, setSelected] = useState(-1);
+  const [help, setHelp] = useState(false);
+  const tableRef = useRef<HTMLTableElement>(null);
+  const shortcuts = useMemo(() => {
+    const rowLinks = () => [...(tableRef.current?.querySelectorAll('tbody tr a') ?? [])];
+    const move = (step: number) => {
+      const links = rowLinks();
+      if (links.length === 0) return;
+      const next = Math.min(Math.max(selected + step, 0), links.length - 1);
+      setSelected(next);
+      (links[next] as HTMLElement).focus();
+    };
+    const open = () => {
+      const link = rowLinks()[Math.max(selected, 0)] as HTMLAnchorElement | undefined;
+      if (link) navigate(link.getAttribute('href') ?? paths.queue());
+    };
+    return { j: () => move(1), k: () => move(-1), o: open, '?': () => setHelp((shown) => !shown) };
+  }, [selected]);
+  useShortcuts(shortcuts);
+
   const setFilter = (change: Partial<Filters>) => {
     navigate(paths.queue(writeFilters({ ...filters, ...change })), { replace: true });
   };
@@ -304,6 +331,16 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
           </button>
         </p>
       </div>
+      {help && (
+        <ShortcutHelp
+          keys={[
+            ['j / k', 'Next / previous case'],
+            ['o or Enter', 'Open the case'],
+            ['?', 'Show or hide these shortcuts'],
+          ]}
+          onClose={() => setHelp(false)}
+        />
+      )}
       <nav className="views" aria-label="Queue views">
         {VIEWS.map((view) => {
           const count = viewCount(view.id, counts, attention?.length ?? null);
@@ -376,7 +413,7 @@ export function QueuePage({ search }: { search: URLSearchParams }) {
       {filters.view === 'attention' ? (
         <AttentionList refunds={attention} />
       ) : (
-        <table className="queue">
+        <table className="queue" ref={tableRef}>
           <caption className="visually-hidden">
             Support cases{cases ? `: ${cases.length} shown` : ''}
           </caption>
