@@ -336,6 +336,22 @@ describe('the agent workspace in the console', () => {
     const banner = page.getByRole('region', { name: 'Service notices' });
     await banner.getByText('Hotline maintenance').waitFor();
     expect(await banner.textContent()).toContain('Affected: Hotline.');
+
+    // The notices screen ends it, and publishes another.
+    await page.getByRole('link', { name: 'Notices' }).click();
+    await page.getByRole('heading', { name: 'Service notices' }).waitFor();
+    await page.getByRole('button', { name: 'End “Hotline maintenance” now' }).click();
+    await page.getByRole('status').filter({ hasText: 'has ended' }).waitFor();
+    await banner.waitFor({ state: 'detached' });
+
+    await page.getByLabel('Kind').selectOption({ label: 'Incident' });
+    await page.getByLabel('Title').fill('Chat is down');
+    await page.getByLabel('What customers and agents should know').fill('Use e-mail meanwhile.');
+    await page.getByLabel('In app chat').check();
+    await page.getByRole('button', { name: 'Publish notice' }).click();
+    await page.getByRole('status').filter({ hasText: 'The notice is published.' }).waitFor();
+    await banner.getByText('Incident: Chat is down').waitFor();
+    await screenshot(page, 'console-notices.png');
     await page.close();
   });
 });

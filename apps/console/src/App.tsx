@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Api, TOKEN_KEY, tokenStore } from './api';
 import { CustomerPage } from './CustomerPage';
+import { NoticesPage } from './NoticesPage';
 import { AGENT_TIME_ZONE } from './format';
 import { ServiceNotices } from './ServiceNotices';
 import { CasePage } from './CasePage';
@@ -155,6 +156,8 @@ function Page({ route }: { route: Route }) {
       return <FindPage key={route.q} q={route.q} />;
     case 'customer':
       return <CustomerPage key={route.id} id={route.id} />;
+    case 'notices':
+      return <NoticesPage />;
     case 'missing':
       return (
         <>
@@ -181,7 +184,7 @@ function Header() {
         Refund desk
       </Link>
       <nav aria-label="Main">
-        <Link href={paths.queue()}>Queue</Link>
+        <Link href={paths.queue()}>Queue</Link> <Link href={paths.notices()}>Notices</Link>
       </nav>
       <form className="find" role="search" onSubmit={find}>
         <label htmlFor="find">Find</label>

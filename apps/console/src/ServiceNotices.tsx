@@ -4,6 +4,8 @@ import { useSession } from './session';
 import type { ServiceStatus } from './types';
 
 const STATUS_REFRESH_MS = 60_000;
+/** Dispatched on window when this console published or ended a notice: the banner reloads. */
+export const NOTICES_CHANGED = 'console:notices-changed';
 
 /** A banner on every page while a service notice (maintenance, incident) is in force. */
 export function ServiceNotices() {
@@ -13,7 +15,12 @@ export function ServiceNotices() {
     const load = () => api.get<ServiceStatus>('/v1/status').then(setStatus, () => undefined);
     void load();
     const timer = window.setInterval(() => void load(), STATUS_REFRESH_MS);
-    return () => window.clearInterval(timer);
+    const reload = () => void load();
+    window.addEventListener(NOTICES_CHANGED, reload);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener(NOTICES_CHANGED, reload);
+    };
   }, [api]);
   const notices = status?.currentNotices ?? [];
   if (notices.length === 0) return null;
