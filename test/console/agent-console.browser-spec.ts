@@ -197,6 +197,18 @@ describe('the agent console', () => {
         (await photo.evaluate((img) => (img as { naturalWidth?: number }).naturalWidth)) === 360,
       'the photo to load',
     );
+    // The photo zooms on a click, and back.
+    const zoom = page.getByRole('button', { name: 'Zoom into damaged-parcel.png' });
+    await zoom.click();
+    await page
+      .getByRole('button', { name: 'Fit damaged-parcel.png' })
+      .and(page.locator('[aria-pressed="true"]'))
+      .waitFor();
+    await page.getByRole('button', { name: 'Fit damaged-parcel.png' }).click();
+    // The statement is said once, in the conversation (the timeline points there).
+    expect(
+      await page.getByText('I never received the parcel; the signature is not mine.').count(),
+    ).toBe(1);
     const pdf = page.locator('iframe[title="PDF preview: receipt.pdf"]');
     await pdf.waitFor();
     expect(await pdf.getAttribute('src')).toMatch(/^blob:/);

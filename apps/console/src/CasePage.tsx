@@ -5,14 +5,7 @@ import { formatActor, formatTime, humanize, withLocalTimes } from './format';
 import { useNow } from './hooks';
 import { NoticeBanner, type Notice } from './Notice';
 import { RefundActions } from './refund-actions';
-import {
-  DisputeRecords,
-  Evidence,
-  NegotiationTable,
-  RefundSummary,
-  Timeline,
-  useRefundData,
-} from './refund-parts';
+import { Evidence, NegotiationTable, RefundSummary, Timeline, useRefundData } from './refund-parts';
 import { Link, navigate, paths } from './router';
 import { ShortcutHelp } from './ShortcutHelp';
 import { queueOrder, recentAssignees, useShortcuts } from './workflow';
@@ -197,9 +190,15 @@ export function CasePage({ id }: { id: string }) {
               <p className="muted">Loading the refund…</p>
             )}
           </section>
-          {refund.data && <DisputeRecords data={refund.data} />}
+          {/* The dispute statement, negotiation records and merchant's response are in the
+              conversation: each is shown once. */}
           {refund.data && <Evidence attachments={refund.data.attachments} />}
-          {refund.data && <Timeline events={refund.data.events} />}
+          {refund.data && (
+            <Timeline
+              events={refund.data.events}
+              notesElsewhere={['dispute', 'merchant-response', 'resolve-dispute']}
+            />
+          )}
         </div>
         <div className="column">
           <CasePanel

@@ -162,6 +162,7 @@ export function Evidence({ attachments }: { attachments: Attachment[] }) {
 function EvidenceItem({ attachment }: { attachment: Attachment }) {
   const { api } = useSession();
   const [url, setUrl] = useState<string | null>(null);
+  const [zoomed, setZoomed] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const path = apiPath`/v1/refunds/${attachment.refundId}/attachments/${attachment.id}`;
   const previewable = PREVIEWABLE.includes(attachment.contentType);
@@ -214,17 +215,42 @@ function EvidenceItem({ attachment }: { attachment: Attachment }) {
       {error && <p className="banner error">{error}</p>}
       {previewable && !url && !error && <div className="preview placeholder">Loading preview…</div>}
       {url && attachment.contentType.startsWith('image/') && (
-        <img className="preview" src={url} alt={`Evidence: ${attachment.fileName}`} />
+        <button
+          type="button"
+          className={zoomed ? 'zoom zoomed' : 'zoom'}
+          aria-pressed={zoomed}
+          aria-label={`${zoomed ? 'Fit' : 'Zoom into'} ${attachment.fileName}`}
+          onClick={() => setZoomed((z) => !z)}
+        >
+          <img className="preview" src={url} alt={`Evidence: ${attachment.fileName}`} />
+        </button>
       )}
       {url && attachment.contentType === 'application/pdf' && (
-        <iframe className="preview pdf" src={url} title={`PDF preview: ${attachment.fileName}`} />
+        <>
+          <iframe
+            className={zoomed ? 'preview pdf tall' : 'preview pdf'}
+            src={`${url}#view=FitH`}
+            title={`PDF preview: ${attachment.fileName}`}
+          />
+          <button type="button" aria-pressed={zoomed} onClick={() => setZoomed((z) => !z)}>
+            {zoomed ? 'Smaller preview' : 'Taller preview'}
+            <span className="visually-hidden"> of {attachment.fileName}</span>
+          </button>
+        </>
       )}
     </li>
   );
 }
 
 /** Every action on the refund, oldest first. */
-export function Timeline({ events }: { events: RefundEvent[] }) {
+export function Timeline({
+  events,
+  notesElsewhere = [],
+}: {
+  events: RefundEvent[];
+  /** Actions whose notes the page shows elsewhere (a case's conversation): said once. */
+  notesElsewhere?: string[];
+}) {
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
@@ -240,7 +266,11 @@ export function Timeline({ events }: { events: RefundEvent[] }) {
               </span>
             )}{' '}
             <span className="muted">by {formatActor(event.actor)}</span>
-            {event.note && <p className="body">{event.note}</p>}
+            {event.note && notesElsewhere.includes(event.action) ? (
+              <span className="muted"> (its text is in the conversation)</span>
+            ) : (
+              event.note && <p className="body">{event.note}</p>
+            )}
           </li>
         ))}
       </ol>
