@@ -212,6 +212,9 @@ describe('the agent console', () => {
     const pdf = page.locator('iframe[title="PDF preview: receipt.pdf"]');
     await pdf.waitFor();
     expect(await pdf.getAttribute('src')).toMatch(/^blob:/);
+    await page
+      .getByRole('heading', { name: 'Dispute case · cus-1' })
+      .evaluate((h) => h.scrollIntoView());
     await screenshot(page, 'console-case.png');
     await page.getByRole('heading', { name: /^Evidence/ }).evaluate((h) => h.scrollIntoView());
     await pdfViewerSettled(page);
