@@ -271,7 +271,10 @@ describe('the agent console', () => {
       history.body.filter((entry: { change: string }) => entry.change === 'hold'),
     ).toHaveLength(1);
 
-    // Another agent decides while this one reads.
+    // Another agent decides while this one has the dialog open.
+    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
+    await dialog.waitFor();
     const other = await t.bearer('agent', 'agt-8');
     const decided = await act(t, other, refund.id, 'resolve-dispute', {
       outcome: 'MERCHANT_FAVOUR',
@@ -279,8 +282,6 @@ describe('the agent console', () => {
     });
     expect(decided.status).toBe(200);
 
-    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
     const note = dialog.getByLabel('Message to the customer');
     await note.fill('Refund the customer.');

@@ -56,18 +56,24 @@ export function CasePage({ id }: { id: string }) {
   const [notice, setNotice] = useState<Notice | null>(null);
   const refund = useRefundData(supportCase?.refundId ?? null);
 
+  // Only the latest reload's answer applies: a poll begun before an action must not bring the
+  // case back as it was before it.
+  const latestLoad = useRef(0);
   const reloadCase = useCallback(async () => {
+    const mine = ++latestLoad.current;
     try {
       const [found, conversation, changes] = await Promise.all([
         api.get<SupportCase>(apiPath`/v1/cases/${id}`),
         api.get<CaseMessage[]>(apiPath`/v1/cases/${id}/messages`),
         api.get<CaseHistoryEntry[]>(apiPath`/v1/cases/${id}/history`),
       ]);
+      if (mine !== latestLoad.current) return;
       setCase(found);
       setMessages(conversation);
       setHistory(changes);
       setLoadError(null);
     } catch (caught) {
+      if (mine !== latestLoad.current) return;
       setLoadError(caught instanceof ApiError ? caught.message : String(caught));
     }
   }, [api, id]);
@@ -80,6 +86,15 @@ export function CasePage({ id }: { id: string }) {
     }, CASE_REFRESH_MS);
     return () => window.clearInterval(timer);
   }, [reloadCase]);
+
+  // The refund too: another agent's decision shows without a reload.
+  const reloadRefund = refund.reload;
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      if (!document.hidden) void reloadRefund();
+    }, CASE_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [reloadRefund]);
 
   const viewers = usePresence(id);
   const [help, setHelp] = useState(false);
@@ -204,7 +219,9 @@ export function CasePage({ id }: { id: string }) {
           <CasePanel
             supportCase={supportCase}
             refundStatus={refund.data?.refund.status}
-            onChanged={(text) => {
+            onChanged={(text, updated) => {
+              // The answer shows at once; the reload brings the conversation and history.
+              setCase(updated);
               setNotice({ kind: 'ok', text });
               void reloadCase();
             }}
@@ -277,7 +294,7 @@ function CasePanel(props: {
   supportCase: SupportCase;
   /** Undefined until the refund is loaded. */
   refundStatus: RefundStatus | undefined;
-  onChanged: (text: string) => void;
+  onChanged: (text: string, updated: SupportCase) => void;
   onRefused: (text: string) => void;
 }) {
   const { api, me } = useSession();
@@ -310,6 +327,7 @@ function CasePanel(props: {
             ? 'The case is assigned to you.'
             : `The case is assigned to ${agentId}.`
           : `The case is now ${humanize(updated.status)}.`,
+        updated,
       );
       return null;
     } catch (caught) {

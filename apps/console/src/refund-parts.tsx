@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, apiPath } from './api';
 import { formatActor, formatBytes, formatMoney, formatTime, humanize } from './format';
 import { Link, paths } from './router';
@@ -16,17 +16,22 @@ export function useRefundData(id: string | null) {
   const { api } = useSession();
   const [data, setData] = useState<RefundData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Only the latest reload's answer applies (a poll must not undo what an action showed).
+  const latest = useRef(0);
   const reload = useCallback(async () => {
     if (!id) return;
+    const mine = ++latest.current;
     try {
       const [refund, events, attachments] = await Promise.all([
         api.get<Refund>(apiPath`/v1/refunds/${id}`),
         api.get<RefundEvent[]>(apiPath`/v1/refunds/${id}/events`),
         api.get<Attachment[]>(apiPath`/v1/refunds/${id}/attachments`),
       ]);
+      if (mine !== latest.current) return;
       setData({ refund, events, attachments });
       setError(null);
     } catch (caught) {
+      if (mine !== latest.current) return;
       setError(caught instanceof ApiError ? caught.message : String(caught));
     }
   }, [api, id]);
