@@ -154,6 +154,15 @@ describe('the agent workspace', () => {
       expect(own[0]).toMatchObject({ subject: 'Blue running shoes, size 42', awaitingAgent: true });
     });
 
+    it('lists only unassigned cases with unassigned=true', async () => {
+      const { caseId, refundId } = await escalatedCase();
+      expect((await queue({ refundId, unassigned: 'true' })).data.map((c) => c.id)).toEqual([
+        caseId,
+      ]);
+      await caseAction(t, a.agent, caseId, 'assign', { agentId: 'agt-1' });
+      expect((await queue({ refundId, unassigned: 'true' })).data).toEqual([]);
+    });
+
     it('marks a case awaiting the agent while the customer wrote the latest public message', async () => {
       const { caseId, refundId } = await escalatedCase();
       const awaiting = async () => (await queue({ refundId })).data[0];

@@ -110,7 +110,12 @@ describe('the agent console', () => {
   async function signIn(page: Page, agentId: string) {
     const token = (await t.bearer('agent', agentId)).replace(/^Bearer /, '');
     await page.goto(`${baseUrl}/console/`);
-    await page.getByLabel('Agent token').fill(token);
+    // The sign-in is shared by the browser's tabs: an earlier test's agent signs out first.
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    const tokenField = page.getByLabel('Agent token');
+    await signOut.or(tokenField).first().waitFor();
+    if (await signOut.isVisible()) await signOut.click();
+    await tokenField.fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Support queue' }).waitFor();
   }
@@ -174,8 +179,8 @@ describe('the agent console', () => {
     await status.selectOption({ label: 'Open (any)' });
     await waitForCount(rows, 4);
 
-    await page.getByLabel('Breached only').check();
-    await page.waitForURL(/breached=1/);
+    await page.getByRole('link', { name: /^Breached/ }).click();
+    await page.waitForURL(/view=breached/);
     await waitForCount(rows, 1);
     await page.getByRole('link', { name: 'Open the dispute case of cus-1' }).click();
 
@@ -192,9 +197,24 @@ describe('the agent console', () => {
         (await photo.evaluate((img) => (img as { naturalWidth?: number }).naturalWidth)) === 360,
       'the photo to load',
     );
+    // The photo zooms on a click, and back.
+    const zoom = page.getByRole('button', { name: 'Zoom into damaged-parcel.png' });
+    await zoom.click();
+    await page
+      .getByRole('button', { name: 'Fit damaged-parcel.png' })
+      .and(page.locator('[aria-pressed="true"]'))
+      .waitFor();
+    await page.getByRole('button', { name: 'Fit damaged-parcel.png' }).click();
+    // The statement is said once, in the conversation (the timeline points there).
+    expect(
+      await page.getByText('I never received the parcel; the signature is not mine.').count(),
+    ).toBe(1);
     const pdf = page.locator('iframe[title="PDF preview: receipt.pdf"]');
     await pdf.waitFor();
     expect(await pdf.getAttribute('src')).toMatch(/^blob:/);
+    await page
+      .getByRole('heading', { name: 'Dispute case · cus-1' })
+      .evaluate((h) => h.scrollIntoView());
     await screenshot(page, 'console-case.png');
     await page.getByRole('heading', { name: /^Evidence/ }).evaluate((h) => h.scrollIntoView());
     await pdfViewerSettled(page);
@@ -203,7 +223,7 @@ describe('the agent console', () => {
     await page.getByRole('button', { name: 'Resolve dispute…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
-    await dialog.getByLabel('Note for the record (required)').fill('The photo shows the damage.');
+    await dialog.getByLabel('Message to the customer').fill('The photo shows the damage.');
     // The request is held until Escape has been tried: it must not close the dialog meanwhile.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -305,7 +325,10 @@ describe('the agent console', () => {
       history.body.filter((entry: { change: string }) => entry.change === 'hold'),
     ).toHaveLength(1);
 
-    // Another agent decides while this one reads.
+    // Another agent decides while this one has the dialog open.
+    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
+    await dialog.waitFor();
     const other = await t.bearer('agent', 'agt-8');
     const decided = await act(t, other, refund.id, 'resolve-dispute', {
       outcome: 'MERCHANT_FAVOUR',
@@ -313,10 +336,8 @@ describe('the agent console', () => {
     });
     expect(decided.status).toBe(200);
 
-    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
-    const note = dialog.getByLabel('Note for the record (required)');
+    const note = dialog.getByLabel('Message to the customer');
     await note.fill('Refund the customer.');
     // A passing fault (here a 503) keeps the dialog and what was typed, to try again.
     await page.route(

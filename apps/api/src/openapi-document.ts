@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type {
   OperationObject,
+  PathItemObject,
   ReferenceObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
@@ -35,7 +36,43 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     operation.security ??= [];
     optionalBodyWithoutRequiredFields(document, operation);
   }
+  inFlowOrder(document);
   return documentProblems(document);
+}
+
+/** The tags as a reader meets them in the refund's flow, each described. */
+const TAGS: { name: string; description: string }[] = [
+  { name: 'payments', description: 'Payments from the ledger: what can be refunded' },
+  { name: 'refunds', description: 'Refund requests and their state machine' },
+  { name: 'attachments', description: 'Evidence: receipts, photos, negotiation records' },
+  { name: 'cases', description: 'Support cases: the escalation path, worked by agents' },
+  { name: 'workspace', description: "The agent's search and customer page" },
+  { name: 'macros', description: "Agents' saved replies" },
+  { name: 'support', description: 'Support channels and their hours' },
+  { name: 'notices', description: 'Service notices: maintenance and outages' },
+  { name: 'events', description: 'The outbox: what happened, newest first' },
+  { name: 'webhooks', description: 'Webhook endpoints and their deliveries' },
+  { name: 'me', description: 'Who the token names' },
+  { name: 'health', description: 'Liveness and readiness' },
+  { name: 'metrics', description: 'Prometheus metrics' },
+];
+
+/** Tags, and the paths under them, in the order of the flow (payments first). */
+function inFlowOrder(document: OpenAPIObject): void {
+  const rank = (tag: string | undefined) => {
+    const index = TAGS.findIndex((t) => t.name === tag);
+    return index < 0 ? TAGS.length : index;
+  };
+  const used = new Set(operations(document).flatMap((operation) => operation.tags ?? []));
+  document.tags = [
+    ...TAGS.filter((tag) => used.has(tag.name)),
+    ...[...used].filter((name) => rank(name) === TAGS.length).map((name) => ({ name })),
+  ];
+  const firstTag = (path: PathItemObject) =>
+    rank(METHODS.map((method) => path[method]?.tags?.[0]).find(Boolean));
+  document.paths = Object.fromEntries(
+    Object.entries(document.paths).sort(([, a], [, b]) => firstTag(a) - firstTag(b)),
+  );
 }
 
 function operations(document: OpenAPIObject): OperationObject[] {

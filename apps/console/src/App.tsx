@@ -1,5 +1,9 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { Api, tokenStore } from './api';
+import { Api, TOKEN_KEY, tokenStore } from './api';
+import { CustomerPage } from './CustomerPage';
+import { NoticesPage } from './NoticesPage';
+import { AGENT_TIME_ZONE } from './format';
+import { ServiceNotices } from './ServiceNotices';
 import { CasePage } from './CasePage';
 import { FindPage } from './FindPage';
 import { QueuePage } from './QueuePage';
@@ -25,11 +29,41 @@ export function App() {
     () =>
       token
         ? new Api(token, () =>
-            signOut('Your sign-in has expired or is no longer valid. Paste a fresh agent token.'),
+            signOut(
+              'Your sign-in has expired or is no longer valid. Paste a fresh agent token: ' +
+                'what you were typing is kept.',
+            ),
           )
         : null,
     [token, signOut],
   );
+
+  // One sign-in for the browser's tabs: signing in or out in one tab does it in the others.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key !== TOKEN_KEY && event.key !== null) return;
+      const stored = tokenStore.read();
+      if (stored === token) return;
+      setMe(null);
+      setToken(stored);
+      if (!stored) setNotice('You signed out in another tab.');
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [token]);
+
+  // Signed out when the token expires, without waiting for a refused request.
+  useEffect(() => {
+    if (!token) return;
+    const timer = window.setInterval(() => {
+      if (!tokenStore.read()) {
+        signOut(
+          'Your sign-in has expired. Paste a fresh agent token: what you were typing is kept.',
+        );
+      }
+    }, 15_000);
+    return () => window.clearInterval(timer);
+  }, [token, signOut]);
 
   const [checkError, setCheckError] = useState<string | null>(null);
   const [checks, setChecks] = useState(0);
@@ -102,6 +136,7 @@ function Shell() {
         Skip to content
       </a>
       <Header />
+      <ServiceNotices />
       <main id="main" tabIndex={-1}>
         <Page route={route} />
       </main>
@@ -119,6 +154,10 @@ function Page({ route }: { route: Route }) {
       return <RefundPage key={route.id} id={route.id} />;
     case 'find':
       return <FindPage key={route.q} q={route.q} />;
+    case 'customer':
+      return <CustomerPage key={route.id} id={route.id} />;
+    case 'notices':
+      return <NoticesPage />;
     case 'missing':
       return (
         <>
@@ -145,21 +184,22 @@ function Header() {
         Refund desk
       </Link>
       <nav aria-label="Main">
-        <Link href={paths.queue()}>Queue</Link>
+        <Link href={paths.queue()}>Queue</Link> <Link href={paths.notices()}>Notices</Link>
       </nav>
       <form className="find" role="search" onSubmit={find}>
         <label htmlFor="find">Find</label>
         <input
           id="find"
           type="search"
-          placeholder="Refund id, case id or payment id"
+          placeholder="Id (8+ characters), customer, merchant or words"
           value={query}
           onChange={(event) => setQuery(event.target.value)}
         />
         <button type="submit">Open</button>
       </form>
       <span className="who">
-        Signed in as <strong>{me.id}</strong>
+        Signed in as <strong>{me.id}</strong>{' '}
+        <span className="zone">· times in {AGENT_TIME_ZONE}</span>
       </span>
       <button type="button" onClick={() => signOut('You signed out.')}>
         Sign out

@@ -114,6 +114,14 @@ export class Api {
     return this.request<T>('POST', path, { body, ifMatch });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body });
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.send('DELETE', path, {});
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
     return (await response.json()) as T;
@@ -166,11 +174,46 @@ async function readProblem(response: Response): Promise<Problem> {
   }
 }
 
-const TOKEN_KEY = 'refund-desk.console.token';
+export const TOKEN_KEY = 'refund-desk.console.token';
 
-/** The token lives in session storage only: it goes when the tab closes. */
+/** The token's `exp` (seconds), if it is a JWT that carries one. */
+export function tokenExpiry(token: string): number | undefined {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const payload = JSON.parse(atob(part)) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The token lives in local storage, shared by the browser's tabs (Ctrl+click opens a case signed
+ * in) until it expires: an expired one is dropped when read.
+ */
 export const tokenStore = {
-  read: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  write: (token: string): void => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: (): void => sessionStorage.removeItem(TOKEN_KEY),
+  read: (): string | null => {
+    const token = localStorage.getItem(TOKEN_KEY);
+    const exp = token ? tokenExpiry(token) : undefined;
+    if (token && exp !== undefined && exp * 1000 <= Date.now()) {
+      localStorage.removeItem(TOKEN_KEY);
+      return null;
+    }
+    return token;
+  },
+  write: (token: string): void => localStorage.setItem(TOKEN_KEY, token),
+  clear: (): void => localStorage.removeItem(TOKEN_KEY),
+};
+
+/**
+ * What the agent is typing, kept in local storage per case, so that a reply survives an expired
+ * sign-in, a reload or a closed tab; removed once it is sent.
+ */
+export const draftStore = {
+  key: (caseId: string) => `refund-desk.console.draft.${caseId}`,
+  read: (caseId: string): string => localStorage.getItem(draftStore.key(caseId)) ?? '',
+  write: (caseId: string, text: string): void => {
+    if (text) localStorage.setItem(draftStore.key(caseId), text);
+    else localStorage.removeItem(draftStore.key(caseId));
+  },
 };

@@ -37,13 +37,29 @@ export function formatMoney(amount: number, currency: string): string {
   }
 }
 
+/** The agent's time zone (the browser's): every time in the console is shown in it. */
+export const AGENT_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 const dateTime = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
 });
 
+/** One format for every time: "30 Nov 2026, 17:41 GMT+7", in the agent's zone, zone shown. */
 export function formatTime(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : '—';
+}
+
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z\b/g;
+
+/** Text whose raw UTC instants (system messages) read in the same format as the rest. */
+export function withLocalTimes(text: string): string {
+  return text.replace(ISO_INSTANT, (iso) => formatTime(iso));
 }
 
 /** A duration as an agent reads it at a glance: "45 s", "12 min", "3 h 05 min", "2 d 4 h". */

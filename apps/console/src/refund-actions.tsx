@@ -83,6 +83,7 @@ function RefundActionDialog(props: {
   // The version the agent decided on: a change since then answers 412 instead of acting.
   const [version] = useState(refund.version);
   const [text, setText] = useState('');
+  const [internalNote, setInternalNote] = useState('');
   const [outcome, setOutcome] = useState<'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR' | ''>('');
   const [offered, setOffered] = useState('');
   const amount = formatMoney(refund.amount, refund.currency);
@@ -91,7 +92,11 @@ function RefundActionDialog(props: {
   const body = (): Record<string, unknown> => {
     switch (action) {
       case 'resolve-dispute':
-        return { outcome, note: text.trim() };
+        return {
+          outcome,
+          note: text.trim(),
+          ...(internalNote.trim() ? { internalNote: internalNote.trim() } : {}),
+        };
       case 'approve':
         return text.trim() ? { note: text.trim() } : {};
       case 'reject':
@@ -162,10 +167,18 @@ function RefundActionDialog(props: {
             </label>
           </fieldset>
           <TextField
-            label="Note for the record (required)"
+            label="Message to the customer (required, sent to them)"
+            hint="The customer reads this on their case, and it is kept as the decision."
             value={text}
             onChange={setText}
             required
+          />
+          <TextField
+            label="Internal note (optional, agents only)"
+            hint="Your reasoning for the record: never shown to the customer or the merchant."
+            value={internalNote}
+            onChange={setInternalNote}
+            maxLength={4000}
           />
         </ConfirmDialog>
       );
@@ -276,18 +289,21 @@ function RefundActionDialog(props: {
 
 function TextField(props: {
   label: string;
+  hint?: string;
   value: string;
   onChange: (value: string) => void;
   required?: boolean;
+  maxLength?: number;
 }) {
   return (
     <label className="stacked">
       {props.label}
+      {props.hint && <span className="hint">{props.hint}</span>}
       <textarea
         rows={3}
         value={props.value}
         required={props.required}
-        maxLength={2000}
+        maxLength={props.maxLength ?? 2000}
         onChange={(event) => props.onChange(event.target.value)}
       />
     </label>

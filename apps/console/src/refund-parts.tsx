@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, apiPath } from './api';
 import { formatActor, formatBytes, formatMoney, formatTime, humanize } from './format';
 import { Link, paths } from './router';
@@ -16,17 +16,22 @@ export function useRefundData(id: string | null) {
   const { api } = useSession();
   const [data, setData] = useState<RefundData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Only the latest reload's answer applies (a poll must not undo what an action showed).
+  const latest = useRef(0);
   const reload = useCallback(async () => {
     if (!id) return;
+    const mine = ++latest.current;
     try {
       const [refund, events, attachments] = await Promise.all([
         api.get<Refund>(apiPath`/v1/refunds/${id}`),
         api.get<RefundEvent[]>(apiPath`/v1/refunds/${id}/events`),
         api.get<Attachment[]>(apiPath`/v1/refunds/${id}/attachments`),
       ]);
+      if (mine !== latest.current) return;
       setData({ refund, events, attachments });
       setError(null);
     } catch (caught) {
+      if (mine !== latest.current) return;
       setError(caught instanceof ApiError ? caught.message : String(caught));
     }
   }, [api, id]);
@@ -188,6 +193,7 @@ export function Evidence({ attachments }: { attachments: Attachment[] }) {
 function EvidenceItem({ attachment }: { attachment: Attachment }) {
   const { api } = useSession();
   const [url, setUrl] = useState<string | null>(null);
+  const [zoomed, setZoomed] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const path = apiPath`/v1/refunds/${attachment.refundId}/attachments/${attachment.id}`;
   const previewable = PREVIEWABLE.includes(attachment.contentType);
@@ -240,17 +246,42 @@ function EvidenceItem({ attachment }: { attachment: Attachment }) {
       {error && <p className="banner error">{error}</p>}
       {previewable && !url && !error && <div className="preview placeholder">Loading preview…</div>}
       {url && attachment.contentType.startsWith('image/') && (
-        <img className="preview" src={url} alt={`Evidence: ${attachment.fileName}`} />
+        <button
+          type="button"
+          className={zoomed ? 'zoom zoomed' : 'zoom'}
+          aria-pressed={zoomed}
+          aria-label={`${zoomed ? 'Fit' : 'Zoom into'} ${attachment.fileName}`}
+          onClick={() => setZoomed((z) => !z)}
+        >
+          <img className="preview" src={url} alt={`Evidence: ${attachment.fileName}`} />
+        </button>
       )}
       {url && attachment.contentType === 'application/pdf' && (
-        <iframe className="preview pdf" src={url} title={`PDF preview: ${attachment.fileName}`} />
+        <>
+          <iframe
+            className={zoomed ? 'preview pdf tall' : 'preview pdf'}
+            src={`${url}#view=FitH`}
+            title={`PDF preview: ${attachment.fileName}`}
+          />
+          <button type="button" aria-pressed={zoomed} onClick={() => setZoomed((z) => !z)}>
+            {zoomed ? 'Smaller preview' : 'Taller preview'}
+            <span className="visually-hidden"> of {attachment.fileName}</span>
+          </button>
+        </>
       )}
     </li>
   );
 }
 
 /** Every action on the refund, oldest first. */
-export function Timeline({ events }: { events: RefundEvent[] }) {
+export function Timeline({
+  events,
+  notesElsewhere = [],
+}: {
+  events: RefundEvent[];
+  /** Actions whose notes the page shows elsewhere (a case's conversation): said once. */
+  notesElsewhere?: string[];
+}) {
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
@@ -266,7 +297,11 @@ export function Timeline({ events }: { events: RefundEvent[] }) {
               </span>
             )}{' '}
             <span className="muted">by {formatActor(event.actor)}</span>
-            {event.note && <p className="body">{event.note}</p>}
+            {event.note && notesElsewhere.includes(event.action) ? (
+              <span className="muted"> (its text is in the conversation)</span>
+            ) : (
+              event.note && <p className="body">{event.note}</p>
+            )}
           </li>
         ))}
       </ol>

@@ -8,6 +8,8 @@ export type Route =
   | { page: 'case'; id: string }
   | { page: 'refund'; id: string }
   | { page: 'find'; q: string }
+  | { page: 'customer'; id: string }
+  | { page: 'notices' }
   | { page: 'missing' };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -17,6 +19,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (parts.length === 0) return { page: 'queue', search: params };
   if (parts.length === 2 && parts[0] === 'cases') return { page: 'case', id: parts[1] };
   if (parts.length === 2 && parts[0] === 'refunds') return { page: 'refund', id: parts[1] };
+  if (parts.length === 2 && parts[0] === 'customers') return { page: 'customer', id: parts[1] };
+  if (parts.length === 1 && parts[0] === 'notices') return { page: 'notices' };
   if (parts.length === 1 && parts[0] === 'find') return { page: 'find', q: params.get('q') ?? '' };
   return { page: 'missing' };
 }
@@ -49,6 +53,8 @@ export const paths = {
   case: (id: string) => `${BASE}/cases/${encodeURIComponent(id)}`,
   refund: (id: string) => `${BASE}/refunds/${encodeURIComponent(id)}`,
   find: (q: string) => `${BASE}/find?q=${encodeURIComponent(q)}`,
+  notices: () => `${BASE}/notices`,
+  customer: (id: string) => `${BASE}/customers/${encodeURIComponent(id)}`,
 };
 
 /** A real link (keyboard, middle-click, copy address) that navigates inside the console. */

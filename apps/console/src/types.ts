@@ -166,6 +166,61 @@ export interface CaseRating {
   ratedAt: string;
 }
 
+/** A case as the queue, search and customer page list it. */
+export interface QueueCase extends SupportCase {
+  subject: string | null;
+  merchantId: string | null;
+  refundStatus: RefundStatus | null;
+  lastActivityAt: string;
+  awaitingAgent: boolean;
+}
+
+export interface CaseCounts {
+  mine: number;
+  unassigned: number;
+  breached: number;
+  disputes: number;
+  stolenWallet: number;
+}
+
+export interface Macro {
+  id: string;
+  title: string;
+  body: string;
+  internal: boolean;
+}
+
+export interface SearchResult {
+  cases: QueueCase[];
+  refunds: Refund[];
+  payments: Transaction[];
+  customers: { id: string }[];
+  merchants: { id: string }[];
+}
+
+export interface CustomerOverview {
+  id: string;
+  payments: Transaction[];
+  refunds: Refund[];
+  cases: QueueCase[];
+}
+
+export interface ServiceNotice {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  startsAt: string;
+  endsAt: string;
+  affectedChannels: string[];
+}
+
+export interface ServiceStatus {
+  status: string;
+  currentNotices: ServiceNotice[];
+  upcomingNotices: ServiceNotice[];
+}
+
 export interface CaseMessage {
   id: string;
   author: Actor;

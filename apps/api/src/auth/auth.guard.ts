@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 import { Role } from '../common/principal';
+import { UNAUTHENTICATED_DETAILS } from '../errors/unauthenticated';
 import { bearerToken, TokenService } from './token.service';
 
 /** Global guard: 401 without a valid bearer token, then 403 for a role the route does not allow. */
@@ -23,10 +24,11 @@ export class AuthGuard implements CanActivate {
       request.principal = token ? await this.tokens.verify(token) : undefined;
       return true;
     }
-    const principal = token ? await this.tokens.verify(token) : undefined;
-    if (!principal) {
-      throw new AppError('UNAUTHENTICATED', 'A valid bearer token is required.');
+    const checked = token ? await this.tokens.check(token) : { refused: 'missing' as const };
+    if ('refused' in checked) {
+      throw new AppError('UNAUTHENTICATED', UNAUTHENTICATED_DETAILS[checked.refused]);
     }
+    const principal = checked.principal;
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(principal.role)) {

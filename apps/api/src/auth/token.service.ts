@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { developmentSecret } from '../config/development-secret';
 import { isStorableText } from '../common/json-body';
 import { Principal, Role, ROLES } from '../common/principal';
+import type { TokenRefusal } from '../errors/unauthenticated';
 
 /** A principal id is stored and compared as text: 1–128 characters, no control characters. */
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses
@@ -51,22 +52,32 @@ export class TokenService {
 
   /** The principal of a valid token, or undefined for anything else (bad signature, expired…). */
   async verify(token: string): Promise<Principal | undefined> {
+    const checked = await this.check(token);
+    return 'principal' in checked ? checked.principal : undefined;
+  }
+
+  /** The principal of a valid token, or why it is refused (never more than the kind of fault). */
+  async check(token: string): Promise<{ principal: Principal } | { refused: TokenRefusal }> {
     const known = this.verified.get(token);
-    if (known && known.exp > Date.now() / 1000) return known.principal;
-    this.verified.delete(token);
+    if (known && known.exp > Date.now() / 1000) return { principal: known.principal };
+    if (known) {
+      this.verified.delete(token);
+      return { refused: 'expired' };
+    }
     const verified = await this.verifyAnew(token);
-    if (verified) {
+    if ('principal' in verified) {
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
       this.verified.set(token, verified);
     }
-    return verified?.principal;
+    return verified;
   }
 
   private async verifyAnew(
     token: string,
-  ): Promise<{ principal: Principal; exp: number } | undefined> {
+  ): Promise<{ principal: Principal; exp: number } | { refused: TokenRefusal }> {
     try {
-      // jose checks that `exp` (and `iat`, if present) are numbers, and `iss`/`aud` when given.
+      // jose checks that `exp` (and `iat`, if present) are numbers, and `iss`/`aud` when given;
+      // the signature first, so that a forged token never learns whether its claims would pass.
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         requiredClaims: ['sub', 'exp'],
@@ -81,11 +92,14 @@ export class TokenService {
         !isPrincipalId(sub) ||
         tokenLifetime({ iat, exp }, Date.now() / 1000) > this.config.maxTokenHours * 3600
       ) {
-        return undefined;
+        return { refused: 'invalid' };
       }
       return { principal: { role: role as Role, id: sub }, exp };
-    } catch {
-      return undefined;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWT_EXPIRED') return { refused: 'expired' };
+      if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return { refused: 'bad-signature' };
+      return { refused: 'invalid' };
     }
   }
 

@@ -34,6 +34,7 @@ export interface CaseFilter {
   priority?: CasePriority;
   reason?: CaseReason;
   assigneeId?: string;
+  unassigned?: boolean;
   refundId?: string;
   breachedAt?: { now: Date; breached: boolean };
   /** Only open cases (true), or only solved and closed ones (false). */
@@ -246,6 +247,7 @@ export class CasesRepository {
     if (filter.priority) query = query.where('priority', '=', filter.priority);
     if (filter.reason) query = query.where('reason', '=', filter.reason);
     if (filter.assigneeId) query = query.where('assigneeId', '=', filter.assigneeId);
+    if (filter.unassigned) query = query.where('assigneeId', 'is', null);
     if (filter.refundId) query = query.where('refundId', '=', filter.refundId);
     if (filter.open !== undefined) {
       // Literal values, not parameters: the planner then uses the partial index of the open queue.

@@ -362,6 +362,7 @@ export class CasesService {
         priority: query.priority,
         reason: query.reason,
         assigneeId: query.assigneeId,
+        unassigned: query.unassigned === 'true',
         refundId: query.refundId,
         breachedAt: query.breached ? { now, breached: query.breached === 'true' } : undefined,
         open: query.open === undefined ? undefined : query.open === 'true',

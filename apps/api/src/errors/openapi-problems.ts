@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { ERROR_CODES } from './app-error';
+import { ERROR_CODES, ErrorCode } from './app-error';
+import { problemExample } from './problem-examples';
 
 type Responses = Record<string, { description?: string; content?: unknown }>;
 
@@ -11,10 +12,10 @@ const PROBLEM_SCHEMA = {
     'errors[].field never change.',
   required: ['type', 'title', 'status', 'detail', 'code', 'requestId'],
   properties: {
-    type: { type: 'string', example: 'https://refund-desk.dev/problems/not-found' },
-    title: { type: 'string', example: 'Not Found' },
-    status: { type: 'integer', example: 404 },
-    detail: { type: 'string', example: 'Refund not found' },
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
     code: { type: 'string', enum: Object.keys(ERROR_CODES) },
     errors: {
       type: 'array',
@@ -55,9 +56,28 @@ export function documentProblems(document: OpenAPIObject): OpenAPIObject {
         op.responses[status] ??= { description };
       }
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400) response.content = content;
+        if (Number(status) < 400) continue;
+        // Each response shows the problems it documents: the codes its description names.
+        const named = (response.description ?? '').match(/\b[A-Z][A-Z_]{2,}\b/g) ?? [];
+        const codes = [...new Set(named)].filter(
+          (code): code is ErrorCode => ERROR_CODES[code as ErrorCode] === Number(status),
+        );
+        const examples = Object.fromEntries(
+          (codes.length ? codes : [defaultCode(Number(status))])
+            .flatMap((code) => (code ? problemExample(code) : []))
+            .map(([name, value]) => [name, { value }]),
+        );
+        response.content = {
+          'application/problem+json': { ...content['application/problem+json'], examples },
+        };
       }
     }
   }
   return document;
+}
+
+/** The code a status answers with when a response names none. */
+function defaultCode(status: number): ErrorCode | undefined {
+  const codes = Object.entries(ERROR_CODES).filter(([, s]) => s === status);
+  return codes[0]?.[0] as ErrorCode | undefined;
 }

@@ -58,7 +58,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
  * take the catalog's text for the code. Field errors alike, by their rule. `code` and
  * `errors[].field` never change.
  */
-function problem(
+export function problemOf(
   status: number,
   code: ErrorCode,
   detail: string | Detail,
@@ -104,13 +104,13 @@ function fastifyProblem(error: HttpLike, id: string, language: Language) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE': {
       const detail = 'The request body is too large.';
-      return problem(413, 'PAYLOAD_TOO_LARGE', detail, id, undefined, language);
+      return problemOf(413, 'PAYLOAD_TOO_LARGE', detail, id, undefined, language);
     }
     default:
       if (error.statusCode >= 400 && error.statusCode < 500) {
         const code = HTTP_STATUS_CODES[error.statusCode] ?? 'MALFORMED_REQUEST';
         const detail = 'The request could not be processed.';
-        return problem(error.statusCode, code, detail, id, undefined, language);
+        return problemOf(error.statusCode, code, detail, id, undefined, language);
       }
       return undefined;
   }
@@ -127,22 +127,22 @@ export function toProblem(
 ): Problem {
   if (error instanceof AppError) {
     const detail = error.detail ?? error.message;
-    return problem(error.status, error.code, detail, requestId, error.errors, language);
+    return problemOf(error.status, error.code, detail, requestId, error.errors, language);
   }
   if (error instanceof ThrottlerException) {
     const detail = 'Too many requests; slow down and retry.';
-    return problem(429, 'RATE_LIMITED', detail, requestId, undefined, language);
+    return problemOf(429, 'RATE_LIMITED', detail, requestId, undefined, language);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = HTTP_STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'CONFLICT');
     const detail =
       status === 404 ? 'No such resource.' : status >= 500 ? 'Unexpected error.' : error.message;
-    return problem(status, code, detail, requestId, undefined, language);
+    return problemOf(status, code, detail, requestId, undefined, language);
   }
   if (isDatabaseUnavailable(error)) {
     const detail = 'The database is unavailable; retry later.';
-    return problem(503, 'DATABASE_UNAVAILABLE', detail, requestId, undefined, language);
+    return problemOf(503, 'DATABASE_UNAVAILABLE', detail, requestId, undefined, language);
   }
   // Fastify's own errors, and http-errors from its plugins (static files: 403 on a path that
   // tries to leave the folder), carry their status.
@@ -151,7 +151,7 @@ export function toProblem(
     if (fromFastify) return fromFastify;
   }
   const detail = 'Unexpected error; it has been logged.';
-  return problem(500, 'INTERNAL_ERROR', detail, requestId, undefined, language);
+  return problemOf(500, 'INTERNAL_ERROR', detail, requestId, undefined, language);
 }
 
 /**
@@ -161,10 +161,10 @@ export function toProblem(
 export function clientErrorResponse(error: { code?: string }, requestId: string): string {
   const body =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? problem(431, 'HEADERS_TOO_LARGE', 'The request headers or URL are too large.', requestId)
+      ? problemOf(431, 'HEADERS_TOO_LARGE', 'The request headers or URL are too large.', requestId)
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? problem(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.', requestId)
-        : problem(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.', requestId);
+        ? problemOf(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.', requestId)
+        : problemOf(400, 'MALFORMED_REQUEST', 'The request is not valid HTTP.', requestId);
   const text = JSON.stringify(body);
   return (
     `HTTP/1.1 ${body.status} ${body.title}\r\n` +

@@ -21,7 +21,7 @@ import { TransactionDto, TransactionPageDto } from './dto/transaction.dto';
 import { TransactionsService } from './transactions.service';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 
-@ApiTags('transactions')
+@ApiTags('payments')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: no or bad bearer token' })
 @Controller('v1/transactions')

@@ -102,6 +102,11 @@ export class ListCasesQueryDto extends PaginationQueryDto {
   @IsIn(['true', 'false'])
   breached?: 'true' | 'false';
 
+  @ApiPropertyOptional({ enum: ['true'], description: 'true: only cases without an assignee' })
+  @IsOptional()
+  @IsIn(['true'])
+  unassigned?: 'true';
+
   @ApiPropertyOptional({
     enum: ['true', 'false'],
     description:

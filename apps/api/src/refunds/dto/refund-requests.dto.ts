@@ -4,21 +4,18 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { ReasonCode } from '../../generated/kysely/enums';
 import { TRANSACTION_ID } from '../../transactions/dto/register-transaction.dto';
-import { IsInstant } from '../../transactions/dto/validators';
+import { IsAmount, IsInstant } from '../../transactions/dto/validators';
 
 const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
 const REASON_CODES = Object.values(ReasonCode);
@@ -29,10 +26,13 @@ export class CreateRefundDto {
   @Matches(TRANSACTION_ID, { message: 'transactionId must be a ledger payment id' })
   transactionId!: string;
 
-  @ApiProperty({ example: 1500000, description: 'Minor units of the payment currency' })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_AMOUNT)
+  @ApiProperty({
+    example: 1500000,
+    minimum: 1,
+    maximum: MAX_AMOUNT,
+    description: 'Minor units of the payment currency, as a JSON number',
+  })
+  @IsAmount()
   amount!: number;
 
   @ApiProperty({ enum: REASON_CODES })
@@ -50,11 +50,9 @@ export class CreateRefundDto {
 const isPresent = (_body: object, value: unknown): boolean => value !== undefined;
 
 export class UpdateRefundDto {
-  @ApiPropertyOptional({ example: 1000000 })
+  @ApiPropertyOptional({ example: 1000000, minimum: 1, maximum: MAX_AMOUNT })
   @ValidateIf(isPresent)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_AMOUNT)
+  @IsAmount()
   amount?: number;
 
   @ApiPropertyOptional({ enum: REASON_CODES })
@@ -207,9 +205,7 @@ export class OfferDto {
     example: 100000,
     description: "Minor units, below the refund's amount (422 OFFER_AMOUNT_INVALID otherwise)",
   })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_AMOUNT)
+  @IsAmount()
   amount!: number;
 
   @ApiProperty({ maxLength: 2000, example: 'Half back: the item was used once.' })

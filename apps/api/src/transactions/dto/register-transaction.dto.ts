@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsCurrencyCode, IsInstant, IsPrincipalId } from './validators';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsAmount, IsCurrencyCode, IsInstant, IsPrincipalId } from './validators';
 
 /** The ledger's own payment ids. */
 export const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -32,9 +32,7 @@ export class RegisterTransactionDto {
     maximum: Number.MAX_SAFE_INTEGER,
     description: 'Minor units of the currency as ISO 4217 defines them (IDR 15.000 is 1500000)',
   })
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IsAmount()
   amount!: number;
 
   @ApiProperty({ example: 'IDR', description: 'ISO 4217 code' })

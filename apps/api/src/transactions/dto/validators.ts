@@ -37,6 +37,29 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/**
+ * An amount in minor units: a JSON number that is a whole number from 1 to 2^53 − 1. One message
+ * whatever is wrong (a string, a fraction, zero), not one per rule.
+ */
+export function IsAmount(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isAmount',
+      validator: {
+        validate: (value: unknown): boolean =>
+          typeof value === 'number' && Number.isSafeInteger(value) && value >= 1,
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must be a whole number of minor units from 1 to ` +
+            `${Number.MAX_SAFE_INTEGER}, sent as a JSON number (150000, not "150000")`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+}
+
 /** An ISO 4217 currency code in capitals, as a payment may carry it. */
 export function IsCurrencyCode(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
