@@ -46,6 +46,10 @@ const TAGS: { name: string; description: string }[] = [
   { name: 'refunds', description: 'Refund requests and their state machine' },
   { name: 'attachments', description: 'Evidence: receipts, photos, negotiation records' },
   { name: 'cases', description: 'Support cases: the escalation path, worked by agents' },
+  {
+    name: 'security-reports',
+    description: 'The stolen wallet: one report, its case and payout hold',
+  },
   { name: 'workspace', description: "The agent's search and customer page" },
   { name: 'macros', description: "Agents' saved replies" },
   { name: 'support', description: 'Support channels and their hours' },

@@ -62,6 +62,7 @@ export const en = {
   'field.isIn': 'is not one of the accepted values',
   'field.isEnum': 'is not one of the accepted values',
   'field.isInt': 'must be a whole number',
+  'field.isAmount': 'must be a whole number of minor units above 0, sent as a number',
   'field.min': 'is too small',
   'field.max': 'is too large',
   'field.maxLength': 'is too long',

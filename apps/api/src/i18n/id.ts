@@ -62,6 +62,7 @@ export const id: Record<MessageKey, string> = {
   'field.isIn': 'bukan salah satu nilai yang diterima',
   'field.isEnum': 'bukan salah satu nilai yang diterima',
   'field.isInt': 'harus bilangan bulat',
+  'field.isAmount': 'harus bilangan bulat satuan terkecil di atas 0, dikirim sebagai angka',
   'field.min': 'terlalu kecil',
   'field.max': 'terlalu besar',
   'field.maxLength': 'terlalu panjang',

@@ -59,6 +59,7 @@ export const zh: Record<MessageKey, string> = {
   'field.isIn': '不是可接受的值',
   'field.isEnum': '不是可接受的值',
   'field.isInt': '必须是整数',
+  'field.isAmount': '必须是大于 0 的最小货币单位整数，并以数字发送',
   'field.min': '太小',
   'field.max': '太大',
   'field.maxLength': '太长',
