@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { apiPath, type Api } from './api';
 import { Checklist } from './Checklist';
 import { channelKey, useWords } from './i18n';
@@ -170,6 +170,30 @@ export function RefundPage(props: { api: Api; refundId: string; status: ServiceS
         <p className="quote">{t('refund.question', { question })}</p>
       )}
 
+      {refund.payoutHeld && (
+        <p className="quote held">
+          {t('refund.payoutHeld')} <Link href={paths.security()}>{t('security.openLink')}</Link>
+        </p>
+      )}
+
+      {refund.offer?.status === 'OPEN' && (can('accept-offer') || can('decline-offer')) && (
+        <OfferBox
+          refund={refund}
+          canAccept={can('accept-offer')}
+          canDecline={can('decline-offer')}
+          onAccept={() =>
+            run(
+              'accept-offer',
+              {},
+              t('action.done.accept-offer', {
+                amount: words.money(refund.offer!.amount, refund.currency),
+              }),
+            )
+          }
+          onDecline={() => run('decline-offer', {}, t('action.done.decline-offer'))}
+        />
+      )}
+
       {refund.status === 'DRAFT' && reason && (
         <section aria-labelledby="checklist-title" className="checklist-box">
           <h2 id="checklist-title">{t('apply.checklist')}</h2>
@@ -291,6 +315,11 @@ const EVENT_KEYS = Object.fromEntries(
     'expire',
     'escalate',
     'merchant-response',
+    'offer',
+    'accept-offer',
+    'decline-offer',
+    'withdraw-offer',
+    'expire-offer',
   ].map((action) => [`event.${action}`, true]),
 );
 
@@ -343,6 +372,89 @@ function Deadline({ refund }: { refund: Refund }) {
   }
   if (!text) return null;
   return <Fact label={t('refund.deadline')}>{text}</Fact>;
+}
+
+/**
+ * The open settlement offer: the amount in the language's money format, the offerer's message and
+ * until when it stands. Accepting asks first (it approves the refund for less than asked); both
+ * answers send If-Match with the version shown, so a changed offer is refused (412), not accepted.
+ */
+function OfferBox(props: {
+  refund: Refund;
+  canAccept: boolean;
+  canDecline: boolean;
+  onAccept: () => Promise<boolean>;
+  onDecline: () => Promise<boolean>;
+}) {
+  const words = useWords();
+  const { t } = words;
+  const offer = props.refund.offer!;
+  const amount = words.money(offer.amount, props.refund.currency);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const question = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (confirming) question.current?.focus();
+  }, [confirming]);
+  const answer = async (send: () => Promise<boolean>) => {
+    setBusy(true);
+    await send();
+    setBusy(false);
+    setConfirming(false);
+  };
+  return (
+    <section aria-labelledby="offer-title" className="offer">
+      <h2 id="offer-title">{t('offer.title')}</h2>
+      <p>
+        {t('offer.intro', {
+          requested: words.money(props.refund.requestedAmount, props.refund.currency),
+          amount,
+        })}
+      </p>
+      <dl className="facts">
+        <Fact label={t('offer.amount')}>
+          <span className="amount">{amount}</span>
+        </Fact>
+        {offer.message && <Fact label={t('offer.message')}>“{offer.message}”</Fact>}
+        <Fact label={t('offer.expires')}>
+          <time dateTime={offer.expiresAt}>{words.dateTime(offer.expiresAt)}</time>
+        </Fact>
+      </dl>
+      {confirming ? (
+        <div role="group" aria-labelledby="offer-confirm" className="confirm">
+          <p id="offer-confirm" ref={question} tabIndex={-1}>
+            {t('offer.confirm', { amount })}
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => void answer(props.onAccept)}
+            >
+              {t('offer.confirmYes', { amount })}
+            </button>
+            <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+              {t('offer.confirmNo')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          {props.canAccept && (
+            <button type="button" className="primary" onClick={() => setConfirming(true)}>
+              {t('offer.accept')}
+            </button>
+          )}
+          {props.canDecline && (
+            <button type="button" disabled={busy} onClick={() => void answer(props.onDecline)}>
+              {t('offer.decline')}
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
 }
 
 function TextAction(props: {
