@@ -1,4 +1,5 @@
 import type { Api } from './api';
+import { CasesSection } from './Cases';
 import { useWords } from './i18n';
 import { LoadError, Loading, Screen, useLoad } from './parts';
 import { Link, paths } from './router';
@@ -83,6 +84,8 @@ export function HomePage({ api }: { api: Api }) {
           ))}
         </ul>
       )}
+
+      <CasesSection api={api} />
     </Screen>
   );
 }
