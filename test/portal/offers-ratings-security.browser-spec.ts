@@ -62,9 +62,16 @@ describe('the customer portal: offers, ratings and a stolen wallet', () => {
     page.on('request', (request) => {
       if (request.url().endsWith('/accept-offer')) ifMatch.push(request.headers()['if-match']);
     });
-    await page.goto(`${baseUrl}/portal/refunds/${refund.id}#token=${token}`);
+    await page.goto(`${baseUrl}/portal/#token=${token}`);
     await chooseLanguage(page, 'id');
+    await expectHeading(page, 'Pembayaran saya');
+    // The list of refunds says an offer waits; the refund says who acts now: the customer.
+    expect(await textOf(page)).toContain('Ada penawaran yang menunggu jawaban Anda: Rp 100.000.');
+    await page.goto(`${baseUrl}/portal/refunds/${refund.id}`);
     await page.locator('#offer-title', { hasText: 'Penawaran penyelesaian' }).waitFor();
+    const facts = await textOf(page, 'main > .facts');
+    expect(facts).toMatch(/Siapa yang bertindak sekarang\s+Anda\s/);
+    expect(facts).toContain('Terima atau tolak penawaran di bawah.');
     const box = await textOf(page, '.offer');
     expect(box).toContain('Anda meminta Rp 150.000. Anda ditawari Rp 100.000 sebagai gantinya.');
     expect(box).toContain(`“${message}”`);
@@ -123,7 +130,8 @@ describe('the customer portal: offers, ratings and a stolen wallet', () => {
       offer: { status: 'DECLINED' },
     });
     expect(declined.nextActions).not.toContain('accept-offer');
-    expect(await page.locator('.offer').count()).toBe(0);
+    // The refund as it is now: no offer box, the timeline with the answer.
+    await page.locator('.offer').waitFor({ state: 'detached' });
     expect(await textOf(page, '.timeline')).toContain('The merchant made a settlement offer');
     expect(await textOf(page, '.timeline')).toContain('You declined the offer');
     await page.close();
@@ -217,7 +225,10 @@ describe('the customer portal: offers, ratings and a stolen wallet', () => {
 
     // Opened again, the report is at the top; home and the filed refund say payouts are held.
     await page.goto(`${baseUrl}/portal/`);
-    expect(await textOf(page, 'main')).toContain('在客服团队确认您的账户安全之前');
+    await page.locator('main .held').waitFor();
+    expect(await textOf(page, 'main .held')).toBe(
+      '在客服团队确认您的账户安全之前，您的退款付款已暂停。 查看您的报告',
+    );
     await page.goto(`${baseUrl}/portal/refunds/${filed.refundIds[0]}`);
     await page.getByText('您的钱包被盗报告处理期间，付款已暂停。').waitFor();
     await page.getByRole('link', { name: '查看您的报告' }).click();

@@ -86,6 +86,13 @@ export function HomePage({ api }: { api: Api }) {
               <p className="muted">
                 {refund.transactionId} · {words.date(refund.createdAt)}
               </p>
+              {refund.offer?.status === 'OPEN' && refund.nextActions.includes('accept-offer') && (
+                <p className="quote">
+                  {t('offer.waiting', {
+                    amount: words.money(refund.offer.amount, refund.currency),
+                  })}
+                </p>
+              )}
               <Link href={paths.refund(refund.id)}>
                 {t('refunds.open')}
                 <span className="visually-hidden">

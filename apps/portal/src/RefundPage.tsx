@@ -113,6 +113,9 @@ export function RefundPage(props: { api: Api; refundId: string; status: ServiceS
   const reason = reasons.find((r) => r.code === refund.reasonCode);
   const question = [...events].reverse().find((e) => e.action === 'request-info')?.note;
   const can = (action: string) => refund.nextActions.includes(action);
+  /** An open offer waits for the customer's answer: they act now, on the offer. */
+  const offerOpen =
+    refund.offer?.status === 'OPEN' && (can('accept-offer') || can('decline-offer'));
 
   /** Runs an action; on success says so and shows the refund as it is now. */
   const run = async (action: string, body: unknown, done: string): Promise<boolean> => {
@@ -157,8 +160,10 @@ export function RefundPage(props: { api: Api; refundId: string; status: ServiceS
             {t(`status.${refund.status}` as TextKey)}
           </span>
         </Fact>
-        <Fact label={t('refund.next')}>{t(`next.${refund.status}` as TextKey)}</Fact>
-        <Fact label={t('who.label')}>{t(WHO_ACTS[refund.status])}</Fact>
+        <Fact label={t('refund.next')}>
+          {offerOpen ? t('next.offer') : t(`next.${refund.status}` as TextKey)}
+        </Fact>
+        <Fact label={t('who.label')}>{t(offerOpen ? 'who.you' : WHO_ACTS[refund.status])}</Fact>
         <Deadline refund={refund} />
         <Fact label={t('refund.amount')}>{words.money(refund.amount, refund.currency)}</Fact>
         <Fact label={t('refund.reason')}>{reason?.text ?? refund.reasonCode}</Fact>
@@ -176,7 +181,7 @@ export function RefundPage(props: { api: Api; refundId: string; status: ServiceS
         </p>
       )}
 
-      {refund.offer?.status === 'OPEN' && (can('accept-offer') || can('decline-offer')) && (
+      {offerOpen && (
         <OfferBox
           refund={refund}
           canAccept={can('accept-offer')}

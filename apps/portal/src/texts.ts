@@ -174,6 +174,9 @@ const en = {
   'channel.EMAIL': 'e-mail',
   'channel.SOCIAL_MEDIA': 'social media',
 
+  'offer.waiting': 'An offer waits for your answer: {amount}.',
+  'next.offer':
+    'Accept or decline the offer below. If you decline, the merchant goes on with the review.',
   'offer.title': 'A settlement offer',
   'offer.intro': 'You asked for {requested}. You are offered {amount} instead.',
   'offer.amount': 'Offered amount',
@@ -424,6 +427,9 @@ const id: Catalog = {
   'channel.EMAIL': 'e-mail',
   'channel.SOCIAL_MEDIA': 'media sosial',
 
+  'offer.waiting': 'Ada penawaran yang menunggu jawaban Anda: {amount}.',
+  'next.offer':
+    'Terima atau tolak penawaran di bawah. Jika Anda menolak, penjual melanjutkan tinjauan.',
   'offer.title': 'Penawaran penyelesaian',
   'offer.intro': 'Anda meminta {requested}. Anda ditawari {amount} sebagai gantinya.',
   'offer.amount': 'Jumlah yang ditawarkan',
@@ -674,6 +680,8 @@ const zh: Catalog = {
   'channel.EMAIL': '电子邮件',
   'channel.SOCIAL_MEDIA': '社交媒体',
 
+  'offer.waiting': '有一项提议等待您的答复：{amount}。',
+  'next.offer': '请接受或拒绝下方的提议。如果您拒绝，商家将继续处理。',
   'offer.title': '和解提议',
   'offer.intro': '您申请了{requested}，对方提议改为退款{amount}。',
   'offer.amount': '提议金额',
