@@ -1,14 +1,18 @@
-import { mkdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
 import { allDayChannelsFile } from '../support/cases';
 import { act, actors, Actors } from '../support/refunds';
-import { ARTIFACTS, launchBrowser, type Browser } from '../console/browser';
+import { launchBrowser, type Browser } from '../console/browser';
 import { parcelPhoto } from '../console/fixtures';
-
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import {
+  chooseLanguage,
+  expectAccessible,
+  expectHeading,
+  ledgerPayment,
+  phone as phoneOf,
+  shoot,
+  tabTo as tabToIn,
+  textOf,
+} from './portal-page';
 
 /**
  * The customer portal in Debian's Chromium against the whole service, at a phone's size, with
@@ -39,64 +43,9 @@ describe('the customer portal', () => {
     if (browser) expect(browser.errors).toEqual([]);
   });
 
-  /** A payment of cus-1 to mer-1 through the ledger feed: 150,000 rupiah (ISO 4217: 2 digits). */
-  async function payment(description: string, amount = 15_000_000) {
-    const id = `TX-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
-    const res = await t.http.post('/v1/transactions').set('Authorization', a.system).send({
-      id,
-      customerId: 'cus-1',
-      merchantId: 'mer-1',
-      amount,
-      currency: 'IDR',
-      paidAt: '2026-11-20T03:00:00.000Z',
-      description,
-    });
-    expect(res.status).toBe(201);
-    return id;
-  }
-
-  async function phone(): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewportSize({ width: 390, height: 844 });
-    return page;
-  }
-
-  /** The page's visible text, with the no-break spaces Intl puts in money as plain spaces. */
-  const textOf = async (page: Page, selector = 'body') =>
-    (await page.locator(selector).innerText()).replace(/\u00a0|\u202f/g, ' ');
-
-  /** Waits for the screen whose heading is exactly `text`. */
-  async function expectHeading(page: Page, text: string) {
-    await page.locator('h1', { hasText: text }).waitFor();
-    expect(await page.locator('h1').innerText()).toBe(text);
-  }
-
-  /** The whole screen into test-artifacts/; docs/portal.md's images are copied from there. */
-  async function shoot(page: Page, name: string) {
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-  }
-
-  /** axe-core run inside the page (evaluated, so the strict CSP stays as it is). */
-  async function expectAccessible(page: Page, what: string) {
-    await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: any[] }> } }).axe;
-      const result = await axe.run();
-      return result.violations
-        .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v: { id: string; nodes: { target: string[] }[] }) => ({
-          id: v.id,
-          targets: v.nodes.map((node) => node.target.join(' ')),
-        }));
-    });
-    expect({ what, violations }).toEqual({ what, violations: [] });
-  }
-
-  async function chooseLanguage(page: Page, language: 'id' | 'en' | 'zh') {
-    await page.locator('header select').selectOption(language);
-    await page.waitForFunction(`document.documentElement.lang === '${language}'`);
-  }
+  const payment = (description: string, amount?: number) =>
+    ledgerPayment(t, a, description, amount);
+  const phone = () => phoneOf(browser);
 
   it('signs in from the URL fragment, which leaves the address bar at once', async () => {
     const page = await phone();
@@ -321,14 +270,7 @@ describe('the customer portal', () => {
     await expectHeading(page, 'Sign in to follow your refunds');
     await expectAccessible(page, 'sign-in');
 
-    /** Presses Tab until the focused element `el` passes `test` (JavaScript run in the page). */
-    const tabTo = async (test: string, limit = 40) => {
-      for (let i = 0; i < limit; i++) {
-        await page.keyboard.press('Tab');
-        if (await page.evaluate(`(el => ${test})(document.activeElement)`)) return;
-      }
-      throw new Error(`Tab never reached ${test}`);
-    };
+    const tabTo = (test: string) => tabToIn(page, test, 40);
     await tabTo("el.id === 'token'");
     await page.keyboard.insertText(token);
     await tabTo("el.tagName === 'BUTTON' && el.textContent === 'Sign in'");

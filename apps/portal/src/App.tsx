@@ -11,6 +11,7 @@ import {
   WordsContext,
 } from './i18n';
 import { RefundPage } from './RefundPage';
+import { SecurityPage } from './SecurityPage';
 import { useRoute } from './router';
 import { tokenStore } from './session';
 import { SignIn } from './SignIn';
@@ -93,6 +94,8 @@ export function App() {
         />
       ) : route.page === 'apply' ? (
         <ApplyPage api={api} transactionId={route.transactionId} />
+      ) : route.page === 'security' ? (
+        <SecurityPage api={api} status={status} />
       ) : route.page === 'refund' ? (
         <RefundPage api={api} refundId={route.id} status={status} />
       ) : (

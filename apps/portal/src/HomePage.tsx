@@ -1,6 +1,8 @@
 import type { Api } from './api';
+import { CasesSection } from './Cases';
 import { useWords } from './i18n';
 import { LoadError, Loading, Screen, useLoad } from './parts';
+import { useOpenReport } from './SecurityPage';
 import { Link, paths } from './router';
 import type { TextKey } from './texts';
 import type { Page, Refund, Transaction } from './types';
@@ -14,9 +16,21 @@ export function HomePage({ api }: { api: Api }) {
     [api],
   );
   const refunds = useLoad(() => api.get<Page<Refund>>('/v1/refunds', { limit: '100' }), [api]);
+  const openReport = useOpenReport(api);
 
   return (
     <Screen title={t('payments.title')}>
+      {openReport.data ? (
+        <p className="quote held">
+          {t('security.held')} <Link href={paths.security()}>{t('security.openLink')}</Link>
+        </p>
+      ) : (
+        <p>
+          <Link className="button" href={paths.security()}>
+            {t('security.link')}
+          </Link>
+        </p>
+      )}
       {payments.error ? (
         <LoadError error={payments.error} retry={payments.reload} />
       ) : !payments.data ? (
@@ -72,6 +86,13 @@ export function HomePage({ api }: { api: Api }) {
               <p className="muted">
                 {refund.transactionId} · {words.date(refund.createdAt)}
               </p>
+              {refund.offer?.status === 'OPEN' && refund.nextActions.includes('accept-offer') && (
+                <p className="quote">
+                  {t('offer.waiting', {
+                    amount: words.money(refund.offer.amount, refund.currency),
+                  })}
+                </p>
+              )}
               <Link href={paths.refund(refund.id)}>
                 {t('refunds.open')}
                 <span className="visually-hidden">
@@ -83,6 +104,8 @@ export function HomePage({ api }: { api: Api }) {
           ))}
         </ul>
       )}
+
+      <CasesSection api={api} />
     </Screen>
   );
 }

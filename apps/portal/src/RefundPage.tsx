@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { apiPath, type Api } from './api';
 import { Checklist } from './Checklist';
 import { channelKey, useWords } from './i18n';
@@ -113,6 +113,9 @@ export function RefundPage(props: { api: Api; refundId: string; status: ServiceS
   const reason = reasons.find((r) => r.code === refund.reasonCode);
   const question = [...events].reverse().find((e) => e.action === 'request-info')?.note;
   const can = (action: string) => refund.nextActions.includes(action);
+  /** An open offer waits for the customer's answer: they act now, on the offer. */
+  const offerOpen =
+    refund.offer?.status === 'OPEN' && (can('accept-offer') || can('decline-offer'));
 
   /** Runs an action; on success says so and shows the refund as it is now. */
   const run = async (action: string, body: unknown, done: string): Promise<boolean> => {
@@ -157,8 +160,10 @@ export function RefundPage(props: { api: Api; refundId: string; status: ServiceS
             {t(`status.${refund.status}` as TextKey)}
           </span>
         </Fact>
-        <Fact label={t('refund.next')}>{t(`next.${refund.status}` as TextKey)}</Fact>
-        <Fact label={t('who.label')}>{t(WHO_ACTS[refund.status])}</Fact>
+        <Fact label={t('refund.next')}>
+          {offerOpen ? t('next.offer') : t(`next.${refund.status}` as TextKey)}
+        </Fact>
+        <Fact label={t('who.label')}>{t(offerOpen ? 'who.you' : WHO_ACTS[refund.status])}</Fact>
         <Deadline refund={refund} />
         <Fact label={t('refund.amount')}>{words.money(refund.amount, refund.currency)}</Fact>
         <Fact label={t('refund.reason')}>{reason?.text ?? refund.reasonCode}</Fact>
@@ -168,6 +173,30 @@ export function RefundPage(props: { api: Api; refundId: string; status: ServiceS
       )}
       {refund.status === 'INFO_REQUESTED' && question && (
         <p className="quote">{t('refund.question', { question })}</p>
+      )}
+
+      {refund.payoutHeld && (
+        <p className="quote held">
+          {t('refund.payoutHeld')} <Link href={paths.security()}>{t('security.openLink')}</Link>
+        </p>
+      )}
+
+      {offerOpen && (
+        <OfferBox
+          refund={refund}
+          canAccept={can('accept-offer')}
+          canDecline={can('decline-offer')}
+          onAccept={() =>
+            run(
+              'accept-offer',
+              {},
+              t('action.done.accept-offer', {
+                amount: words.money(refund.offer!.amount, refund.currency),
+              }),
+            )
+          }
+          onDecline={() => run('decline-offer', {}, t('action.done.decline-offer'))}
+        />
       )}
 
       {refund.status === 'DRAFT' && reason && (
@@ -291,6 +320,11 @@ const EVENT_KEYS = Object.fromEntries(
     'expire',
     'escalate',
     'merchant-response',
+    'offer',
+    'accept-offer',
+    'decline-offer',
+    'withdraw-offer',
+    'expire-offer',
   ].map((action) => [`event.${action}`, true]),
 );
 
@@ -343,6 +377,89 @@ function Deadline({ refund }: { refund: Refund }) {
   }
   if (!text) return null;
   return <Fact label={t('refund.deadline')}>{text}</Fact>;
+}
+
+/**
+ * The open settlement offer: the amount in the language's money format, the offerer's message and
+ * until when it stands. Accepting asks first (it approves the refund for less than asked); both
+ * answers send If-Match with the version shown, so a changed offer is refused (412), not accepted.
+ */
+function OfferBox(props: {
+  refund: Refund;
+  canAccept: boolean;
+  canDecline: boolean;
+  onAccept: () => Promise<boolean>;
+  onDecline: () => Promise<boolean>;
+}) {
+  const words = useWords();
+  const { t } = words;
+  const offer = props.refund.offer!;
+  const amount = words.money(offer.amount, props.refund.currency);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const question = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (confirming) question.current?.focus();
+  }, [confirming]);
+  const answer = async (send: () => Promise<boolean>) => {
+    setBusy(true);
+    await send();
+    setBusy(false);
+    setConfirming(false);
+  };
+  return (
+    <section aria-labelledby="offer-title" className="offer">
+      <h2 id="offer-title">{t('offer.title')}</h2>
+      <p>
+        {t('offer.intro', {
+          requested: words.money(props.refund.requestedAmount, props.refund.currency),
+          amount,
+        })}
+      </p>
+      <dl className="facts">
+        <Fact label={t('offer.amount')}>
+          <span className="amount">{amount}</span>
+        </Fact>
+        {offer.message && <Fact label={t('offer.message')}>“{offer.message}”</Fact>}
+        <Fact label={t('offer.expires')}>
+          <time dateTime={offer.expiresAt}>{words.dateTime(offer.expiresAt)}</time>
+        </Fact>
+      </dl>
+      {confirming ? (
+        <div role="group" aria-labelledby="offer-confirm" className="confirm">
+          <p id="offer-confirm" ref={question} tabIndex={-1}>
+            {t('offer.confirm', { amount })}
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => void answer(props.onAccept)}
+            >
+              {t('offer.confirmYes', { amount })}
+            </button>
+            <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+              {t('offer.confirmNo')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          {props.canAccept && (
+            <button type="button" className="primary" onClick={() => setConfirming(true)}>
+              {t('offer.accept')}
+            </button>
+          )}
+          {props.canDecline && (
+            <button type="button" disabled={busy} onClick={() => void answer(props.onDecline)}>
+              {t('offer.decline')}
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
 }
 
 function TextAction(props: {

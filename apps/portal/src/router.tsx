@@ -4,13 +4,17 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
 export const BASE = '/portal';
 
 export type Route =
-  { page: 'home' } | { page: 'apply'; transactionId: string } | { page: 'refund'; id: string };
+  | { page: 'home' }
+  | { page: 'apply'; transactionId: string }
+  | { page: 'refund'; id: string }
+  | { page: 'security' };
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 2 && parts[0] === 'apply') return { page: 'apply', transactionId: parts[1] };
   if (parts.length === 2 && parts[0] === 'refunds') return { page: 'refund', id: parts[1] };
+  if (parts.length === 1 && parts[0] === 'security') return { page: 'security' };
   return { page: 'home' };
 }
 
@@ -40,6 +44,7 @@ export const paths = {
   home: () => `${BASE}/`,
   apply: (transactionId: string) => `${BASE}/apply/${encodeURIComponent(transactionId)}`,
   refund: (id: string) => `${BASE}/refunds/${encodeURIComponent(id)}`,
+  security: () => `${BASE}/security`,
 };
 
 /** A real link (keyboard, long-press, copy) that navigates inside the portal. */

@@ -32,6 +32,12 @@ export interface Refund {
   caseId: string | null;
   refundedAt: string | null;
   reviewBusinessDaysLeft: number | null;
+  /** What the customer asked for; `amount` is lower after an accepted offer. */
+  requestedAmount: number;
+  /** The customer's payouts are held (an open security report). */
+  payoutHeld: boolean;
+  /** The latest settlement offer; null before the first. */
+  offer: RefundOffer | null;
   nextActions: string[];
   createdAt: string;
   updatedAt: string;
@@ -96,4 +102,54 @@ export interface Notice {
 export interface ServiceStatus {
   currentNotices: Notice[];
   channels: SupportChannel[];
+}
+
+export type OfferStatus = 'OPEN' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED' | 'WITHDRAWN';
+
+export interface RefundOffer {
+  amount: number;
+  message: string;
+  madeBy: { role: string; id: string };
+  madeAt: string;
+  expiresAt: string;
+  status: OfferStatus;
+}
+
+export type CaseStatus = 'NEW' | 'OPEN' | 'PENDING_CUSTOMER' | 'ON_HOLD' | 'SOLVED' | 'CLOSED';
+
+export type CaseReason =
+  | 'REVIEW_OVERDUE'
+  | 'DISPUTE'
+  | 'CUSTOMER_REQUEST'
+  | 'UNAUTHORIZED_TRANSACTION'
+  | 'ACCOUNT_COMPROMISED';
+
+/** A support case as `GET /v1/cases` lists it for its customer. */
+export interface SupportCase {
+  id: string;
+  refundId: string | null;
+  securityReportId: string | null;
+  reason: CaseReason;
+  status: CaseStatus;
+  subject: string | null;
+  solvedAt: string | null;
+  rating: { score: number; comment: string | null; ratedAt: string } | null;
+  createdAt: string;
+}
+
+export interface RecommendedStep {
+  code: string;
+  text: string;
+}
+
+export interface SecurityReport {
+  id: string;
+  status: 'OPEN' | 'RESOLVED';
+  description: string;
+  transactionIds: string[];
+  refundIds: string[];
+  caseId: string | null;
+  payoutHold: { active: boolean; placedAt: string; releasedAt: string | null };
+  recommendedSteps: RecommendedStep[];
+  createdAt: string;
 }
