@@ -579,4 +579,39 @@ describe('security reports: the stolen wallet', () => {
       expect(deliveries).toEqual(Array(4).fill({ ordering_key: `customer:${me.id}` }));
     }, 30_000);
   });
+  // Last: its events would count among the next tests' (they read the system's events).
+  describe('languages', () => {
+    it("words the recommended steps in the caller's language, and a keyed retry replays them as first answered", async () => {
+      const me = await customer();
+      const key = `report-${me.id}`;
+      const first = await t.http
+        .post('/v1/security-reports')
+        .set('Authorization', me.auth)
+        .set('Accept-Language', 'id')
+        .set('Idempotency-Key', key)
+        .send({ description: 'Ponsel saya dicuri.' });
+      expect([first.status, first.headers['content-language']]).toEqual([201, 'id']);
+      expect(first.body.recommendedSteps[0]).toEqual({
+        code: 'CHANGE_PASSWORD',
+        text: 'Segera ganti kata sandi dan PIN dompet Anda dari perangkat yang Anda percaya.',
+      });
+      const replay = await t.http
+        .post('/v1/security-reports')
+        .set('Authorization', me.auth)
+        .set('Accept-Language', 'en')
+        .set('Idempotency-Key', key)
+        .send({ description: 'Ponsel saya dicuri.' });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.headers['content-language']).toBe('id');
+      expect(replay.body).toEqual(first.body);
+      const inChinese = await t.http
+        .get(`/v1/security-reports/${first.body.id}`)
+        .set('Authorization', me.auth)
+        .set('Accept-Language', 'zh-CN,zh;q=0.9');
+      expect(inChinese.headers['content-language']).toBe('zh');
+      expect(inChinese.body.recommendedSteps.map((s: { text: string }) => s.text)).toContain(
+        '不要在公共 Wi-Fi 下使用钱包和银行应用。',
+      );
+    });
+  });
 });

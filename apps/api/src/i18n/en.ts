@@ -62,6 +62,13 @@ export const en = {
   'field.isIn': 'is not one of the accepted values',
   'field.isEnum': 'is not one of the accepted values',
   'field.isInt': 'must be a whole number',
+  'step.CHANGE_PASSWORD': 'Change your wallet password and PIN now, from a device you trust.',
+  'step.ENABLE_TWO_FACTOR': 'Turn on two-factor verification for logins and payments.',
+  'step.REVIEW_ACCOUNT_ACTIVITY':
+    'Review your recent transactions and report any other payment you did not make.',
+  'step.REPLACE_LINKED_BANK_CARD':
+    'Ask your bank to block and replace the card linked to your wallet.',
+  'step.AVOID_PUBLIC_WIFI': 'Avoid public Wi-Fi for your wallet and banking apps.',
   'field.isAmount': 'must be a whole number of minor units above 0, sent as a number',
   'field.min': 'is too small',
   'field.max': 'is too large',

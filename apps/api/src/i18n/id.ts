@@ -62,6 +62,14 @@ export const id: Record<MessageKey, string> = {
   'field.isIn': 'bukan salah satu nilai yang diterima',
   'field.isEnum': 'bukan salah satu nilai yang diterima',
   'field.isInt': 'harus bilangan bulat',
+  'step.CHANGE_PASSWORD':
+    'Segera ganti kata sandi dan PIN dompet Anda dari perangkat yang Anda percaya.',
+  'step.ENABLE_TWO_FACTOR': 'Aktifkan verifikasi dua langkah untuk login dan pembayaran.',
+  'step.REVIEW_ACCOUNT_ACTIVITY':
+    'Periksa transaksi terbaru Anda dan laporkan pembayaran lain yang tidak Anda lakukan.',
+  'step.REPLACE_LINKED_BANK_CARD':
+    'Minta bank Anda memblokir dan mengganti kartu yang terhubung ke dompet Anda.',
+  'step.AVOID_PUBLIC_WIFI': 'Hindari Wi-Fi publik untuk aplikasi dompet dan perbankan Anda.',
   'field.isAmount': 'harus bilangan bulat satuan terkecil di atas 0, dikirim sebagai angka',
   'field.min': 'terlalu kecil',
   'field.max': 'terlalu besar',

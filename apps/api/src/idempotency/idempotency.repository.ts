@@ -57,8 +57,9 @@ export class IdempotencyRepository {
     status: number,
     body: unknown,
     taken: () => never,
+    language: string | null = null,
   ): Promise<void> {
-    const statement = sql`${this.recording(scope, fingerprint, expiresAt, status, body).returning(sql<number>`1`.as('recorded'))}`;
+    const statement = sql`${this.recording(scope, fingerprint, expiresAt, status, body, language).returning(sql<number>`1`.as('recorded'))}`;
     return atEnd(
       this.db,
       'idempotency',

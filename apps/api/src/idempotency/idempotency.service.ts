@@ -125,6 +125,8 @@ export class IdempotencyService {
           () => {
             throw new KeyAnsweredMeanwhile();
           },
+          // An answer whose texts followed Accept-Language is replayed in that language.
+          (reply.getHeader('content-language') as string | undefined) ?? null,
         );
         return answer;
       });

@@ -1,20 +1,32 @@
+import { DEFAULT_LANGUAGE, Language, translate } from '../i18n/i18n';
+
 /**
  * What a customer whose wallet was taken over should do next: the article's checklist, as codes
- * with their texts (English until the language catalogs arrive).
+ * with their texts from the language catalogs (`step.<code>`).
  */
-export const RECOMMENDED_STEPS = {
-  CHANGE_PASSWORD: 'Change your wallet password and PIN now, from a device you trust.',
-  ENABLE_TWO_FACTOR: 'Turn on two-factor verification for logins and payments.',
-  REVIEW_ACCOUNT_ACTIVITY:
-    'Review your recent transactions and report any other payment you did not make.',
-  REPLACE_LINKED_BANK_CARD: 'Ask your bank to block and replace the card linked to your wallet.',
-  AVOID_PUBLIC_WIFI: 'Avoid public Wi-Fi for your wallet and banking apps.',
-} as const;
+export const RECOMMENDED_STEP_CODES = [
+  'CHANGE_PASSWORD',
+  'ENABLE_TWO_FACTOR',
+  'REVIEW_ACCOUNT_ACTIVITY',
+  'REPLACE_LINKED_BANK_CARD',
+  'AVOID_PUBLIC_WIFI',
+] as const;
 
-export type RecommendedStepCode = keyof typeof RECOMMENDED_STEPS;
+export type RecommendedStepCode = (typeof RECOMMENDED_STEP_CODES)[number];
 
-export const RECOMMENDED_STEP_CODES = Object.keys(RECOMMENDED_STEPS) as RecommendedStepCode[];
+export function recommendedSteps(
+  language: Language = DEFAULT_LANGUAGE,
+): { code: RecommendedStepCode; text: string }[] {
+  return RECOMMENDED_STEP_CODES.map((code) => ({
+    code,
+    text: translate(language, `step.${code}`),
+  }));
+}
 
-export function recommendedSteps(): { code: RecommendedStepCode; text: string }[] {
-  return RECOMMENDED_STEP_CODES.map((code) => ({ code, text: RECOMMENDED_STEPS[code] }));
+/** The report with its steps in the caller's language (events keep the default: English). */
+export function withStepsIn<T extends { recommendedSteps: unknown }>(
+  report: T,
+  language: Language,
+): T {
+  return { ...report, recommendedSteps: recommendedSteps(language) };
 }

@@ -13,6 +13,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
+import type { Language } from '../i18n/i18n';
+import { AcceptLanguageHeader, AnswerLanguage } from '../i18n/language.decorator';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   FileSecurityReportDto,
@@ -20,6 +22,7 @@ import {
   ReleaseSecurityReportDto,
 } from './dto/security-report-requests.dto';
 import { SecurityReportDto, SecurityReportPageDto } from './dto/security-report.dto';
+import { withStepsIn } from './recommended-steps';
 import { SecurityReportsService } from './security-reports.service';
 
 @ApiTags('security-reports')
@@ -32,6 +35,7 @@ export class SecurityReportsController {
   @Idempotent()
   @Post()
   @HttpCode(201)
+  @AcceptLanguageHeader()
   @Roles('customer', 'agent')
   @ApiOperation({
     summary: 'Report a stolen wallet',
@@ -58,32 +62,45 @@ export class SecurityReportsController {
     @CurrentPrincipal() p: Principal,
     @Body() body: FileSecurityReportDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @AnswerLanguage() language: Language,
   ) {
     const { created, report } = await this.reports.file(p, body);
     if (!created) void reply.status(200);
-    return report;
+    return withStepsIn(report, language);
   }
 
   @Get()
+  @AcceptLanguageHeader()
   @Roles('customer', 'agent', 'system')
   @ApiOperation({ summary: 'Security reports (customers: their own), newest first' })
   @ApiOkResponse({ type: SecurityReportPageDto })
-  list(@CurrentPrincipal() p: Principal, @Query() query: ListSecurityReportsQueryDto) {
-    return this.reports.list(p, query);
+  async list(
+    @CurrentPrincipal() p: Principal,
+    @Query() query: ListSecurityReportsQueryDto,
+    @AnswerLanguage() language: Language,
+  ) {
+    const page = await this.reports.list(p, query);
+    return { ...page, data: page.data.map((report) => withStepsIn(report, language)) };
   }
 
   @Get(':id')
+  @AcceptLanguageHeader()
   @Roles('customer', 'agent', 'system')
   @ApiOperation({ summary: 'A security report' })
   @ApiOkResponse({ type: SecurityReportDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such report, or not yours' })
-  get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return this.reports.get(p, id);
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @AnswerLanguage() language: Language,
+  ) {
+    return withStepsIn(await this.reports.get(p, id), language);
   }
 
   @Idempotent()
   @Post(':id/release')
   @HttpCode(200)
+  @AcceptLanguageHeader()
   @Roles('agent')
   @ApiOperation({
     summary: "Release the customer's payout hold",
@@ -94,11 +111,12 @@ export class SecurityReportsController {
   @ApiOkResponse({ type: SecurityReportDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such report' })
   @ApiConflictResponse({ description: 'INVALID_TRANSITION: the report is already resolved' })
-  release(
+  async release(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
     @Body() body: ReleaseSecurityReportDto,
+    @AnswerLanguage() language: Language,
   ) {
-    return this.reports.release(p, id, body);
+    return withStepsIn(await this.reports.release(p, id, body), language);
   }
 }
