@@ -163,7 +163,10 @@ async function insertRefunds(db: Client, from: number, to: number, customers: nu
       INSERT INTO support_cases (id, refund_id, customer_id, reason, channel, priority, status, assignee_id,
                                  first_response_due_at, resolution_due_at, due_at, first_responded_at,
                                  solved_at, outcome, created_at, updated_at)
-      SELECT id, refund_id, customer_id, reason, 'IN_APP_CHAT', priority, status,
+      SELECT id, refund_id, customer_id, reason, 'IN_APP_CHAT', priority,
+             -- A case solved longer than CASE_AUTO_CLOSE_DAYS (7) ago has closed by itself.
+             CASE WHEN status = 'SOLVED' AND created + interval '8 days' < now()
+                  THEN 'CLOSED'::case_status ELSE status END,
              CASE WHEN status <> 'NEW' THEN 'agent-' || (abs(hashtext(id::text)) % 20) END,
              created + interval '4 hours', created + interval '3 days',
              CASE WHEN status = 'NEW' THEN created + interval '4 hours' ELSE created + interval '3 days' END,
