@@ -205,6 +205,34 @@ describe('the agent workspace in the console', () => {
     await page.close();
   });
 
+  it("shows a customer's open security report and payout hold, and their held approved refund needs attention", async () => {
+    const approved = await refundOf('cus-h1', 'Smart watch', [SUBMIT, ['merchant', 'approve', {}]]);
+    const filed = await t.http
+      .post('/v1/security-reports')
+      .set('Authorization', a.agent)
+      .send({ customerId: 'cus-h1', description: 'Caller says her phone was stolen on the bus.' });
+    expect(filed.status).toBe(201);
+
+    const page = await browser.newPage();
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, 'agt-h');
+    await page.goto(`${baseUrl}/console/customers/cus-h1`);
+    await page.getByRole('heading', { name: 'Security report and payout hold' }).waitFor();
+    await page.getByText(/^Payouts held since .+GMT\+7/).waitFor();
+    await page.getByText('Caller says her phone was stolen on the bus.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Open the stolen-wallet case' }).click();
+    await page.waitForURL(new RegExp(`/console/cases/${filed.body.caseId}$`));
+
+    await page.goto(`${baseUrl}/console/?view=attention`);
+    const row = page.locator('table.attention tbody tr', { hasText: 'cus-h1' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("customer's payouts are held");
+    await row.locator('td.num').click();
+    await page.waitForURL(new RegExp(`/console/refunds/${approved.id}$`));
+    await page.close();
+  });
+
   it('resolves a dispute with a message to the customer and an internal note', async () => {
     const dispute = await refundOf('cus-r1', 'Ceramic tea set', [SUBMIT, REJECT, DISPUTE]);
     const { caseId } = await getRefund(t, a.agent, dispute.id);
