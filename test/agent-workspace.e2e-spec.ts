@@ -664,6 +664,48 @@ describe('the agent workspace', () => {
         expect(await readCase(t, a.agent, caseId, '/messages')).toHaveLength(1);
       });
     });
+    describe('read for a case (GET /v1/cases/:id/macros/:macroId)', () => {
+      const read = (caseId: string, macroId: string, auth = a.agent) =>
+        t.http.get(`/v1/cases/${caseId}/macros/${macroId}`).set('Authorization', auth);
+
+      it('answers the text posting it would post, and posts nothing', async () => {
+        const { caseId } = await escalatedCase();
+        const { body: macro } = await create({
+          title: 'Decision',
+          body: 'Dear {{customer.id}}, we refund {{refund.amount}} (case {{case.id}}).',
+        });
+
+        const res = await read(caseId, macro.id);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          macroId: macro.id,
+          title: 'Decision',
+          body: `Dear cus-1, we refund IDR 3,000.00 (case ${caseId}).`,
+          internal: false,
+        });
+        expect(await readCase(t, a.agent, caseId, '/messages')).toHaveLength(1);
+        // Posting it posts exactly that text.
+        await caseAction(t, a.agent, caseId, 'messages', { macroId: macro.id });
+        expect((await readCase(t, a.customer, caseId, '/messages')).at(-1).body).toBe(
+          res.body.body,
+        );
+      });
+
+      it('answers 404 for no such macro or case, and agents only (customer 403)', async () => {
+        const { caseId } = await escalatedCase();
+        const { body: macro } = await create({ title: 'T', body: 'B' });
+        const none = '00000000-0000-4000-8000-000000000000';
+        for (const [c, m] of [
+          [caseId, none],
+          [caseId, 'not-a-uuid'],
+          [none, macro.id],
+        ]) {
+          const res = await read(c, m);
+          expect([c, m, res.status, res.body.code]).toEqual([c, m, 404, 'NOT_FOUND']);
+        }
+        expect((await read(caseId, macro.id, a.customer)).status).toBe(403);
+      });
+    });
   });
 
   describe('presence (POST /v1/cases/:id/presence)', () => {
