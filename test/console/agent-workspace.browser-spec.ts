@@ -221,6 +221,7 @@ describe('the agent workspace in the console', () => {
     await page.getByText(/^Payouts held since .+GMT\+7/).waitFor();
     await page.getByText('Caller says her phone was stolen on the bus.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'console-customer-held.png');
     await page.getByRole('link', { name: 'Open the stolen-wallet case' }).click();
     await page.waitForURL(new RegExp(`/console/cases/${filed.body.caseId}$`));
 
