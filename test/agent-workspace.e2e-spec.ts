@@ -406,6 +406,41 @@ describe('the agent workspace', () => {
       expect(res.body.cases[0]).toMatchObject({ subject: 'Second order', merchantId: 'mer-1' });
     });
 
+    it('shows their open security report and payout hold, and neither once released', async () => {
+      const customerId = 'cus-glance-stolen';
+      const stolen = await payment(t, { customerId, description: 'Not me' });
+      const calm = await t.http.get('/v1/customers/cus-glance').set('Authorization', a.agent);
+      expect(calm.body).toMatchObject({ securityReport: null, payoutHold: null });
+
+      const filed = await t.http
+        .post('/v1/security-reports')
+        .set('Authorization', await t.bearer('customer', customerId))
+        .send({ description: 'My phone was stolen.', transactionIds: [stolen] });
+      expect(filed.status).toBe(201);
+
+      const held = await t.http.get(`/v1/customers/${customerId}`).set('Authorization', a.agent);
+      expect(held.status).toBe(200);
+      expect(held.body.securityReport).toMatchObject({
+        id: filed.body.id,
+        status: 'OPEN',
+        caseId: filed.body.caseId,
+        transactionIds: [stolen],
+        payoutHold: { active: true },
+      });
+      expect(held.body.payoutHold).toEqual({
+        securityReportId: filed.body.id,
+        placedAt: expect.any(String),
+      });
+
+      const released = await t.http
+        .post(`/v1/security-reports/${filed.body.id}/release`)
+        .set('Authorization', a.agent)
+        .send({ note: 'Customer verified on the phone.' });
+      expect(released.status).toBe(200);
+      const after = await t.http.get(`/v1/customers/${customerId}`).set('Authorization', a.agent);
+      expect(after.body).toMatchObject({ securityReport: null, payoutHold: null });
+    });
+
     it('answers 404 for a customer nothing is known of', async () => {
       const res = await t.http.get('/v1/customers/cus-nobody').set('Authorization', a.agent);
       expect(res.status).toBe(404);
@@ -444,6 +479,37 @@ describe('the agent workspace', () => {
         .query({ attention: 'true', limit: 100 })
         .set('Authorization', a.agent);
       expect(again.body.data.map((r: any) => r.id)).toContain(withCase);
+    });
+
+    it("lists approved refunds while their customer's payouts are held, until the release", async () => {
+      const customerId = 'cus-attention-held';
+      const held = await refundIn(t, 'APPROVED', {
+        transactionId: await payment(t, { customerId }),
+      });
+      const notHeld = await refundIn(t, 'APPROVED');
+      const attention = async () =>
+        (
+          await t.http
+            .get('/v1/refunds')
+            .query({ attention: 'true', limit: 100 })
+            .set('Authorization', a.agent)
+        ).body.data.map((r: any) => r.id);
+      expect(await attention()).not.toContain(held);
+
+      const filed = await t.http
+        .post('/v1/security-reports')
+        .set('Authorization', a.agent)
+        .send({ customerId, description: 'Customer called: phone stolen.' });
+      expect(filed.status).toBe(201);
+      const listed = await attention();
+      expect(listed).toContain(held);
+      expect(listed).not.toContain(notHeld);
+
+      await t.http
+        .post(`/v1/security-reports/${filed.body.id}/release`)
+        .set('Authorization', a.agent)
+        .send({ note: 'Identity confirmed.' });
+      expect(await attention()).not.toContain(held);
     });
 
     it.each(['customer', 'merchant'] as const)('answers agents only (%s 403)', async (who) => {
@@ -596,6 +662,48 @@ describe('the agent workspace', () => {
         });
         expect(byCustomer.status).toBe(403);
         expect(await readCase(t, a.agent, caseId, '/messages')).toHaveLength(1);
+      });
+    });
+    describe('read for a case (GET /v1/cases/:id/macros/:macroId)', () => {
+      const read = (caseId: string, macroId: string, auth = a.agent) =>
+        t.http.get(`/v1/cases/${caseId}/macros/${macroId}`).set('Authorization', auth);
+
+      it('answers the text posting it would post, and posts nothing', async () => {
+        const { caseId } = await escalatedCase();
+        const { body: macro } = await create({
+          title: 'Decision',
+          body: 'Dear {{customer.id}}, we refund {{refund.amount}} (case {{case.id}}).',
+        });
+
+        const res = await read(caseId, macro.id);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          macroId: macro.id,
+          title: 'Decision',
+          body: `Dear cus-1, we refund IDR 3,000.00 (case ${caseId}).`,
+          internal: false,
+        });
+        expect(await readCase(t, a.agent, caseId, '/messages')).toHaveLength(1);
+        // Posting it posts exactly that text.
+        await caseAction(t, a.agent, caseId, 'messages', { macroId: macro.id });
+        expect((await readCase(t, a.customer, caseId, '/messages')).at(-1).body).toBe(
+          res.body.body,
+        );
+      });
+
+      it('answers 404 for no such macro or case, and agents only (customer 403)', async () => {
+        const { caseId } = await escalatedCase();
+        const { body: macro } = await create({ title: 'T', body: 'B' });
+        const none = '00000000-0000-4000-8000-000000000000';
+        for (const [c, m] of [
+          [caseId, none],
+          [caseId, 'not-a-uuid'],
+          [none, macro.id],
+        ]) {
+          const res = await read(c, m);
+          expect([c, m, res.status, res.body.code]).toEqual([c, m, 404, 'NOT_FOUND']);
+        }
+        expect((await read(caseId, macro.id, a.customer)).status).toBe(403);
       });
     });
   });

@@ -220,7 +220,7 @@ describe('the agent console', () => {
     await pdfViewerSettled(page);
     await screenshot(page, 'console-evidence.png');
 
-    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
+    await page.getByRole('button', { name: "Resolve dispute: customer's favour…" }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
     await dialog.getByLabel('Message to the customer').fill('The photo shows the damage.');
@@ -306,7 +306,7 @@ describe('the agent console', () => {
     const page = await browser.newPage();
     await signIn(page, 'agt-7');
     await page.goto(`${baseUrl}/console/cases/${refund.caseId}`);
-    await page.getByRole('button', { name: 'Resolve dispute…' }).waitFor();
+    await page.getByRole('button', { name: "Resolve dispute: customer's favour…" }).waitFor();
     // While the refund is disputed, the dispute decides the case: no Solve.
     await page.getByText('While the refund is disputed').waitFor();
     expect(await page.getByRole('button', { name: 'Solve…' }).count()).toBe(0);
@@ -326,7 +326,7 @@ describe('the agent console', () => {
     ).toHaveLength(1);
 
     // Another agent decides while this one has the dialog open.
-    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
+    await page.getByRole('button', { name: "Resolve dispute: customer's favour…" }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.waitFor();
     const other = await t.bearer('agent', 'agt-8');
@@ -361,7 +361,7 @@ describe('the agent console', () => {
     expect(await alert.textContent()).toContain('Nothing was done');
     // The page shows the refund as the other agent left it, with no dispute to resolve.
     await page.locator('.facts .status', { hasText: 'Closed' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Resolve dispute…' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Resolve dispute:/ }).count()).toBe(0);
     expect((await getRefund(t, a.agent, refund.id)).status).toBe('CLOSED');
     // The browser logs the refused request itself; that one is expected.
     browser.expectError(/status of 412/);

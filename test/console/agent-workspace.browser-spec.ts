@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { signingKey, signToken } from '../../apps/api/src/auth/token.service';
 import { startTestApp, TestApp } from '../support/app';
 import { DISPUTE, getRefund, REJECT, SUBMIT } from '../support/cases';
@@ -205,6 +205,35 @@ describe('the agent workspace in the console', () => {
     await page.close();
   });
 
+  it("shows a customer's open security report and payout hold, and their held approved refund needs attention", async () => {
+    const approved = await refundOf('cus-h1', 'Smart watch', [SUBMIT, ['merchant', 'approve', {}]]);
+    const filed = await t.http
+      .post('/v1/security-reports')
+      .set('Authorization', a.agent)
+      .send({ customerId: 'cus-h1', description: 'Caller says her phone was stolen on the bus.' });
+    expect(filed.status).toBe(201);
+
+    const page = await browser.newPage();
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, 'agt-h');
+    await page.goto(`${baseUrl}/console/customers/cus-h1`);
+    await page.getByRole('heading', { name: 'Security report and payout hold' }).waitFor();
+    await page.getByText(/^Payouts held since .+GMT\+7/).waitFor();
+    await page.getByText('Caller says her phone was stolen on the bus.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'console-customer-held.png');
+    await page.getByRole('link', { name: 'Open the stolen-wallet case' }).click();
+    await page.waitForURL(new RegExp(`/console/cases/${filed.body.caseId}$`));
+
+    await page.goto(`${baseUrl}/console/?view=attention`);
+    const row = page.locator('table.attention tbody tr', { hasText: 'cus-h1' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("customer's payouts are held");
+    await row.locator('td.num').click();
+    await page.waitForURL(new RegExp(`/console/refunds/${approved.id}$`));
+    await page.close();
+  });
+
   it('resolves a dispute with a message to the customer and an internal note', async () => {
     const dispute = await refundOf('cus-r1', 'Ceramic tea set', [SUBMIT, REJECT, DISPUTE]);
     const { caseId } = await getRefund(t, a.agent, dispute.id);
@@ -213,7 +242,7 @@ describe('the agent workspace in the console', () => {
     await signIn(page, 'agt-r');
     await page.goto(`${baseUrl}/console/cases/${caseId}`);
 
-    await page.getByRole('button', { name: 'Resolve dispute…' }).click();
+    await page.getByRole('button', { name: "Resolve dispute: customer's favour…" }).click();
     const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
     await dialog.getByLabel(/In the customer's favour/).check();
     await dialog.getByLabel('Message to the customer').fill('We refund you in full.');
@@ -228,6 +257,54 @@ describe('the agent workspace in the console', () => {
     expect(forCustomer.body.at(-1).body).toBe('We refund you in full.');
     expect(JSON.stringify(forCustomer.body)).not.toContain('Courier hub');
     await page.getByText('Courier hub lost it; merchant not at fault.').waitFor();
+    await page.close();
+  });
+
+  it('resolves a dispute from the queue with a macro reply in at most four clicks', async () => {
+    const dispute = await refundOf('cus-m1', 'Vintage film camera', [SUBMIT, REJECT, DISPUTE]);
+    const { caseId } = await getRefund(t, a.agent, dispute.id);
+    const macro = await t.http.post('/v1/macros').set('Authorization', a.agent).send({
+      title: 'Dispute won',
+      body: 'Dear {{customer.id}}, we refund {{refund.amount}} in full (case {{case.id}}).',
+    });
+    expect(macro.status).toBe(201);
+    const rendered = `Dear cus-m1, we refund IDR 25,000.00 in full (case ${caseId}).`;
+
+    const page = await browser.newPage();
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, 'agt-m');
+    const row = page.locator('table.queue tbody tr', { hasText: 'Vintage film camera' });
+    await row.waitFor();
+
+    // Every click from here on: through `click`, and as the page itself counts trusted ones.
+    let clicks = 0;
+    const click = async (target: Locator) => {
+      clicks += 1;
+      await target.click();
+    };
+    await page.evaluate(`window.__clicks = 0;
+      document.addEventListener('click', (e) => { if (e.isTrusted) window.__clicks += 1; }, true);`);
+
+    await click(row.locator('td.num'));
+    await page.waitForURL(new RegExp(`/console/cases/${caseId}$`));
+    await click(page.getByRole('button', { name: "Resolve dispute: customer's favour…" }));
+    const dialog = page.getByRole('dialog', { name: 'Resolve the dispute' });
+    expect(await dialog.getByLabel(/In the customer's favour/).isChecked()).toBe(true);
+    await click(dialog.getByRole('button', { name: 'Use “Dispute won”' }));
+    const message = dialog.getByLabel('Message to the customer');
+    await until(async () => (await message.inputValue()) === rendered, 'the macro in the message');
+    await screenshot(page, 'console-resolve-with-macro.png');
+    expect(await seriousViolations(page)).toEqual([]);
+    await click(dialog.getByRole('button', { name: 'Resolve dispute', exact: true }));
+    await page.getByRole('status').filter({ hasText: 'the refund is now Approved' }).waitFor();
+
+    expect(clicks).toBeLessThanOrEqual(4);
+    expect(await page.evaluate('window.__clicks')).toBe(clicks);
+    const forCustomer = await t.http
+      .get(`/v1/cases/${caseId}/messages`)
+      .set('Authorization', dispute.customer);
+    expect(forCustomer.body.at(-1)).toMatchObject({ body: rendered, internal: false });
+    expect((await getRefund(t, a.agent, dispute.id)).status).toBe('APPROVED');
     await page.close();
   });
 

@@ -541,7 +541,11 @@ function AttentionList({ refunds }: { refunds: Refund[] | null }) {
             <td data-label="Amount" className="num">
               {formatMoney(refund.amount, refund.currency)}
             </td>
-            <td data-label="Why">{refund.payoutFailureReason ?? 'Payout failed'}</td>
+            <td data-label="Why">
+              {refund.status === 'APPROVED' && refund.payoutHeld
+                ? "Approved, but the customer's payouts are held (security report open)"
+                : (refund.payoutFailureReason ?? 'Payout failed')}
+            </td>
             <td data-label="Since">{formatTime(refund.updatedAt)}</td>
           </tr>
         ))}

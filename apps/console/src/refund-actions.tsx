@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError, apiPath } from './api';
 import { ConfirmDialog } from './ActionDialog';
 import { formatActor, formatMoney, parseMoney } from './format';
 import { useSession } from './session';
-import type { Refund } from './types';
+import type { Macro, Refund } from './types';
 
 /** The refund actions an agent may take, in the order the console offers them. */
 export const AGENT_ACTIONS = [
@@ -36,31 +36,53 @@ export function agentActions(refund: Refund): AgentAction[] {
   return AGENT_ACTIONS.filter((action) => refund.nextActions.includes(action));
 }
 
+type Outcome = 'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR';
+
+/** Resolving a dispute: one button per outcome, so the dialog opens with it chosen. */
+const OUTCOME_BUTTONS: [Outcome, string][] = [
+  ['CUSTOMER_FAVOUR', "Resolve dispute: customer's favour…"],
+  ['MERCHANT_FAVOUR', "Resolve dispute: merchant's favour…"],
+];
+
 /** The buttons for what `nextActions` offers, each opening its confirmation. */
 export function RefundActions(props: {
   refund: Refund;
   onDone: (refund: Refund) => void;
   onRefused: (message: string) => void;
 }) {
-  const [open, setOpen] = useState<AgentAction | null>(null);
+  const [open, setOpen] = useState<{ action: AgentAction; outcome?: Outcome } | null>(null);
   const actions = agentActions(props.refund);
   return (
     <div className="actions" role="group" aria-label="Refund actions">
       {actions.length === 0 && <p className="muted">No agent action is possible in this state.</p>}
-      {actions.map((action) => (
-        <button
-          key={action}
-          type="button"
-          className={action === 'reject' ? 'danger-outline' : 'primary-outline'}
-          onClick={() => setOpen(action)}
-        >
-          {LABELS[action]}
-        </button>
-      ))}
+      {actions.map((action) =>
+        action === 'resolve-dispute' ? (
+          OUTCOME_BUTTONS.map(([outcome, label]) => (
+            <button
+              key={outcome}
+              type="button"
+              className="primary-outline"
+              onClick={() => setOpen({ action, outcome })}
+            >
+              {label}
+            </button>
+          ))
+        ) : (
+          <button
+            key={action}
+            type="button"
+            className={action === 'reject' ? 'danger-outline' : 'primary-outline'}
+            onClick={() => setOpen({ action })}
+          >
+            {LABELS[action]}
+          </button>
+        ),
+      )}
       {open && (
         <RefundActionDialog
-          key={open}
-          action={open}
+          key={`${open.action}-${open.outcome ?? ''}`}
+          action={open.action}
+          initialOutcome={open.outcome}
           refund={props.refund}
           onClose={() => setOpen(null)}
           onDone={props.onDone}
@@ -73,6 +95,8 @@ export function RefundActions(props: {
 
 function RefundActionDialog(props: {
   action: AgentAction;
+  /** Resolving a dispute: the outcome the agent's button chose (the dialog may change it). */
+  initialOutcome?: Outcome;
   refund: Refund;
   onClose: () => void;
   onDone: (refund: Refund) => void;
@@ -84,7 +108,7 @@ function RefundActionDialog(props: {
   const [version] = useState(refund.version);
   const [text, setText] = useState('');
   const [internalNote, setInternalNote] = useState('');
-  const [outcome, setOutcome] = useState<'CUSTOMER_FAVOUR' | 'MERCHANT_FAVOUR' | ''>('');
+  const [outcome, setOutcome] = useState<Outcome | ''>(props.initialOutcome ?? '');
   const [offered, setOffered] = useState('');
   const amount = formatMoney(refund.amount, refund.currency);
   const offeredMinor = parseMoney(offered, refund.currency);
@@ -166,6 +190,7 @@ function RefundActionDialog(props: {
               In the merchant&apos;s favour: the refund is closed
             </label>
           </fieldset>
+          {refund.caseId && <MacroPicker caseId={refund.caseId} onPick={setText} />}
           <TextField
             label="Message to the customer (required, sent to them)"
             hint="The customer reads this on their case, and it is kept as the decision."
@@ -285,6 +310,58 @@ function RefundActionDialog(props: {
         </ConfirmDialog>
       );
   }
+}
+
+/**
+ * The public macros as one-click buttons: a click fills the message with the macro's text for
+ * the refund's case (placeholders filled in by the API), for the agent to read or edit.
+ */
+function MacroPicker(props: { caseId: string; onPick: (text: string) => void }) {
+  const { api } = useSession();
+  const [macros, setMacros] = useState<Macro[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    api.get<Macro[]>('/v1/macros').then(
+      (list) => {
+        if (!stopped) setMacros(list.filter((macro) => !macro.internal));
+      },
+      () => undefined,
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [api]);
+  if (macros.length === 0) return null;
+
+  const pick = async (macro: Macro) => {
+    try {
+      const rendered = await api.get<{ body: string }>(
+        apiPath`/v1/cases/${props.caseId}/macros/${macro.id}`,
+      );
+      props.onPick(rendered.body);
+      setError(null);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    }
+  };
+  return (
+    <div className="macro-picker" role="group" aria-labelledby="macro-picker-title">
+      <span id="macro-picker-title" className="hint">
+        Fill the message from a macro:
+      </span>
+      {macros.map((macro) => (
+        <button key={macro.id} type="button" onClick={() => void pick(macro)}>
+          Use “{macro.title}”
+        </button>
+      ))}
+      {error && (
+        <p className="banner error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
 }
 
 function TextField(props: {

@@ -203,6 +203,10 @@ export interface CustomerOverview {
   payments: Transaction[];
   refunds: Refund[];
   cases: QueueCase[];
+  /** Their OPEN security report, if any. */
+  securityReport: SecurityReport | null;
+  /** While their payouts are held: by which report, since when. */
+  payoutHold: { securityReportId: string; placedAt: string } | null;
 }
 
 export interface ServiceNotice {

@@ -89,6 +89,7 @@ const WHO_MAY_CALL: Record<string, readonly Role[] | 'public'> = {
   'GET /v1/search': ['agent'],
   'GET /v1/customers/{id}': ['agent'],
   'POST /v1/cases/{id}/presence': ['agent'],
+  'GET /v1/cases/{id}/macros/{macroId}': ['agent'],
   'GET /v1/macros': ['agent'],
   'POST /v1/macros': ['agent'],
   'PATCH /v1/macros/{id}': ['agent'],

@@ -174,5 +174,6 @@ export function fillPath(path: string, objects: Objects): string {
   return path
     .replace('{id}', encodeURIComponent(idOf[resource] ?? 'none'))
     .replace('{attachmentId}', objects.attachment)
-    .replace('{deliveryId}', objects.delivery);
+    .replace('{deliveryId}', objects.delivery)
+    .replace('{macroId}', objects.macro ?? 'none');
 }

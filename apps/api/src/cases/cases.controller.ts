@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
+import { RenderedMacroDto } from '../macros/dto/macro.dto';
 import { EmptyDto } from '../refunds/dto/refund-requests.dto';
 import { CasesService } from './cases.service';
 import {
@@ -83,6 +84,25 @@ export class CasesController {
   @ApiOkResponse({ type: [CaseHistoryDto] })
   history(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.cases.history(p, id);
+  }
+
+  @Get(':id/macros/:macroId')
+  @Roles('agent')
+  @ApiOperation({
+    summary:
+      "A macro's text for this case: its placeholders filled in, as posting it would post it",
+    description:
+      'For an agent to read or edit a saved reply before sending it elsewhere (the message to ' +
+      'the customer of resolve-dispute). Placeholders of a case without a refund read empty.',
+  })
+  @ApiOkResponse({ type: RenderedMacroDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such case, or no such macro' })
+  macro(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Param('macroId') macroId: string,
+  ) {
+    return this.cases.renderedMacro(p, id, macroId);
   }
 
   @Idempotent()

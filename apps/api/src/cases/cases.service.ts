@@ -9,6 +9,7 @@ import type { Refund, SupportCase, KyselyTransactionalAdapter } from '../databas
 import { AppError, notFound } from '../errors/app-error';
 import { caseEventType } from '../events/event-types';
 import { CasePriority, CaseReason, CaseStatus } from '../generated/kysely/enums';
+import { RenderedMacroDto } from '../macros/dto/macro.dto';
 import { renderMacro } from '../macros/macro-template';
 import { MacrosService } from '../macros/macros.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
@@ -432,7 +433,7 @@ export class CasesService {
       throw new AppError('FORBIDDEN', 'Only agents may post macros.');
     }
     const { body, internal } = dto.macroId
-      ? await this.renderMacro(principal, id, dto.macroId)
+      ? await this.renderedMacro(principal, id, dto.macroId)
       : { body: dto.body as string, internal: dto.internal ?? false };
     if (internal && principal.role !== 'agent') {
       throw new AppError('FORBIDDEN', 'Only agents may write internal notes.');
@@ -457,12 +458,15 @@ export class CasesService {
     });
   }
 
-  /** The macro's text for the case, and whether it is internal (`internal` in the request aside). */
-  private async renderMacro(
+  /**
+   * The macro's text for the case, and whether it is internal (`internal` in a posting request
+   * aside): what posting it would post, for an agent to read or edit first.
+   */
+  async renderedMacro(
     principal: Principal,
     caseId: string,
     macroId: string,
-  ): Promise<{ body: string; internal: boolean }> {
+  ): Promise<RenderedMacroDto> {
     const supportCase = await this.findVisible(principal, caseId);
     const macro = await this.macros.find(macroId);
     // A security report's case has no refund: its placeholders read empty.
@@ -478,7 +482,7 @@ export class CasesService {
         reviewDueAt: refund.reviewDueAt,
       },
     });
-    return { body, internal: macro.internal };
+    return { macroId: macro.id, title: macro.title, body, internal: macro.internal };
   }
 
   /**

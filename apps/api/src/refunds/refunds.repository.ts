@@ -37,7 +37,10 @@ export interface RefundFilter {
   reviewOverdueAt?: Date;
   /** Refunds whose id starts with it. */
   idPrefix?: string;
-  /** Refunds that need an agent and have no open case: PAYOUT_FAILED ones. */
+  /**
+   * Refunds that need an agent and have no open case: PAYOUT_FAILED ones, and APPROVED ones
+   * whose customer's payouts are held.
+   */
   attention?: boolean;
 }
 
@@ -318,11 +321,27 @@ export class RefundsRepository {
       query = query.where(sql<boolean>`starts_with(id::text, ${filter.idPrefix})`);
     }
     if (filter.attention) {
-      // An open case already brings the refund to an agent's queue.
-      query = query.where('status', '=', RefundStatus.PAYOUT_FAILED).where(
-        sql<boolean>`NOT EXISTS (SELECT 1 FROM support_cases c WHERE c.refund_id = refunds.id
+      // A failed payout, or an approved refund its customer's payout hold keeps from paying;
+      // an open case already brings the refund to an agent's queue.
+      query = query
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', RefundStatus.PAYOUT_FAILED),
+            eb.and([
+              eb('status', '=', RefundStatus.APPROVED),
+              eb.exists(
+                eb
+                  .selectFrom('payoutHolds')
+                  .select('payoutHolds.customerId')
+                  .whereRef('payoutHolds.customerId', '=', 'refunds.customerId'),
+              ),
+            ]),
+          ]),
+        )
+        .where(
+          sql<boolean>`NOT EXISTS (SELECT 1 FROM support_cases c WHERE c.refund_id = refunds.id
             AND c.status IN ('NEW', 'OPEN', 'PENDING_CUSTOMER', 'ON_HOLD'))`,
-      );
+        );
     }
     if (after) {
       query = query.where((eb) =>

@@ -614,6 +614,11 @@ export class RefundsService {
     return this.refunds.idsOfSecurityReports(securityReportIds);
   }
 
+  /** The hold on the customer's payouts, if there is one (the customer page). */
+  async payoutHoldOf(customerId: string): Promise<PayoutHold | null> {
+    return (await this.refunds.findPayoutHold(customerId)) ?? null;
+  }
+
   /** Takes the customer's payout-hold lock (exclusive) until the unit of work ends. */
   lockPayoutHolds(customerId: string): Promise<void> {
     return this.refunds.lockPayoutHolds(customerId, 'exclusive');

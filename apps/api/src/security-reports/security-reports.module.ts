@@ -10,5 +10,6 @@ import { SecurityReportsService } from './security-reports.service';
   imports: [RefundsModule, CasesModule],
   controllers: [SecurityReportsController],
   providers: [SecurityReportsService, SecurityReportsRepository, PayoutHoldPolicy],
+  exports: [SecurityReportsService],
 })
 export class SecurityReportsModule {}

@@ -42,6 +42,16 @@ export class SecurityReportsRepository {
       .executeTakeFirst();
   }
 
+  /** The customer's OPEN report, if any. */
+  findOpenOf(customerId: string): Promise<SecurityReport | undefined> {
+    return this.db
+      .selectFrom('securityReports')
+      .selectAll()
+      .where('customerId', '=', customerId)
+      .where('status', '=', SecurityReportStatus.OPEN)
+      .executeTakeFirst();
+  }
+
   /** The customer's OPEN report, locked. */
   lockOpenOf(customerId: string): Promise<SecurityReport | undefined> {
     return this.db

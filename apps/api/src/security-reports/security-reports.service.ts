@@ -122,6 +122,12 @@ export class SecurityReportsService {
     return this.view(await this.findVisible(principal, id));
   }
 
+  /** The customer's OPEN report, if any (the customer page). */
+  async openOf(customerId: string): Promise<SecurityReportDto | null> {
+    const open = await this.reports.findOpenOf(customerId);
+    return open ? this.view(open) : null;
+  }
+
   /** An agent ends the hold: the report is RESOLVED; the note goes to its case, internal. */
   release(
     principal: Principal,

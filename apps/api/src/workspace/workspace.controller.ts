@@ -35,7 +35,8 @@ export class WorkspaceController {
 
   @Get('customers/:id')
   @ApiOperation({
-    summary: 'The customer at a glance: their payments, refunds and cases, newest first',
+    summary:
+      'The customer at a glance: payments, refunds, cases (newest first), open security report and payout hold',
   })
   @ApiOkResponse({ type: CustomerOverviewDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no payment, refund or case of this customer' })

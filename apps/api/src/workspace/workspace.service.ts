@@ -3,6 +3,7 @@ import { CasesService } from '../cases/cases.service';
 import type { Principal } from '../common/principal';
 import { notFound } from '../errors/app-error';
 import { RefundsService } from '../refunds/refunds.service';
+import { SecurityReportsService } from '../security-reports/security-reports.service';
 import { TransactionsService } from '../transactions/transactions.service';
 import { CustomerOverviewDto, SearchResultDto } from './dto/workspace.dto';
 
@@ -29,6 +30,7 @@ export class WorkspaceService {
     private readonly cases: CasesService,
     private readonly refunds: RefundsService,
     private readonly payments: TransactionsService,
+    private readonly securityReports: SecurityReportsService,
   ) {}
 
   async search(principal: Principal, raw: string): Promise<SearchResultDto> {
@@ -72,12 +74,26 @@ export class WorkspaceService {
   async customer(principal: Principal, id: string): Promise<CustomerOverviewDto> {
     // An id no principal could have names no customer: no need to ask the database.
     if (!PRINCIPAL_ID.test(id)) throw notFound('Customer');
-    const [payments, refunds, cases] = await Promise.all([
+    const [payments, refunds, cases, securityReport, hold] = await Promise.all([
       this.payments.listOf({ customerId: id }, CUSTOMER_PAGE_LIMIT),
       this.refunds.find(principal, { customerId: id }, CUSTOMER_PAGE_LIMIT),
       this.cases.find({ customerId: id }, CUSTOMER_PAGE_LIMIT),
+      this.securityReports.openOf(id),
+      this.refunds.payoutHoldOf(id),
     ]);
-    if (payments.length + refunds.length + cases.length === 0) throw notFound('Customer');
-    return { id, payments, refunds, cases };
+    if (payments.length + refunds.length + cases.length === 0 && !securityReport && !hold) {
+      throw notFound('Customer');
+    }
+    return {
+      id,
+      payments,
+      refunds,
+      cases,
+      securityReport,
+      payoutHold: hold && {
+        securityReportId: hold.securityReportId,
+        placedAt: hold.placedAt.toISOString(),
+      },
+    };
   }
 }

@@ -71,3 +71,11 @@ export function mapMacro(macro: Macro): MacroDto {
     updatedAt: macro.updatedAt.toISOString(),
   };
 }
+
+/** A macro's text for one case, its placeholders filled in, as it would be posted there. */
+export class RenderedMacroDto {
+  @ApiProperty({ format: 'uuid' }) macroId!: string;
+  @ApiProperty({ example: 'Refund approved' }) title!: string;
+  @ApiProperty({ example: 'Your refund of IDR 150,000.00 is approved.' }) body!: string;
+  @ApiProperty({ description: 'Posted as an internal note' }) internal!: boolean;
+}

@@ -27,7 +27,8 @@ export class ListRefundsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({
     enum: ['true', 'false'],
     description:
-      'Agents: true lists the refunds that need an agent and have no open case (PAYOUT_FAILED)',
+      'Agents: true lists the refunds that need an agent and have no open case: PAYOUT_FAILED, ' +
+      "and APPROVED while the customer's payouts are held",
   })
   @IsOptional()
   @IsIn(['true', 'false'])

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { QueueCaseDto } from '../../cases/dto/case.dto';
 import { RefundDto } from '../../refunds/dto/refund.dto';
+import { SecurityReportDto } from '../../security-reports/dto/security-report.dto';
 import { TransactionDto } from '../../transactions/dto/transaction.dto';
 
 export class SearchQueryDto {
@@ -40,10 +41,28 @@ export class SearchResultDto {
   merchants!: PartyDto[];
 }
 
+export class CustomerPayoutHoldDto {
+  @ApiProperty({ format: 'uuid', description: 'The security report that holds the payouts' })
+  securityReportId!: string;
+  @ApiProperty() placedAt!: string;
+}
+
 export class CustomerOverviewDto {
   @ApiProperty({ example: 'cus-1' }) id!: string;
   @ApiProperty({ type: [TransactionDto], description: 'Newest first' })
   payments!: TransactionDto[];
   @ApiProperty({ type: [RefundDto], description: 'Newest first' }) refunds!: RefundDto[];
   @ApiProperty({ type: [QueueCaseDto], description: 'Newest first' }) cases!: QueueCaseDto[];
+  @ApiProperty({
+    type: SecurityReportDto,
+    nullable: true,
+    description: 'Their OPEN security report (the stolen wallet), if any',
+  })
+  securityReport!: SecurityReportDto | null;
+  @ApiProperty({
+    type: CustomerPayoutHoldDto,
+    nullable: true,
+    description: 'The hold on their payouts, if any: no refund of theirs is paid out meanwhile',
+  })
+  payoutHold!: CustomerPayoutHoldDto | null;
 }
