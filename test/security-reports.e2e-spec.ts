@@ -581,6 +581,18 @@ describe('security reports: the stolen wallet', () => {
   });
   // Last: its events would count among the next tests' (they read the system's events).
   describe('languages', () => {
+    it("lists the report's case in the queue with the report's first line as its subject", async () => {
+      const me = await customer();
+      const filed = await file(me.auth, {
+        description: 'Someone took over my wallet.\nThey paid three merchants overnight.',
+      });
+      const queue = await t.http
+        .get('/v1/cases?reason=ACCOUNT_COMPROMISED&limit=100')
+        .set('Authorization', a.agent);
+      const listed = queue.body.data.find((c: { id: string }) => c.id === filed.body.caseId);
+      expect(listed).toMatchObject({ subject: 'Someone took over my wallet.', refundId: null });
+    });
+
     it("words the recommended steps in the caller's language, and a keyed retry replays them as first answered", async () => {
       const me = await customer();
       const key = `report-${me.id}`;

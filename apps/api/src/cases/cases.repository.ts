@@ -344,7 +344,8 @@ export class CasesRepository {
   }
 
   /**
-   * Cases with what the queue shows beside them: the payment's description as the subject, the
+   * Cases with what the queue shows beside them: the payment's description (a security report's
+   * first line) as the subject, the
    * refund's merchant and status, the latest activity (a change or a message) and whether the
    * customer wrote the latest public message.
    */
@@ -353,6 +354,7 @@ export class CasesRepository {
       .selectFrom('supportCases as c')
       .leftJoin('refunds as r', 'r.id', 'c.refundId')
       .leftJoin('transactions as t', 't.id', 'r.transactionId')
+      .leftJoin('securityReports as sr', 'sr.id', 'c.securityReportId')
       .leftJoinLateral(
         (eb) =>
           eb
@@ -368,7 +370,10 @@ export class CasesRepository {
       )
       .selectAll('c')
       .select([
-        't.description as subject',
+        // A security report's case: the report's first line.
+        sql<string | null>`coalesce(t.description, split_part(sr.description, E'\n', 1))`.as(
+          'subject',
+        ),
         'r.merchantId as merchantId',
         'r.status as refundStatus',
         sql<Date>`greatest(c.updated_at, lm.created_at)`.as('lastActivityAt'),
