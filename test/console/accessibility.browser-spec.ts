@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { allDayChannelsFile, DISPUTE, REJECT, SUBMIT } from '../support/cases';
-import { act, actors, Actors } from '../support/refunds';
+import { act, type Actors } from '../support/refunds';
 import { expectAccessible } from './axe';
-import { launchBrowser, type Browser } from './browser';
+import type { Browser } from './browser';
+import { ledgerPayment, startConsoleWorld, stopConsoleWorld } from './console-world';
 import { parcelPhoto, receiptPdf } from './fixtures';
 
 /**
@@ -19,34 +19,17 @@ describe('the agent console is accessible', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    t = await startTestApp({ SUPPORT_CHANNELS: allDayChannelsFile().file });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    a = await actors(t);
+    ({ t, a, browser, baseUrl } = await startConsoleWorld({
+      SUPPORT_CHANNELS: allDayChannelsFile().file,
+    }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => stopConsoleWorld({ t, browser }));
   afterEach(() => {
     if (browser) expect(browser.errors).toEqual([]);
   });
 
-  async function payment(customerId: string, amount: number, description: string) {
-    const id = `TX-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const res = await t.http.post('/v1/transactions').set('Authorization', a.system).send({
-      id,
-      customerId,
-      merchantId: 'mer-1',
-      amount,
-      currency: 'IDR',
-      paidAt: '2026-11-20T03:00:00.000Z',
-      description,
-    });
-    expect(res.status).toBe(201);
-    return id;
-  }
+  const payment = (customerId: string, amount: number, description: string) =>
+    ledgerPayment({ t, a }, customerId, amount, description);
 
   async function upload(auth: string, refundId: string, file: Buffer, name: string, kind: string) {
     const res = await t.http

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { DISPUTE, getRefund, REJECT, SUBMIT } from '../support/cases';
-import { act, actors, Actors } from '../support/refunds';
-import { launchBrowser, screenshot, type Browser } from './browser';
+import { act, type Actors } from '../support/refunds';
+import { screenshot, type Browser } from './browser';
+import { ledgerPayment, startConsoleWorld, stopConsoleWorld } from './console-world';
 import { parcelPhoto, receiptPdf } from './fixtures';
 
 /**
@@ -18,37 +18,16 @@ describe('the agent console', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    expect(new URL(baseUrl).hostname).toBe('127.0.0.1');
-    a = await actors(t);
+    ({ t, a, browser, baseUrl } = await startConsoleWorld());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => stopConsoleWorld({ t, browser }));
   afterEach(() => {
     // CSP violations and script errors show up here: the console must load clean under helmet.
     if (browser) expect(browser.errors).toEqual([]);
   });
 
-  /** A payment of `customerId` to mer-1, through the ledger feed. */
-  async function payment(customerId: string, amount: number, description: string) {
-    const id = `TX-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const res = await t.http.post('/v1/transactions').set('Authorization', a.system).send({
-      id,
-      customerId,
-      merchantId: 'mer-1',
-      amount,
-      currency: 'IDR',
-      paidAt: '2026-11-20T03:00:00.000Z',
-      description,
-    });
-    expect(res.status).toBe(201);
-    return id;
-  }
+  const payment = (customerId: string, amount: number, description: string) =>
+    ledgerPayment({ t, a }, customerId, amount, description);
 
   async function upload(auth: string, refundId: string, file: Buffer, name: string, kind: string) {
     const res = await t.http

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { signingKey, signToken } from '../../apps/api/src/auth/token.service';
-import { startTestApp, TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { DISPUTE, getRefund, REJECT, SUBMIT } from '../support/cases';
-import { act, actors, Actors } from '../support/refunds';
-import { launchBrowser, screenshot, type Browser } from './browser';
+import { act, type Actors } from '../support/refunds';
+import { screenshot, type Browser } from './browser';
+import { ledgerPayment, startConsoleWorld, stopConsoleWorld } from './console-world';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -22,34 +22,15 @@ describe('the agent workspace in the console', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    a = await actors(t);
+    ({ t, a, browser, baseUrl } = await startConsoleWorld());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => stopConsoleWorld({ t, browser }));
   afterEach(() => {
     if (browser) expect(browser.errors).toEqual([]);
   });
 
-  async function payment(customerId: string, amount: number, description: string) {
-    const id = `TX-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const res = await t.http.post('/v1/transactions').set('Authorization', a.system).send({
-      id,
-      customerId,
-      merchantId: 'mer-1',
-      amount,
-      currency: 'IDR',
-      paidAt: '2026-11-20T03:00:00.000Z',
-      description,
-    });
-    expect(res.status).toBe(201);
-    return id;
-  }
+  const payment = (customerId: string, amount: number, description: string) =>
+    ledgerPayment({ t, a }, customerId, amount, description);
 
   /** A refund of `customerId` walked through `steps` (by the customer or the merchant). */
   async function refundOf(customerId: string, description: string, steps = [SUBMIT]) {
@@ -219,7 +200,8 @@ describe('the agent workspace in the console', () => {
     await page.goto(`${baseUrl}/console/customers/cus-h1`);
     await page.getByRole('heading', { name: 'Security report and payout hold' }).waitFor();
     await page.getByText(/^Payouts held since .+GMT\+7/).waitFor();
-    await page.getByText('Caller says her phone was stolen on the bus.').waitFor();
+    // What the customer said, in the report's panel (the case row has it too, as its subject).
+    await page.locator('q', { hasText: 'Caller says her phone was stolen on the bus.' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'console-customer-held.png');
     await page.getByRole('link', { name: 'Open the stolen-wallet case' }).click();

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
-import { actors, Actors } from '../support/refunds';
-import { launchBrowser, screenshot, type Browser } from './browser';
+import type { TestApp } from '../support/app';
+import type { Actors } from '../support/refunds';
+import { screenshot, type Browser } from './browser';
+import { ledgerPayment, startConsoleWorld, stopConsoleWorld } from './console-world';
 
 /** A stolen-wallet case in the agent console (Debian's Chromium against the whole service). */
 describe('the agent console: a stolen wallet', () => {
@@ -12,34 +12,15 @@ describe('the agent console: a stolen wallet', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    a = await actors(t);
+    ({ t, a, browser, baseUrl } = await startConsoleWorld());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => stopConsoleWorld({ t, browser }));
   afterEach(() => {
     if (browser) expect(browser.errors).toEqual([]);
   });
 
-  async function payment(customerId: string, amount: number, description: string) {
-    const id = `TX-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const res = await t.http.post('/v1/transactions').set('Authorization', a.system).send({
-      id,
-      customerId,
-      merchantId: 'mer-1',
-      amount,
-      currency: 'IDR',
-      paidAt: '2026-11-20T03:00:00.000Z',
-      description,
-    });
-    expect(res.status).toBe(201);
-    return id;
-  }
+  const payment = (customerId: string, amount: number, description: string) =>
+    ledgerPayment({ t, a }, customerId, amount, description);
 
   async function signIn(page: Page, agentId: string) {
     const token = (await t.bearer('agent', agentId)).replace(/^Bearer /, '');
