@@ -151,7 +151,7 @@ async function main(): Promise<void> {
         DATABASE_URL: database.url,
         AUTH_JWT_SECRET: SECRET,
         RATE_LIMIT_PER_MINUTE: '0',
-        // The apply scenario leaves thousands of drafts to its 20 customers.
+        // The write scenarios leave thousands of drafts to their 1,000 customers.
         MAX_OPEN_DRAFTS_PER_CUSTOMER: '1000000',
         LOG_LEVEL: 'info',
       },

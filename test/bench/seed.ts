@@ -4,7 +4,8 @@ import type { Client } from 'pg';
 export const BIG_MERCHANT = 'mer-big';
 /** Payments the write scenarios apply against: large amounts, so they never run out. */
 export const POOL_MERCHANT = 'mer-pool';
-export const POOL_CUSTOMERS = 20;
+/** Two payments each: like real customers, each rarely has two requests in flight at once. */
+export const POOL_CUSTOMERS = 1_000;
 export const POOL_PAYMENTS = 2_000;
 export const POOL_AMOUNT = 1_000_000_000_000;
 
