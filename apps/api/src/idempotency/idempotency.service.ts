@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import type { KyselyTransactionalAdapter } from '../database/database';
+import type { IdempotencyKey, KyselyTransactionalAdapter } from '../database/database';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/problem';
 import { negotiateLanguage } from '../i18n/i18n';
@@ -91,7 +91,8 @@ export class IdempotencyService {
     if (first) {
       await this.waitFor(first);
       // Answered: replay it; nothing recorded (it failed on the server's side): run afresh.
-      if (await this.keys.find(scope)) return this.replay(scope, requestFingerprint, reply);
+      const answered = await this.keys.find(scope);
+      if (answered) return this.replay(scope, requestFingerprint, reply, answered);
       return this.run(request, reply, requestFingerprint, handler, notReplayed);
     }
     const running = this.runFirst(scope, requestFingerprint, reply, handler, notReplayed);
@@ -191,9 +192,14 @@ export class IdempotencyService {
     };
   }
 
-  /** Answers what the first request with this key answered. */
-  private async replay(scope: KeyScope, requestFingerprint: string, reply: FastifyReply) {
-    const record = await this.keys.find(scope);
+  /** Answers what the first request with this key answered (`known`: its record, if read). */
+  private async replay(
+    scope: KeyScope,
+    requestFingerprint: string,
+    reply: FastifyReply,
+    known?: IdempotencyKey,
+  ) {
+    const record = known ?? (await this.keys.find(scope));
     if (!record || record.responseStatus === null) {
       // The first request failed on the server's side and recorded nothing.
       throw new AppError(
