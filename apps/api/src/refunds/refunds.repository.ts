@@ -4,7 +4,9 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type RawBuilder, sql, type Updateable } from 'kysely';
 import type { Actor } from '../common/actor';
 import type { NewestFirstKey } from '../common/pagination';
+import { compiledOnce } from '../database/compiled-once';
 import type {
+  Database,
   DB,
   KyselyTransactionalAdapter,
   PayoutHold,
@@ -101,6 +103,133 @@ const heldBy = (refunds: 'refunds' | 'r') =>
   sql<string | null>`(SELECT security_report_id FROM payout_holds
                        WHERE customer_id = ${sql.ref(`${refunds}.customerId`)})`.as('heldBy');
 
+/** The refund with `heldBy` (the read path's one statement). */
+const findRefund = compiledOnce((db: Database, args: { id: string }) =>
+  db
+    .selectFrom('refunds')
+    .selectAll('refunds')
+    .select(heldBy('refunds'))
+    .where('refunds.id', '=', args.id),
+);
+
+/** The payment, once its customer's quota lock is taken (until the unit of work ends). */
+const findPaymentLockingQuotas = compiledOnce((db: Database, args: { id: string }) =>
+  db
+    .selectFrom('transactions as t')
+    .selectAll('t')
+    .where('t.id', '=', args.id)
+    // Evaluated for the one row the primary key finds (the lock's result is never null).
+    .where(
+      sql<boolean>`pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${sql.ref('t.customerId')})) IS NOT NULL`,
+    ),
+);
+
+/**
+ * Apply's one write: holds the amount on the payment (if it stays within the payment and the
+ * customer has fewer open drafts than allowed), inserts the draft and its first timeline event.
+ */
+const insertDraft = compiledOnce(
+  (
+    db: Database,
+    args: {
+      id: string;
+      eventId: string;
+      paymentId: string;
+      customerId: string;
+      merchantId: string;
+      currency: string;
+      amount: bigint;
+      reasonCode: ReasonCode;
+      description: string | null;
+      securityReportId: string | null;
+      maxOpenDrafts: number;
+      actorRole: string;
+      actorId: string;
+    },
+  ) =>
+    db
+      .with('held', (db) =>
+        db
+          .updateTable('transactions')
+          .set((eb) => ({ heldAmount: eb('heldAmount', '+', args.amount) }))
+          .where('id', '=', args.paymentId)
+          .where((eb) => eb(eb('heldAmount', '+', args.amount), '<=', eb.ref('amount')))
+          .where((eb) =>
+            eb(
+              eb
+                .selectFrom('refunds')
+                .select((count) => count.fn.countAll().as('drafts'))
+                .where('customerId', '=', args.customerId)
+                .where('status', '=', RefundStatus.DRAFT),
+              '<',
+              args.maxOpenDrafts,
+            ),
+          )
+          .returning('id'),
+      )
+      .with('r', (db) =>
+        db
+          .insertInto('refunds')
+          .columns([
+            'id',
+            'transactionId',
+            'customerId',
+            'merchantId',
+            'amount',
+            'requestedAmount',
+            'currency',
+            'reasonCode',
+            'description',
+            'lastEventSequence',
+            'draftTouchedAt',
+            'securityReportId',
+          ])
+          .expression((eb) =>
+            eb
+              .selectFrom('held')
+              .select([
+                sql<string>`${args.id}::uuid`.as('id'),
+                'held.id',
+                sql<string>`${args.customerId}::text`.as('customerId'),
+                sql<string>`${args.merchantId}::text`.as('merchantId'),
+                sql<bigint>`${args.amount}::bigint`.as('amount'),
+                sql<bigint>`${args.amount}::bigint`.as('requestedAmount'),
+                sql<string>`${args.currency}::char(3)`.as('currency'),
+                sql<ReasonCode>`${args.reasonCode}::reason_code`.as('reasonCode'),
+                sql<string | null>`${args.description}::text`.as('description'),
+                sql<number>`1`.as('lastEventSequence'),
+                sql<Date>`now()`.as('draftTouchedAt'),
+                sql<string | null>`${args.securityReportId}::uuid`.as('securityReportId'),
+              ]),
+          )
+          .returningAll(),
+      )
+      .with('e', (db) =>
+        db
+          .insertInto('refundEvents')
+          .expression((eb) =>
+            eb
+              .selectFrom('r')
+              .select([
+                sql<string>`${args.eventId}::uuid`.as('id'),
+                'r.id as refundId',
+                sql<number>`1`.as('sequence'),
+                sql<string>`'apply'`.as('action'),
+                sql<null>`NULL::refund_status`.as('fromStatus'),
+                'r.status as toStatus',
+                sql<string>`${args.actorRole}::text`.as('actorRole'),
+                sql<string>`${args.actorId}::text`.as('actorId'),
+                sql<null>`NULL::text`.as('note'),
+                sql<null>`NULL::jsonb`.as('details'),
+                'r.createdAt',
+              ]),
+          ),
+      )
+      .selectFrom('r')
+      .selectAll()
+      .select(heldBy('r')),
+);
+
 @Injectable()
 export class RefundsRepository {
   constructor(private readonly txHost: TransactionHost<KyselyTransactionalAdapter>) {}
@@ -110,13 +239,8 @@ export class RefundsRepository {
   }
 
   /** The refund, with the report holding its customer's payouts (`heldBy`): one statement. */
-  findById(id: string): Promise<HeldRefund | undefined> {
-    return this.db
-      .selectFrom('refunds')
-      .selectAll('refunds')
-      .select(heldBy('refunds'))
-      .where('refunds.id', '=', id)
-      .executeTakeFirst();
+  async findById(id: string): Promise<HeldRefund | undefined> {
+    return (await findRefund(this.db, { id }))[0];
   }
 
   /** The refund, locked until the unit of work ends (uploads and case work on it wait). */
@@ -141,18 +265,8 @@ export class RefundsRepository {
   }
 
   /** The payment, with its customer's quota lock taken (`lockCustomerQuotas`): one statement. */
-  findPaymentLockingQuotas(id: string): Promise<Transaction | undefined> {
-    return (
-      this.db
-        .selectFrom('transactions as t')
-        .selectAll('t')
-        .where('t.id', '=', id)
-        // Evaluated for the one row the primary key finds (the lock's result is never null).
-        .where(
-          sql<boolean>`pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${sql.ref('t.customerId')})) IS NOT NULL`,
-        )
-        .executeTakeFirst()
-    );
+  async findPaymentLockingQuotas(id: string): Promise<Transaction | undefined> {
+    return (await findPaymentLockingQuotas(this.db, { id }))[0];
   }
 
   async countOpenDrafts(customerId: string): Promise<number> {
@@ -372,90 +486,24 @@ export class RefundsRepository {
    * `maxOpenDrafts` drafts (counted after their quota lock was taken, by a statement of its
    * own, so this one's snapshot sees every draft committed before). Nothing comes back otherwise.
    */
-  insertDraft(draft: NewDraft, actor: Actor): Promise<HeldRefund | undefined> {
+  async insertDraft(draft: NewDraft, actor: Actor): Promise<HeldRefund | undefined> {
     const { payment } = draft;
-    return this.db
-      .with('held', (db) =>
-        db
-          .updateTable('transactions')
-          .set((eb) => ({ heldAmount: eb('heldAmount', '+', draft.amount) }))
-          .where('id', '=', payment.id)
-          .where((eb) => eb(eb('heldAmount', '+', draft.amount), '<=', eb.ref('amount')))
-          .where((eb) =>
-            eb(
-              eb
-                .selectFrom('refunds')
-                .select((count) => count.fn.countAll().as('drafts'))
-                .where('customerId', '=', payment.customerId)
-                .where('status', '=', RefundStatus.DRAFT),
-              '<',
-              draft.maxOpenDrafts,
-            ),
-          )
-          .returning('id'),
-      )
-      .with('r', (db) =>
-        db
-          .insertInto('refunds')
-          .columns([
-            'id',
-            'transactionId',
-            'customerId',
-            'merchantId',
-            'amount',
-            'requestedAmount',
-            'currency',
-            'reasonCode',
-            'description',
-            'lastEventSequence',
-            'draftTouchedAt',
-            'securityReportId',
-          ])
-          .expression((eb) =>
-            eb
-              .selectFrom('held')
-              .select([
-                sql<string>`${randomUUID()}::uuid`.as('id'),
-                'held.id',
-                sql<string>`${payment.customerId}::text`.as('customerId'),
-                sql<string>`${payment.merchantId}::text`.as('merchantId'),
-                sql<bigint>`${draft.amount}::bigint`.as('amount'),
-                sql<bigint>`${draft.amount}::bigint`.as('requestedAmount'),
-                sql<string>`${payment.currency}::char(3)`.as('currency'),
-                sql<ReasonCode>`${draft.reasonCode}::reason_code`.as('reasonCode'),
-                sql<string | null>`${draft.description}::text`.as('description'),
-                sql<number>`1`.as('lastEventSequence'),
-                sql<Date>`now()`.as('draftTouchedAt'),
-                sql<string | null>`${draft.securityReportId ?? null}::uuid`.as('securityReportId'),
-              ]),
-          )
-          .returningAll(),
-      )
-      .with('e', (db) =>
-        db
-          .insertInto('refundEvents')
-          .expression((eb) =>
-            eb
-              .selectFrom('r')
-              .select([
-                sql<string>`${randomUUID()}::uuid`.as('id'),
-                'r.id as refundId',
-                sql<number>`1`.as('sequence'),
-                sql<string>`'apply'`.as('action'),
-                sql<null>`NULL::refund_status`.as('fromStatus'),
-                'r.status as toStatus',
-                sql<string>`${actor.role}::text`.as('actorRole'),
-                sql<string>`${actor.id}::text`.as('actorId'),
-                sql<null>`NULL::text`.as('note'),
-                sql<null>`NULL::jsonb`.as('details'),
-                'r.createdAt',
-              ]),
-          ),
-      )
-      .selectFrom('r')
-      .selectAll()
-      .select(heldBy('r'))
-      .executeTakeFirst();
+    const [inserted] = await insertDraft(this.db, {
+      id: randomUUID(),
+      eventId: randomUUID(),
+      paymentId: payment.id,
+      customerId: payment.customerId,
+      merchantId: payment.merchantId,
+      currency: payment.currency,
+      amount: draft.amount,
+      reasonCode: draft.reasonCode,
+      description: draft.description,
+      securityReportId: draft.securityReportId ?? null,
+      maxOpenDrafts: draft.maxOpenDrafts,
+      actorRole: actor.role,
+      actorId: actor.id,
+    });
+    return inserted;
   }
 
   /**
