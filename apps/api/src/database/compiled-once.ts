@@ -1,8 +1,13 @@
-import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
+import type { CompiledQuery, QueryExecutorProvider, QueryResult } from 'kysely';
 
 /** What runs a compiled query: a transaction or the pool (`Database`, kept generic here). */
-interface Executor {
+export interface Executor extends QueryExecutorProvider {
   executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
+
+/** A query builder or a raw `sql` template (which compiles against an executor). */
+interface Buildable<R> {
+  compile(executor: QueryExecutorProvider): CompiledQuery<R>;
 }
 
 /** Stands in for one argument while the query is compiled: it becomes that argument's parameter. */
@@ -22,14 +27,14 @@ const slots: object = new Proxy({}, { get: (_target, name) => new Slot(String(na
  * Each call binds its own values in the stand-ins' places; results go through the plugins
  * (camelCase keys) as any query's do.
  */
-export function compiledOnce<Db extends Executor, Args extends Record<string, unknown>, Row>(
-  build: (db: Db, args: Args) => Compilable<Row>,
+export function compiledOnce<Db extends Executor, Args extends object, Row>(
+  build: (db: Db, args: Args) => Buildable<Row>,
 ): (db: Db, args: Args) => Promise<Row[]> {
   let compiled: CompiledQuery<Row> | undefined;
   return async (db, args) => {
-    compiled ??= build(db, slots as Args).compile();
+    compiled ??= build(db, slots as Args).compile(db);
     const parameters = compiled.parameters.map((value) =>
-      value instanceof Slot ? args[value.name] : value,
+      value instanceof Slot ? args[value.name as keyof Args] : value,
     );
     const { rows } = await db.executeQuery<Row>({ ...compiled, parameters });
     return rows;

@@ -1,20 +1,25 @@
-import { QueryExecutorProvider, RawBuilder, sql } from 'kysely';
+import { RawBuilder, sql } from 'kysely';
+import { compiledOnce, type Executor } from './compiled-once';
 
 /** A transaction or the pool (`Database`; this module stays below `database.ts`). */
-type Database = QueryExecutorProvider;
+type Database = Executor;
 
 /**
  * A write that waits for the end of its unit of work: the outbox's events with their webhook
  * deliveries, and a keyed request's answer. They are gathered while the service works and sent
- * together, as one statement, just before COMMIT: one round trip instead of one each.
+ * together, as one statement, just before COMMIT: one round trip instead of one each. The
+ * statement is compiled once for each combination of writes (`compiledOnce`): `build` makes the
+ * write's statements from stand-ins for the values `values` gives each time.
  */
-export interface FinalWrite {
+export interface FinalWrite<V extends object = object> {
   /**
    * Named data-modifying statements, made into the final statement's `WITH` list in this order
-   * (a later one may read an earlier one's RETURNING rows by its name). Called at the end, so
-   * that it writes everything gathered by then.
+   * (a later one may read an earlier one's RETURNING rows by its name). Their shape must not
+   * depend on the values: use each of `values` only as a value.
    */
-  build(): Array<{ name: string; statement: RawBuilder<unknown> }>;
+  build(values: V): Array<{ name: string; statement: RawBuilder<unknown> }>;
+  /** The values this unit of work writes; called at the end, with everything gathered by then. */
+  values(): V;
   /** Given how many rows the last of them returned; throwing rolls the unit of work back. */
   check?(rows: number): void;
 }
@@ -42,7 +47,7 @@ export async function atEnd<W extends FinalWrite>(
   if (!writes) {
     const write = create();
     use(write);
-    return run(tx, [write]);
+    return run(tx, [[key, write]]);
   }
   let write = writes.get(key) as W | undefined;
   if (!write) {
@@ -54,20 +59,40 @@ export async function atEnd<W extends FinalWrite>(
 
 /** Called by the transaction adapter after the unit of work's own statements, before COMMIT. */
 export async function endUnitOfWork(tx: Database): Promise<void> {
-  const writes = [...(pending.get(tx)?.values() ?? [])];
+  const writes = [...(pending.get(tx)?.entries() ?? [])];
   pending.delete(tx);
   if (writes.length > 0) await run(tx, writes);
 }
 
-async function run(db: Database, writes: FinalWrite[]): Promise<void> {
-  const built = writes.map((write) => write.build());
-  const ctes = built.flat().map(({ name, statement }) => sql`${sql.id(name)} AS (${statement})`);
-  const counts = built.map(
-    (statements, index) =>
-      sql`(SELECT count(*) FROM ${sql.id(statements[statements.length - 1].name)})::int AS ${sql.id(`w${index}`)}`,
-  );
-  const { rows } = await sql<
-    Record<string, number>
-  >`WITH ${sql.join(ctes)} SELECT ${sql.join(counts)}`.execute(db);
-  writes.forEach((write, index) => write.check?.(rows[0][`w${index}`]));
+/** The final statement of each combination of writes (by their keys, in order), compiled once. */
+const statements = new Map<string, ReturnType<typeof finalStatement>>();
+
+function finalStatement(writes: FinalWrite[]) {
+  return compiledOnce((_db: Database, values: Record<string, unknown>) => {
+    // Each write sees its own values under their own names (`<index>:<name>` in the whole).
+    const built = writes.map((write, index) =>
+      write.build(new Proxy({}, { get: (_target, name) => values[`${index}:${String(name)}`] })),
+    );
+    const ctes = built.flat().map(({ name, statement }) => sql`${sql.id(name)} AS (${statement})`);
+    const counts = built.map(
+      (written, index) =>
+        sql`(SELECT count(*) FROM ${sql.id(written[written.length - 1].name)})::int AS ${sql.id(`w${index}`)}`,
+    );
+    return sql<Record<string, number>>`WITH ${sql.join(ctes)} SELECT ${sql.join(counts)}`;
+  });
+}
+
+async function run(db: Database, writes: Array<[key: string, write: FinalWrite]>): Promise<void> {
+  const key = writes.map(([name]) => name).join(',');
+  let statement = statements.get(key);
+  if (!statement) {
+    statement = finalStatement(writes.map(([, write]) => write));
+    statements.set(key, statement);
+  }
+  const values: Record<string, unknown> = {};
+  writes.forEach(([, write], index) => {
+    for (const [name, value] of Object.entries(write.values())) values[`${index}:${name}`] = value;
+  });
+  const [counts] = await statement(db, values);
+  writes.forEach(([, write], index) => write.check?.(counts[`w${index}`]));
 }

@@ -1,14 +1,63 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { sql } from 'kysely';
-import type { IdempotencyKey, KyselyTransactionalAdapter } from '../database/database';
-import { atEnd } from '../database/unit-of-work';
+import type { Database, IdempotencyKey, KyselyTransactionalAdapter } from '../database/database';
+import { atEnd, type FinalWrite } from '../database/unit-of-work';
 
 export interface KeyScope {
   principal: string;
   method: string;
   path: string;
   key: string;
+}
+
+/** A key's answer as written: `body` as JSON text; `language` that of a problem's texts. */
+interface Answer extends KeyScope {
+  fingerprint: string;
+  expiresAt: Date;
+  status: number;
+  body: string;
+  language: string | null;
+  now: Date;
+}
+
+/**
+ * Inserts the key's answer, or takes over a key whose record expired (a key may be reused after
+ * its retention period) or never got an answer (a claim of the version that reserved keys
+ * before running). Uses each value only as a value: the final write compiles it once.
+ */
+function recording(db: Database, answer: Answer) {
+  return db
+    .insertInto('idempotencyKeys')
+    .values({
+      principal: answer.principal,
+      method: answer.method,
+      path: answer.path,
+      key: answer.key,
+      fingerprint: answer.fingerprint,
+      expiresAt: answer.expiresAt,
+      responseStatus: answer.status,
+      responseBody: sql`${answer.body}::jsonb`,
+      responseLanguage: answer.language,
+    })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['principal', 'method', 'path', 'key'])
+        .doUpdateSet((eb) => ({
+          fingerprint: eb.ref('excluded.fingerprint'),
+          responseStatus: eb.ref('excluded.responseStatus'),
+          responseBody: eb.ref('excluded.responseBody'),
+          responseLanguage: eb.ref('excluded.responseLanguage'),
+          createdAt: sql<Date>`DEFAULT`,
+          expiresAt: eb.ref('excluded.expiresAt'),
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('idempotencyKeys.expiresAt', '<', answer.now),
+            eb('idempotencyKeys.responseStatus', 'is', null),
+          ]),
+        ),
+    );
 }
 
 @Injectable()
@@ -33,14 +82,15 @@ export class IdempotencyRepository {
     body: unknown,
     language: string | null = null,
   ): Promise<boolean> {
-    const result = await this.recording(
-      scope,
+    const result = await recording(this.db, {
+      ...scope,
       fingerprint,
       expiresAt,
       status,
-      body,
+      body: JSON.stringify(body),
       language,
-    ).executeTakeFirst();
+      now: new Date(),
+    }).executeTakeFirst();
     return result.numInsertedOrUpdatedRows === 1n;
   }
 
@@ -59,58 +109,32 @@ export class IdempotencyRepository {
     taken: () => never,
     language: string | null = null,
   ): Promise<void> {
-    const statement = sql`${this.recording(scope, fingerprint, expiresAt, status, body, language).returning(sql<number>`1`.as('recorded'))}`;
+    const answer: Answer = {
+      ...scope,
+      fingerprint,
+      expiresAt,
+      status,
+      body: JSON.stringify(body),
+      language,
+      now: new Date(),
+    };
     return atEnd(
       this.db,
       'idempotency',
-      () => ({
-        build: () => [{ name: 'idempotency_answer', statement }],
+      (): FinalWrite<Answer> => ({
+        values: () => answer,
+        build: (values) => [
+          {
+            name: 'idempotency_answer',
+            statement: sql`${recording(this.db, values).returning(sql<number>`1`.as('recorded'))}`,
+          },
+        ],
         check: (rows) => {
           if (rows === 0) taken();
         },
       }),
       () => undefined,
     );
-  }
-
-  /** `language`: the language of a problem's texts, which a replay answers in too. */
-  private recording(
-    scope: KeyScope,
-    fingerprint: string,
-    expiresAt: Date,
-    status: number,
-    body: unknown,
-    language: string | null = null,
-  ) {
-    return this.db
-      .insertInto('idempotencyKeys')
-      .values({
-        ...scope,
-        fingerprint,
-        expiresAt,
-        responseStatus: status,
-        responseBody: sql`${JSON.stringify(body)}::jsonb`,
-        responseLanguage: language,
-      })
-      .onConflict((conflict) =>
-        conflict
-          .columns(['principal', 'method', 'path', 'key'])
-          .doUpdateSet((eb) => ({
-            fingerprint: eb.ref('excluded.fingerprint'),
-            responseStatus: eb.ref('excluded.responseStatus'),
-            responseBody: eb.ref('excluded.responseBody'),
-            responseLanguage: eb.ref('excluded.responseLanguage'),
-            createdAt: sql<Date>`DEFAULT`,
-            expiresAt: eb.ref('excluded.expiresAt'),
-          }))
-          // A key without an answer is a claim of the version that reserved keys first.
-          .where((eb) =>
-            eb.or([
-              eb('idempotencyKeys.expiresAt', '<', new Date()),
-              eb('idempotencyKeys.responseStatus', 'is', null),
-            ]),
-          ),
-      );
   }
 
   find(scope: KeyScope): Promise<IdempotencyKey | undefined> {

@@ -24,12 +24,33 @@ export type OutboxEvent = {
     }
 );
 
+/** The recorded events' columns, an array each (the statement unnests them). */
+interface OutboxValues {
+  ids: string[];
+  types: string[];
+  refundIds: (string | null)[];
+  customerIds: (string | null)[];
+  caseIds: (string | null)[];
+  data: string[];
+}
+
 /** The events a unit of work recorded, written at its end in one statement (`atEnd`). */
-class OutboxWrite implements FinalWrite {
+class OutboxWrite implements FinalWrite<OutboxValues> {
   readonly events: OutboxEvent[] = [];
 
-  build() {
+  values(): OutboxValues {
     const column = <T>(pick: (event: OutboxEvent) => T) => this.events.map(pick);
+    return {
+      ids: column(() => randomUUID()),
+      types: column((e) => e.type),
+      refundIds: column((e) => ('refundId' in e ? e.refundId : null)),
+      customerIds: column((e) => ('customerId' in e ? e.customerId : null)),
+      caseIds: column((e) => e.caseId ?? null),
+      data: column((e) => JSON.stringify(e.data)),
+    };
+  }
+
+  build(values: OutboxValues) {
     return [
       {
         name: 'outbox_events',
@@ -37,11 +58,9 @@ class OutboxWrite implements FinalWrite {
           INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
           SELECT e.id, e.type, refund.id, e.case_id, coalesce(refund.customer_id, e.customer_id),
                  refund.merchant_id, e.data, clock_timestamp()
-            FROM unnest(${column(() => randomUUID())}::uuid[], ${column((e) => e.type)}::text[],
-                        ${column((e) => ('refundId' in e ? e.refundId : null))}::uuid[],
-                        ${column((e) => ('customerId' in e ? e.customerId : null))}::text[],
-                        ${column((e) => e.caseId ?? null)}::uuid[],
-                        ${column((e) => JSON.stringify(e.data))}::json[])
+            FROM unnest(${values.ids}::uuid[], ${values.types}::text[],
+                        ${values.refundIds}::uuid[], ${values.customerIds}::text[],
+                        ${values.caseIds}::uuid[], ${values.data}::json[])
                  WITH ORDINALITY AS e(id, type, refund_id, customer_id, case_id, data, ord)
             LEFT JOIN refunds refund ON refund.id = e.refund_id
            WHERE e.refund_id IS NULL OR refund.id IS NOT NULL
