@@ -60,6 +60,8 @@ export async function startTestApp(
     ...NO_QUOTAS,
     ...env,
     DATABASE_URL: options.reach ? options.reach(db.url) : db.url,
+    // Through a pooler (the PgBouncer run), configured as a deployment behind one is.
+    DATABASE_DIRECT_URL: db.url === db.directUrl ? '' : db.directUrl,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let app: NestFastifyApplication;

@@ -64,7 +64,10 @@ export async function startService(
   const databaseEnv =
     typeof database === 'string'
       ? { DATABASE_URL: database, DATABASE_DIRECT_URL: '' }
-      : { DATABASE_URL: database.url, DATABASE_DIRECT_URL: database.directUrl };
+      : {
+          DATABASE_URL: database.url,
+          DATABASE_DIRECT_URL: database.directUrl === database.url ? '' : database.directUrl,
+        };
   const port = await freePort();
   let output = '';
   const child = spawn(

@@ -25,6 +25,8 @@ export class AppConfig {
   databaseUrl?: string;
   /** Migrations hold a session lock: a direct connection when `databaseUrl` is a pooler. */
   databaseDirectUrl?: string;
+  /** Hot queries as named prepared statements (off behind a transaction pooler). */
+  databasePreparedStatements!: boolean;
   embeddedPgPort?: number;
   dataDir!: string;
   /** Unset (never in production): the checkout's generated secret, see `development-secret.ts`. */

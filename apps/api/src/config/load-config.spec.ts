@@ -36,6 +36,29 @@ describe('loadConfig', () => {
     expect(config.caseSlaHours.LOW).toEqual({ firstResponse: 24, resolution: 120 });
   });
 
+  it('prepares statements unless a pooler is in front (DATABASE_DIRECT_URL) or it is told not to', () => {
+    const pooled = 'postgresql://app@pgbouncer:6432/refund_desk';
+    const direct = 'postgresql://app@db:5432/refund_desk';
+    expect(loadConfig({ DATABASE_URL: direct }).databasePreparedStatements).toBe(true);
+    expect(
+      loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }).databasePreparedStatements,
+    ).toBe(false);
+    expect(
+      loadConfig({
+        DATABASE_URL: pooled,
+        DATABASE_DIRECT_URL: direct,
+        DATABASE_PREPARED_STATEMENTS: 'true',
+      }).databasePreparedStatements,
+    ).toBe(true);
+    expect(
+      loadConfig({ DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: 'false' })
+        .databasePreparedStatements,
+    ).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS/,
+    );
+  });
+
   it('reads DATABASE_DIRECT_URL, a postgresql:// URL beside DATABASE_URL', () => {
     const pooled = 'postgresql://app@pgbouncer:6432/refund_desk';
     const direct = 'postgresql://app@db:5432/refund_desk';

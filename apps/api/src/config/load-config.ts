@@ -238,6 +238,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl,
     databaseDirectUrl,
+    // A transaction pooler in front (DATABASE_DIRECT_URL set) may not carry prepared statements.
+    databasePreparedStatements: boolean(env, 'DATABASE_PREPARED_STATEMENTS', !databaseDirectUrl),
     embeddedPgPort,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     jwtSecret: secret || undefined,
@@ -299,6 +301,11 @@ export const CONFIG_VARIABLES: Record<string, { default: string; meaning: string
     default: 'same as `DATABASE_URL`',
     meaning:
       'a direct connection to the same database, for migrations (a session advisory lock), when `DATABASE_URL` goes through a transaction pooler such as PgBouncer',
+  },
+  DATABASE_PREPARED_STATEMENTS: {
+    default: '`false` when `DATABASE_DIRECT_URL` is set, otherwise `true`',
+    meaning:
+      'send the hot queries as named prepared statements (parsed and planned once per connection); set `false` behind a transaction pooler that does not track them (PgBouncer before 1.21, or without `max_prepared_statements`)',
   },
   EMBEDDED_PG_PORT: { default: 'a free port', meaning: 'port of the embedded PostgreSQL' },
   DATA_DIR: {

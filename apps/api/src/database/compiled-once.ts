@@ -10,6 +10,18 @@ interface Buildable<R> {
   compile(executor: QueryExecutorProvider): CompiledQuery<R>;
 }
 
+/** The name of each compiled text, for the pool to prepare it (`preparedStatementName`). */
+const names = new Map<string, string>();
+
+/**
+ * The prepared statement name of a text compiled here, if it is one: the pool sends these texts
+ * as named prepared statements, which PostgreSQL parses (and, after a few runs, plans) once per
+ * connection instead of on every call (`DATABASE_PREPARED_STATEMENTS`).
+ */
+export function preparedStatementName(text: string): string | undefined {
+  return names.get(text);
+}
+
 /** Stands in for one argument while the query is compiled: it becomes that argument's parameter. */
 class Slot {
   constructor(readonly name: string) {}
@@ -32,7 +44,10 @@ export function compiledOnce<Db extends Executor, Args extends object, Row>(
 ): (db: Db, args: Args) => Promise<Row[]> {
   let compiled: CompiledQuery<Row> | undefined;
   return async (db, args) => {
-    compiled ??= build(db, slots as Args).compile(db);
+    if (!compiled) {
+      compiled = build(db, slots as Args).compile(db);
+      if (!names.has(compiled.sql)) names.set(compiled.sql, `refund_desk_${names.size + 1}`);
+    }
     const parameters = compiled.parameters.map((value) =>
       value instanceof Slot ? args[value.name as keyof Args] : value,
     );

@@ -21,8 +21,10 @@ import {
         if (!config.databaseUrl) {
           throw new Error('databaseUrl must be resolved before the app starts');
         }
-        const pool = createPool(config.databaseUrl, (error) =>
-          logger.warn({ err: error }, 'database connection lost'),
+        const pool = createPool(
+          config.databaseUrl,
+          (error) => logger.warn({ err: error }, 'database connection lost'),
+          { preparedStatements: config.databasePreparedStatements },
         );
         return createDatabase(pool);
       },

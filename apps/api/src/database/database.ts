@@ -4,6 +4,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, Selectable } from 'kysely';
 import type { Socket } from 'node:net';
 import { Pool, PoolClient, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
+import { preparedStatementName } from './compiled-once';
 import { beginUnitOfWork, endUnitOfWork } from './unit-of-work';
 
 /** Every table, with its row types generated from `prisma/schema.prisma` (prisma-kysely). */
@@ -52,17 +53,25 @@ const parseTypes = {
 };
 
 /**
- * A query that timed out leaves its connection waiting for an answer that may never come, and
- * each later query on it (the transaction's ROLLBACK) would wait out a time-out of its own:
- * the connection is closed instead, so they fail at once and the pool opens a fresh one.
+ * What the pool's connections do to every query: texts compiled once (`compiledOnce`) go as
+ * named prepared statements when `prepared` is on; a query that timed out, or a prepared one a
+ * migration made stale, closes its connection. (A query that timed out leaves its connection waiting for an answer that may never
+ * come, and each later query on it, the transaction's ROLLBACK, would wait out a time-out of its
+ * own: closed, they fail at once and the pool opens a fresh one.)
  */
-function closeOnQueryTimeout(client: PoolClient): void {
+function wrapQueries(client: PoolClient, prepared: boolean): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   client.query = ((...args: unknown[]) => {
-    const result = query(...args);
+    const [text, values] = args;
+    const name = prepared && typeof text === 'string' ? preparedStatementName(text) : undefined;
+    const result = name ? query({ name, text, values }) : query(...args);
     if (result instanceof Promise) {
-      result.catch((error: Error) => {
-        if (error.message !== 'Query read timeout') return;
+      result.catch((error: Error & { code?: string }) => {
+        // A prepared statement whose result columns a migration changed is refused on this
+        // connection from now on (PostgreSQL: "cached plan must not change result type"): a
+        // fresh connection prepares it anew.
+        const stale = name !== undefined && error.code === '0A000';
+        if (error.message !== 'Query read timeout' && !stale) return;
         // pg has no public way to drop a connection at once (end() waits for the server).
         (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
       });
@@ -71,7 +80,11 @@ function closeOnQueryTimeout(client: PoolClient): void {
   }) as PoolClient['query'];
 }
 
-export function createPool(databaseUrl: string, onLost: (error: Error) => void): Pool {
+export function createPool(
+  databaseUrl: string,
+  onLost: (error: Error) => void,
+  options: { preparedStatements: boolean } = { preparedStatements: true },
+): Pool {
   const pool = new Pool({
     connectionString: databaseUrl,
     max: POOL_SIZE,
@@ -82,7 +95,7 @@ export function createPool(databaseUrl: string, onLost: (error: Error) => void):
     types: parseTypes,
   });
   pool.on('connect', (client) => {
-    closeOnQueryTimeout(client);
+    wrapQueries(client, options.preparedStatements);
     // A connection lost while in use must not crash the process either (pg emits 'error' on the
     // client, and Kysely listens to none): the query in flight fails, the pool drops the client.
     client.on('error', onLost);

@@ -41,8 +41,9 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08006',
 ]);
+// A prepared statement a migration made stale ends its connection; the retry gets a fresh one.
 const UNAVAILABLE_MESSAGE =
-  /connection terminated|timeout exceeded when trying to connect|query read timeout|connection refused|can't reach database|server closed the connection|ECONNREFUSED|ECONNRESET/i;
+  /connection terminated|timeout exceeded when trying to connect|query read timeout|connection refused|can't reach database|server closed the connection|cached plan must not change result type|ECONNREFUSED|ECONNRESET/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
