@@ -63,31 +63,130 @@ export type RefundChanges = Omit<
   'id' | 'version' | 'lastEventSequence' | 'updatedAt' | 'caseId'
 >;
 
-const asJson = (value: object | null | undefined) =>
-  sql<unknown>`${value == null ? null : JSON.stringify(value)}::jsonb`;
+/** A timeline event's own values, as its row takes them (`details` as JSON text). */
+interface EventValues {
+  eventId: string;
+  action: string;
+  actorRole: string;
+  actorId: string;
+  note: string | null;
+  details: string | null;
+}
+
+function eventValues(event: Omit<TimelineEntry, 'toStatus'>): EventValues {
+  return {
+    eventId: randomUUID(),
+    action: event.action,
+    actorRole: event.actor.role,
+    actorId: event.actor.id,
+    note: event.note ?? null,
+    details: event.details == null ? null : JSON.stringify(event.details),
+  };
+}
 
 /**
  * The columns of a timeline event appended for the row a CTE named `r` wrote: its sequence is
- * the counter that write took; the states are given as SQL (the write's own, or literals).
+ * the counter that write took; the states are given as SQL (the write's own, or literals). Uses
+ * each value only as a value (see compiledOnce).
  */
 function timelineRow(
-  event: Omit<TimelineEntry, 'toStatus'>,
+  event: EventValues,
   states: { from: RawBuilder<unknown>; to: RawBuilder<unknown> },
 ) {
   return [
-    sql<string>`${randomUUID()}::uuid`.as('id'),
+    sql<string>`${event.eventId}::uuid`.as('id'),
     sql.ref('r.id').as('refundId'),
     sql.ref('r.lastEventSequence').as('sequence'),
     sql<string>`${event.action}::text`.as('action'),
     states.from.as('fromStatus'),
     states.to.as('toStatus'),
-    sql<string>`${event.actor.role}::text`.as('actorRole'),
-    sql<string>`${event.actor.id}::text`.as('actorId'),
-    sql<string | null>`${event.note ?? null}::text`.as('note'),
-    asJson(event.details).as('details'),
+    sql<string>`${event.actorRole}::text`.as('actorRole'),
+    sql<string>`${event.actorId}::text`.as('actorId'),
+    sql<string | null>`${event.note}::text`.as('note'),
+    sql<unknown>`${event.details}::jsonb`.as('details'),
     sql<Date>`clock_timestamp()`.as('createdAt'),
   ];
 }
+
+/** What decides an update's text: the columns it sets, the states it leaves, its offer check. */
+interface UpdateShape {
+  columns: string[];
+  from: readonly RefundStatus[];
+  /** The offer must be open (true), must not be (false), or is not checked (undefined). */
+  offerOpen?: boolean;
+}
+
+interface UpdateValues extends EventValues {
+  id: string;
+  version: number;
+  release: bigint;
+  offerAt: Date | null;
+  fromStatus: RefundStatus;
+  toStatus: RefundStatus;
+  /** The new values of `UpdateShape.columns`, by column. */
+  [column: `set:${string}`]: unknown;
+}
+
+/** `RefundsRepository.update`'s statement for one shape, compiled once. */
+function refundUpdate(shape: UpdateShape) {
+  return compiledOnce((db: Database, values: UpdateValues) =>
+    db
+      .with('r', (db) =>
+        db
+          .updateTable('refunds')
+          .set((eb) => ({
+            ...(Object.fromEntries(
+              shape.columns.map((column) => [column, values[`set:${column}`]]),
+            ) as RefundChanges),
+            version: eb('version', '+', 1),
+            lastEventSequence: eb('lastEventSequence', '+', 1),
+            updatedAt: sql<Date>`now()`,
+          }))
+          .where('id', '=', values.id)
+          .where('status', 'in', shape.from)
+          .where('version', '=', values.version)
+          .$if(shape.offerOpen !== undefined, (query) =>
+            query.where((eb) =>
+              shape.offerOpen
+                ? eb.and([
+                    eb('offerStatus', '=', 'OPEN'),
+                    eb('offerExpiresAt', '>', values.offerAt!),
+                  ])
+                : eb.or([
+                    eb('offerStatus', 'is', null),
+                    eb('offerStatus', '<>', 'OPEN'),
+                    eb('offerExpiresAt', '<=', values.offerAt!),
+                  ]),
+            ),
+          )
+          .returningAll(),
+      )
+      .with('released', (db) =>
+        db
+          .updateTable('transactions')
+          .from('r')
+          .set((eb) => ({ heldAmount: eb('transactions.heldAmount', '-', values.release) }))
+          .whereRef('transactions.id', '=', 'r.transactionId')
+          .where(sql<boolean>`${values.release}::bigint <> 0`),
+      )
+      .with('e', (db) =>
+        db.insertInto('refundEvents').expression((eb) =>
+          eb.selectFrom('r').select(
+            timelineRow(values, {
+              from: sql`${values.fromStatus}::refund_status`,
+              to: sql`${values.toStatus}::refund_status`,
+            }),
+          ),
+        ),
+      )
+      .selectFrom('r')
+      .selectAll()
+      .select(heldBy('r')),
+  );
+}
+
+/** The compiled update of each shape met so far, by its JSON. */
+const refundUpdates = new Map<string, ReturnType<typeof refundUpdate>>();
 
 /**
  * The refunds table and its timeline. Every write is one statement that checks what it relies
@@ -513,7 +612,7 @@ export class RefundsRepository {
    * hold their amount). Nothing comes back when the condition failed: someone else changed the
    * refund first.
    */
-  update(change: {
+  async update(change: {
     id: string;
     from: readonly RefundStatus[];
     version: number;
@@ -524,56 +623,31 @@ export class RefundsRepository {
     event: TimelineEntry & { fromStatus: RefundStatus };
   }): Promise<HeldRefund | undefined> {
     const { event } = change;
-    const release = change.release ?? 0n;
-    return this.db
-      .with('r', (db) =>
-        db
-          .updateTable('refunds')
-          .set((eb) => ({
-            ...change.set,
-            version: eb('version', '+', 1),
-            lastEventSequence: eb('lastEventSequence', '+', 1),
-            updatedAt: sql<Date>`now()`,
-          }))
-          .where('id', '=', change.id)
-          .where('status', 'in', change.from)
-          .where('version', '=', change.version)
-          .$if(change.offer !== undefined, (query) =>
-            query.where((eb) => {
-              const { open, at } = change.offer!;
-              return open
-                ? eb.and([eb('offerStatus', '=', 'OPEN'), eb('offerExpiresAt', '>', at)])
-                : eb.or([
-                    eb('offerStatus', 'is', null),
-                    eb('offerStatus', '<>', 'OPEN'),
-                    eb('offerExpiresAt', '<=', at),
-                  ]);
-            }),
-          )
-          .returningAll(),
-      )
-      .with('released', (db) =>
-        db
-          .updateTable('transactions')
-          .from('r')
-          .set((eb) => ({ heldAmount: eb('transactions.heldAmount', '-', release) }))
-          .whereRef('transactions.id', '=', 'r.transactionId')
-          .where(sql<boolean>`${release}::bigint <> 0`),
-      )
-      .with('e', (db) =>
-        db.insertInto('refundEvents').expression((eb) =>
-          eb.selectFrom('r').select(
-            timelineRow(event, {
-              from: sql`${event.fromStatus}::refund_status`,
-              to: sql`${event.toStatus}::refund_status`,
-            }),
-          ),
-        ),
-      )
-      .selectFrom('r')
-      .selectAll()
-      .select(heldBy('r'))
-      .executeTakeFirst();
+    // Kysely leaves out a column set to undefined: so does the shape.
+    const set = Object.entries(change.set ?? {}).filter(([, value]) => value !== undefined);
+    const shape: UpdateShape = {
+      columns: set.map(([column]) => column),
+      from: change.from,
+      offerOpen: change.offer?.open,
+    };
+    const key = JSON.stringify(shape);
+    let write = refundUpdates.get(key);
+    if (!write) {
+      write = refundUpdate(shape);
+      refundUpdates.set(key, write);
+    }
+    const values: UpdateValues = {
+      id: change.id,
+      version: change.version,
+      release: change.release ?? 0n,
+      offerAt: change.offer?.at ?? null,
+      fromStatus: event.fromStatus,
+      toStatus: event.toStatus,
+      ...eventValues(event),
+    };
+    for (const [column, value] of set) values[`set:${column}`] = value;
+    const [written] = await write(this.db, values);
+    return written;
   }
 
   /**
@@ -601,7 +675,12 @@ export class RefundsRepository {
           .expression((eb) =>
             eb
               .selectFrom('r')
-              .select(timelineRow(event, { from: sql.ref('r.status'), to: sql.ref('r.status') })),
+              .select(
+                timelineRow(eventValues(event), {
+                  from: sql.ref('r.status'),
+                  to: sql.ref('r.status'),
+                }),
+              ),
           ),
       )
       .selectFrom('r')
