@@ -3,26 +3,31 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { Logger } from 'pino';
 
 /**
+ * Where headers can reach a log line: a request or a headers object logged as such, and
+ * @fastify/multipart's `busboyOptions.headers` (at trace level). Named paths, not wildcards
+ * (`*.headers.authorization`): pino checks a named path in constant time, while a wildcard walks
+ * every key of every line, the request's one line included (about 2% of a read's CPU).
+ */
+export const REDACTED_PATHS = ['headers', 'req.headers', 'busboyOptions.headers'].flatMap(
+  (headers) => [`${headers}.authorization`, `${headers}.cookie`],
+);
+
+/**
  * One pino logger for Fastify's request logs and Nest's own messages: JSON lines on stdout,
  * written asynchronously (lines written together under load, one system call for many; what is
- * buffered is flushed when the process exits, though not on a kill -9).
+ * buffered is flushed when the process exits, though not on a kill -9). Tests give their own
+ * destination.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(
+  level: string,
+  destination: pino.DestinationStream = pino.destination({ sync: false }),
+): Logger {
   return pino(
     {
       level,
       base: { service: 'refund-desk' },
-      // Tokens and secrets never reach the logs, whatever a request carries, and wherever a
-      // plugin puts its headers (@fastify/multipart logs `busboyOptions.headers` at trace level).
-      redact: {
-        paths: [
-          'headers.authorization',
-          'headers.cookie',
-          '*.headers.authorization',
-          '*.headers.cookie',
-        ],
-        censor: '[redacted]',
-      },
+      // Tokens and secrets never reach the logs, whatever a request carries.
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
@@ -31,7 +36,7 @@ export function createLogger(level: string): Logger {
         }),
       },
     },
-    pino.destination({ sync: false }),
+    destination,
   );
 }
 

@@ -670,18 +670,14 @@ export class RefundsRepository {
           .returningAll(),
       )
       .with('e', (db) =>
-        db
-          .insertInto('refundEvents')
-          .expression((eb) =>
-            eb
-              .selectFrom('r')
-              .select(
-                timelineRow(eventValues(event), {
-                  from: sql.ref('r.status'),
-                  to: sql.ref('r.status'),
-                }),
-              ),
+        db.insertInto('refundEvents').expression((eb) =>
+          eb.selectFrom('r').select(
+            timelineRow(eventValues(event), {
+              from: sql.ref('r.status'),
+              to: sql.ref('r.status'),
+            }),
           ),
+        ),
       )
       .selectFrom('r')
       .selectAll()
