@@ -141,6 +141,8 @@ async function main(): Promise<void> {
     const service = await startChild({
       args: [
         ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+        // Names JIT-compiled functions for `perf` (/tmp/perf-<pid>.map).
+        ...(process.env.BENCH_PERF ? ['--perf-basic-prof'] : []),
         ...serviceArgs,
       ],
       cwd: ROOT,
