@@ -21,6 +21,25 @@ interface Answer extends KeyScope {
   now: Date;
 }
 
+function answerOf(
+  scope: KeyScope,
+  fingerprint: string,
+  expiresAt: Date,
+  status: number,
+  body: unknown,
+  language: string | null,
+): Answer {
+  return {
+    ...scope,
+    fingerprint,
+    expiresAt,
+    status,
+    body: JSON.stringify(body),
+    language,
+    now: new Date(),
+  };
+}
+
 /**
  * Inserts the key's answer, or takes over a key whose record expired (a key may be reused after
  * its retention period) or never got an answer (a claim of the version that reserved keys
@@ -82,15 +101,10 @@ export class IdempotencyRepository {
     body: unknown,
     language: string | null = null,
   ): Promise<boolean> {
-    const result = await recording(this.db, {
-      ...scope,
-      fingerprint,
-      expiresAt,
-      status,
-      body: JSON.stringify(body),
-      language,
-      now: new Date(),
-    }).executeTakeFirst();
+    const result = await recording(
+      this.db,
+      answerOf(scope, fingerprint, expiresAt, status, body, language),
+    ).executeTakeFirst();
     return result.numInsertedOrUpdatedRows === 1n;
   }
 
@@ -109,15 +123,7 @@ export class IdempotencyRepository {
     taken: () => never,
     language: string | null = null,
   ): Promise<void> {
-    const answer: Answer = {
-      ...scope,
-      fingerprint,
-      expiresAt,
-      status,
-      body: JSON.stringify(body),
-      language,
-      now: new Date(),
-    };
+    const answer = answerOf(scope, fingerprint, expiresAt, status, body, language);
     return atEnd(
       this.db,
       'idempotency',
