@@ -184,6 +184,8 @@ describe('overdue reviews and their support cases', () => {
         AUTH_JWT_SECRET: TEST_SECRET,
         RATE_LIMIT_PER_MINUTE: '0',
         DATABASE_URL: t.db.url,
+        // Through a pooler (the PgBouncer run), configured as a deployment behind one is.
+        DATABASE_DIRECT_URL: t.db.url === t.db.directUrl ? '' : t.db.directUrl,
       });
       other = await createApp(config, pino({ level: 'silent' }), FEATURE_MODULES);
       await other.init();
