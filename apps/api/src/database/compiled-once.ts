@@ -42,10 +42,13 @@ const slots: object = new Proxy({}, { get: (_target, name) => new Slot(String(na
 export function compiledOnce<Db extends Executor, Args extends object, Row>(
   build: (db: Db, args: Args) => Buildable<Row>,
 ): (db: Db, args: Args) => Promise<Row[]> {
+  // Let go once compiled, with whatever the builder closes over: only the compiled text is kept.
+  let builder: typeof build | undefined = build;
   let compiled: CompiledQuery<Row> | undefined;
   return async (db, args) => {
     if (!compiled) {
-      compiled = build(db, slots as Args).compile(db);
+      compiled = builder!(db, slots as Args).compile(db);
+      builder = undefined;
       if (!names.has(compiled.sql)) names.set(compiled.sql, `refund_desk_${names.size + 1}`);
     }
     const parameters = compiled.parameters.map((value) =>

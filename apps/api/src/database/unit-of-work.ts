@@ -67,12 +67,12 @@ export async function endUnitOfWork(tx: Database): Promise<void> {
 /** The final statement of each combination of writes (by their keys, in order), compiled once. */
 const statements = new Map<string, ReturnType<typeof finalStatement>>();
 
-function finalStatement(first: FinalWrite[]) {
-  // Built once, from the first unit of work's writes; then let go (only their shape counts).
-  let writes: FinalWrite[] | undefined = first;
+function finalStatement(writes: FinalWrite[]) {
+  // Built once, from the first unit of work's writes (only their shape counts); compiledOnce
+  // lets go of them once compiled.
   return compiledOnce((_db: Database, values: Record<string, unknown>) => {
     // Each write sees its own values under their own names (`<index>:<name>` in the whole).
-    const built = writes!.map((write, index) =>
+    const built = writes.map((write, index) =>
       write.build(new Proxy({}, { get: (_target, name) => values[`${index}:${String(name)}`] })),
     );
     const ctes = built.flat().map(({ name, statement }) => sql`${sql.id(name)} AS (${statement})`);
@@ -80,7 +80,6 @@ function finalStatement(first: FinalWrite[]) {
       (written, index) =>
         sql`(SELECT count(*) FROM ${sql.id(written[written.length - 1].name)})::int AS ${sql.id(`w${index}`)}`,
     );
-    writes = undefined;
     return sql<Record<string, number>>`WITH ${sql.join(ctes)} SELECT ${sql.join(counts)}`;
   });
 }
