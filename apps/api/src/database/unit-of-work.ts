@@ -15,13 +15,19 @@ export interface FinalWrite<V extends object = object> {
   /**
    * Named data-modifying statements, made into the final statement's `WITH` list in this order
    * (a later one may read an earlier one's RETURNING rows by its name). Their shape must not
-   * depend on the values: use each of `values` only as a value.
+   * depend on the values: use each of `values` only as a value. It may depend on what `shape`
+   * tells, which then keys a statement of its own.
    */
   build(values: V): Array<{ name: string; statement: RawBuilder<unknown> }>;
   /** The values this unit of work writes; called at the end, with everything gathered by then. */
   values(): V;
   /** Given how many rows the last of them returned; throwing rolls the unit of work back. */
   check?(rows: number): void;
+  /**
+   * What the statements' shape depends on, if anything (how many rows they write): writes of
+   * another shape get a statement of their own.
+   */
+  shape?(): string;
 }
 
 /** The final writes of each open unit of work, by its transaction. */
@@ -64,7 +70,10 @@ export async function endUnitOfWork(tx: Database): Promise<void> {
   if (writes.length > 0) await run(tx, writes);
 }
 
-/** The final statement of each combination of writes (by their keys, in order), compiled once. */
+/**
+ * The final statement of each combination of writes (by their keys and shapes, in order),
+ * compiled once.
+ */
 const statements = new Map<string, ReturnType<typeof finalStatement>>();
 
 function finalStatement(writes: FinalWrite[]) {
@@ -85,7 +94,7 @@ function finalStatement(writes: FinalWrite[]) {
 }
 
 async function run(db: Database, writes: Array<[key: string, write: FinalWrite]>): Promise<void> {
-  const key = writes.map(([name]) => name).join(',');
+  const key = writes.map(([name, write]) => `${name}:${write.shape?.() ?? ''}`).join(',');
   let statement = statements.get(key);
   if (!statement) {
     statement = finalStatement(writes.map(([, write]) => write));

@@ -24,33 +24,73 @@ export type OutboxEvent = {
     }
 );
 
-/** The recorded events' columns, an array each (the statement unnests them). */
-interface OutboxValues {
-  ids: string[];
-  types: string[];
-  refundIds: (string | null)[];
-  customerIds: (string | null)[];
-  caseIds: (string | null)[];
-  data: string[];
-}
+/**
+ * The recorded events' columns: by column and row (`type0`, `type1`…) for a few events, or one
+ * array per column (`type`) for more.
+ */
+type OutboxValues = Record<string, unknown>;
+
+/** The columns each recorded event gives, in the order the statement lists them. */
+const COLUMNS = ['id', 'type', 'refundId', 'customerId', 'caseId', 'data'] as const;
+type Column = (typeof COLUMNS)[number];
+const TYPES: Record<Column, string> = {
+  id: 'uuid',
+  type: 'text',
+  refundId: 'uuid',
+  customerId: 'text',
+  caseId: 'uuid',
+  data: 'json',
+};
+
+/**
+ * Up to this many events are written from rows of `VALUES` (a statement per count): PostgreSQL
+ * then estimates the rows as they are and keeps one generic plan for the prepared statement. More
+ * (a batch job's) are unnested from arrays, of a length it cannot know in advance: planned anew
+ * on each run, which is right for a batch, and one statement whatever their number.
+ */
+const ROWS_OF_VALUES = 4;
 
 /** The events a unit of work recorded, written at its end in one statement (`atEnd`). */
 class OutboxWrite implements FinalWrite<OutboxValues> {
   readonly events: OutboxEvent[] = [];
 
+  private get many(): boolean {
+    return this.events.length > ROWS_OF_VALUES;
+  }
+
+  shape(): string {
+    return this.many ? 'many' : String(this.events.length);
+  }
+
   values(): OutboxValues {
-    const column = <T>(pick: (event: OutboxEvent) => T) => this.events.map(pick);
-    return {
-      ids: column(() => randomUUID()),
-      types: column((e) => e.type),
-      refundIds: column((e) => ('refundId' in e ? e.refundId : null)),
-      customerIds: column((e) => ('customerId' in e ? e.customerId : null)),
-      caseIds: column((e) => e.caseId ?? null),
-      data: column((e) => JSON.stringify(e.data)),
-    };
+    const rows = this.events.map((event): Record<Column, string | null> => ({
+      id: randomUUID(),
+      type: event.type,
+      refundId: 'refundId' in event ? event.refundId : null,
+      customerId: 'customerId' in event ? event.customerId : null,
+      caseId: event.caseId ?? null,
+      data: JSON.stringify(event.data),
+    }));
+    const values: OutboxValues = {};
+    for (const column of COLUMNS) {
+      if (this.many) values[column] = rows.map((row) => row[column]);
+      else rows.forEach((row, index) => (values[`${column}${index}`] = row[column]));
+    }
+    return values;
   }
 
   build(values: OutboxValues) {
+    const typed = (name: string, column: Column, suffix = '') =>
+      sql`${values[name]}::${sql.raw(TYPES[column] + suffix)}`;
+    const source = this.many
+      ? sql`unnest(${sql.join(COLUMNS.map((column) => typed(column, column, '[]')))})
+              WITH ORDINALITY`
+      : sql`(VALUES ${sql.join(
+          this.events.map(
+            (_event, row) =>
+              sql`(${sql.join(COLUMNS.map((column) => typed(`${column}${row}`, column)))}, ${sql.lit(row)})`,
+          ),
+        )})`;
     return [
       {
         name: 'outbox_events',
@@ -58,10 +98,7 @@ class OutboxWrite implements FinalWrite<OutboxValues> {
           INSERT INTO events (id, type, refund_id, case_id, customer_id, merchant_id, data, created_at)
           SELECT e.id, e.type, refund.id, e.case_id, coalesce(refund.customer_id, e.customer_id),
                  refund.merchant_id, e.data, clock_timestamp()
-            FROM unnest(${values.ids}::uuid[], ${values.types}::text[],
-                        ${values.refundIds}::uuid[], ${values.customerIds}::text[],
-                        ${values.caseIds}::uuid[], ${values.data}::json[])
-                 WITH ORDINALITY AS e(id, type, refund_id, customer_id, case_id, data, ord)
+            FROM ${source} AS e(id, type, refund_id, customer_id, case_id, data, ord)
             LEFT JOIN refunds refund ON refund.id = e.refund_id
            WHERE e.refund_id IS NULL OR refund.id IS NOT NULL
            ORDER BY e.ord
