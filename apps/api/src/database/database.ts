@@ -72,7 +72,9 @@ function wrapQueries(client: PoolClient, prepared: boolean): void {
         // fresh connection prepares it anew.
         const stale = name !== undefined && error.code === '0A000';
         if (error.message !== 'Query read timeout' && !stale) return;
-        // pg has no public way to drop a connection at once (end() waits for the server).
+        // end() marks the connection as ending, so that the pool never hands it out again, but
+        // waits for the server; pg has no public way to drop it at once.
+        void client.end();
         (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
       });
     }
