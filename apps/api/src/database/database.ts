@@ -52,16 +52,28 @@ const parseTypes = {
       : (types.getTypeParser(oid, format) as unknown)) as typeof types.getTypeParser,
 };
 
+/** What Kysely sends to open and end a transaction. */
+const BEGIN = 'begin';
+const ENDS: Record<string, string> = { commit: 'COMMIT', rollback: 'ROLLBACK' };
+/** A query's call: text, values, and an optional callback (pg's API). */
+type QueryCall = [text: unknown, values?: unknown, callback?: unknown];
+
 /**
- * What the pool's connections do to every query: texts compiled once (`compiledOnce`) go as
- * named prepared statements when `prepared` is on; a query that timed out, or a prepared one a
- * migration made stale, closes its connection. (A query that timed out leaves its connection waiting for an answer that may never
- * come, and each later query on it, the transaction's ROLLBACK, would wait out a time-out of its
- * own: closed, they fail at once and the pool opens a fresh one.)
+ * What the pool's connections do to every query:
+ * - A transaction's BEGIN waits for its first statement. When that statement has no parameters
+ *   (a lock taken first, e.g. the customer's quota lock), both go in one message of PostgreSQL's
+ *   simple protocol: one round trip where Kysely makes two. Otherwise BEGIN goes just before the
+ *   statement, which is sent once BEGIN has succeeded. A transaction that ends before any
+ *   statement sends nothing.
+ * - Texts compiled once (`compiledOnce`) go as named prepared statements when `prepared` is on.
+ * - A query that timed out, or a prepared one a migration made stale, closes its connection. (A
+ *   query that timed out leaves its connection waiting for an answer that may never come, and
+ *   each later query on it, the transaction's ROLLBACK, would wait out a time-out of its own:
+ *   closed, they fail at once and the pool opens a fresh one.)
  */
 function wrapQueries(client: PoolClient, prepared: boolean): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  client.query = ((...args: unknown[]) => {
+  const query = client.query.bind(client) as (...args: QueryCall) => unknown;
+  const run = (...args: QueryCall): unknown => {
     const [text, values] = args;
     const name = prepared && typeof text === 'string' ? preparedStatementName(text) : undefined;
     const result = name ? query({ name, text, values }) : query(...args);
@@ -79,6 +91,25 @@ function wrapQueries(client: PoolClient, prepared: boolean): void {
       });
     }
     return result;
+  };
+  let beginWaits = false;
+  client.query = ((...args: QueryCall) => {
+    const [text, values, callback] = args;
+    if (text === BEGIN && callback === undefined && !beginWaits) {
+      beginWaits = true;
+      return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [] });
+    }
+    if (!beginWaits) return run(...args);
+    beginWaits = false;
+    if (typeof text === 'string' && ENDS[text]) {
+      return Promise.resolve({ command: ENDS[text], rowCount: null, rows: [] });
+    }
+    const plain = Array.isArray(values) && values.length === 0 && callback === undefined;
+    if (typeof text === 'string' && plain) {
+      // Several statements in one simple query: pg answers with one result each.
+      return (run(`BEGIN;\n${text}`) as Promise<unknown[]>).then((results) => results.at(-1));
+    }
+    return (run(BEGIN) as Promise<unknown>).then(() => run(...args));
   }) as PoolClient['query'];
 }
 

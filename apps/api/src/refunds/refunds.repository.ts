@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type RawBuilder, sql, type Updateable } from 'kysely';
@@ -47,7 +47,9 @@ export interface RefundFilter {
 }
 
 export interface NewDraft {
-  payment: Transaction;
+  /** The payment: the draft is written only if it is this customer's. */
+  paymentId: string;
+  customerId: string;
   amount: bigint;
   reasonCode: ReasonCode;
   description: string | null;
@@ -211,21 +213,10 @@ const findRefund = compiledOnce((db: Database, args: { id: string }) =>
     .where('refunds.id', '=', args.id),
 );
 
-/** The payment, once its customer's quota lock is taken (until the unit of work ends). */
-const findPaymentLockingQuotas = compiledOnce((db: Database, args: { id: string }) =>
-  db
-    .selectFrom('transactions as t')
-    .selectAll('t')
-    .where('t.id', '=', args.id)
-    // Evaluated for the one row the primary key finds (the lock's result is never null).
-    .where(
-      sql<boolean>`pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${sql.ref('t.customerId')})) IS NOT NULL`,
-    ),
-);
-
 /**
- * Apply's one write: holds the amount on the payment (if it stays within the payment and the
- * customer has fewer open drafts than allowed), inserts the draft and its first timeline event.
+ * Apply's one write: holds the amount on the payment (if the payment is the customer's, the
+ * amount stays within it and the customer has fewer open drafts than allowed), inserts the draft
+ * with the payment's merchant and currency, and its first timeline event.
  */
 const insertDraft = compiledOnce(
   (
@@ -235,8 +226,6 @@ const insertDraft = compiledOnce(
       eventId: string;
       paymentId: string;
       customerId: string;
-      merchantId: string;
-      currency: string;
       amount: bigint;
       reasonCode: ReasonCode;
       description: string | null;
@@ -252,6 +241,7 @@ const insertDraft = compiledOnce(
           .updateTable('transactions')
           .set((eb) => ({ heldAmount: eb('heldAmount', '+', args.amount) }))
           .where('id', '=', args.paymentId)
+          .where('customerId', '=', args.customerId)
           .where((eb) => eb(eb('heldAmount', '+', args.amount), '<=', eb.ref('amount')))
           .where((eb) =>
             eb(
@@ -264,7 +254,7 @@ const insertDraft = compiledOnce(
               args.maxOpenDrafts,
             ),
           )
-          .returning('id'),
+          .returning(['id', 'customerId', 'merchantId', 'currency']),
       )
       .with('r', (db) =>
         db
@@ -289,11 +279,11 @@ const insertDraft = compiledOnce(
               .select([
                 sql<string>`${args.id}::uuid`.as('id'),
                 'held.id',
-                sql<string>`${args.customerId}::text`.as('customerId'),
-                sql<string>`${args.merchantId}::text`.as('merchantId'),
+                'held.customerId',
+                'held.merchantId',
                 sql<bigint>`${args.amount}::bigint`.as('amount'),
                 sql<bigint>`${args.amount}::bigint`.as('requestedAmount'),
-                sql<string>`${args.currency}::char(3)`.as('currency'),
+                'held.currency',
                 sql<ReasonCode>`${args.reasonCode}::reason_code`.as('reasonCode'),
                 sql<string | null>`${args.description}::text`.as('description'),
                 sql<number>`1`.as('lastEventSequence'),
@@ -355,17 +345,15 @@ export class RefundsRepository {
   /**
    * Takes the customer's quota lock until the unit of work ends, so that their applies and
    * uploads count what they hold one after the other. There is no customer row to lock: a
-   * transaction-scoped advisory lock on the id (in a key space of its own) stands for one.
+   * transaction-scoped advisory lock on the id's hash (in a key space of its own) stands for one.
+   * The statement has no parameters (its keys are integers written into its text), so that as a
+   * unit of work's first statement it goes with BEGIN, in one round trip (`database.ts`).
    */
   async lockCustomerQuotas(customerId: string): Promise<void> {
-    await sql`SELECT pg_advisory_xact_lock(${QUOTA_LOCKS}::int, hashtext(${customerId}))`.execute(
+    const key = createHash('sha256').update(customerId).digest().readInt32BE(0);
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(QUOTA_LOCKS)}, ${sql.lit(key)})`.execute(
       this.db,
     );
-  }
-
-  /** The payment, with its customer's quota lock taken (`lockCustomerQuotas`): one statement. */
-  async findPaymentLockingQuotas(id: string): Promise<Transaction | undefined> {
-    return (await findPaymentLockingQuotas(this.db, { id }))[0];
   }
 
   async countOpenDrafts(customerId: string): Promise<number> {
@@ -581,19 +569,17 @@ export class RefundsRepository {
 
   /**
    * Apply, in one statement: holds the amount on the payment, inserts the DRAFT and its first
-   * timeline event, if the payment can cover the amount and the customer has fewer than
-   * `maxOpenDrafts` drafts (counted after their quota lock was taken, by a statement of its
-   * own, so this one's snapshot sees every draft committed before). Nothing comes back otherwise.
+   * timeline event, if the payment is the customer's, can cover the amount, and the customer has
+   * fewer than `maxOpenDrafts` drafts (counted after their quota lock was taken, by a statement
+   * of its own, so this one's snapshot sees every draft committed before). Nothing comes back
+   * otherwise.
    */
   async insertDraft(draft: NewDraft, actor: Actor): Promise<HeldRefund | undefined> {
-    const { payment } = draft;
     const [inserted] = await insertDraft(this.db, {
       id: randomUUID(),
       eventId: randomUUID(),
-      paymentId: payment.id,
-      customerId: payment.customerId,
-      merchantId: payment.merchantId,
-      currency: payment.currency,
+      paymentId: draft.paymentId,
+      customerId: draft.customerId,
       amount: draft.amount,
       reasonCode: draft.reasonCode,
       description: draft.description,

@@ -188,38 +188,46 @@ export class RefundsService {
   }
 
   /**
-   * Apply: one statement holds the amount on the payment and writes the draft's first event,
-   * counted first against the customer's open drafts under their quota lock.
+   * Apply: the customer's quota lock (sent with BEGIN), then one statement that holds the amount
+   * on the payment and writes the draft and its first event, counted against the customer's open
+   * drafts. Why it refused is read only when it did.
    */
   apply(principal: Principal, dto: CreateRefundDto): Promise<RefundDto> {
     return this.txHost.withTransaction(async () => {
-      const payment = await this.refunds.findPaymentLockingQuotas(dto.transactionId);
-      if (!payment || !canSee(principal, payment)) throw notFound('Payment');
-      const amount = BigInt(dto.amount);
+      await this.refunds.lockCustomerQuotas(principal.id);
       const refund = await this.refunds.insertDraft(
         {
-          payment,
-          amount,
+          paymentId: dto.transactionId,
+          customerId: principal.id,
+          amount: BigInt(dto.amount),
           reasonCode: dto.reasonCode,
           description: dto.description ?? null,
           maxOpenDrafts: this.config.maxOpenDraftsPerCustomer,
         },
         principal,
       );
-      // Refused: the quota first, then the amount (both 422; the quota holds either way).
-      if (!refund) {
-        const drafts = await this.refunds.countOpenDrafts(payment.customerId);
-        if (drafts >= this.config.maxOpenDraftsPerCustomer) {
-          throw new AppError(
-            'QUOTA_EXCEEDED',
-            `A customer may have at most ${this.config.maxOpenDraftsPerCustomer} open drafts; ` +
-              'submit or cancel one first.',
-          );
-        }
-        throw await this.exceeds(payment.id);
-      }
+      if (!refund) throw await this.applyRefused(principal, dto.transactionId);
       return this.finish(refund, 'apply', principal);
     });
+  }
+
+  /**
+   * Why apply wrote nothing: the payment is not the customer's (404, as if it did not exist),
+   * the customer has their quota of open drafts, or the amount exceeds what the payment has left
+   * (both 422; the quota first: it holds either way).
+   */
+  private async applyRefused(principal: Principal, paymentId: string): Promise<AppError> {
+    const payment = await this.refunds.findPayment(paymentId);
+    if (!payment || !canSee(principal, payment)) return notFound('Payment');
+    const drafts = await this.refunds.countOpenDrafts(payment.customerId);
+    if (drafts >= this.config.maxOpenDraftsPerCustomer) {
+      return new AppError(
+        'QUOTA_EXCEEDED',
+        `A customer may have at most ${this.config.maxOpenDraftsPerCustomer} open drafts; ` +
+          'submit or cancel one first.',
+      );
+    }
+    return this.exceeds(payment.id);
   }
 
   /** PATCH: edit the draft. Raising the amount holds the difference on the payment. */
@@ -588,7 +596,8 @@ export class RefundsService {
       if (amount <= 0n) continue;
       const draft = await this.refunds.insertDraft(
         {
-          payment,
+          paymentId: payment.id,
+          customerId: payment.customerId,
           amount,
           reasonCode: ReasonCode.UNAUTHORIZED_TRANSACTION,
           description: null,
