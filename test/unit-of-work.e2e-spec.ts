@@ -75,6 +75,25 @@ describe('unit of work: BEGIN goes with the first statement', () => {
     expect(await inTransaction()).toEqual([]);
   });
 
+  it("fails with the connection's error when the connection is lost mid-way, not the ROLLBACK's", async () => {
+    const id = `TX-uow-lost-${Date.now()}`;
+    const lost = txHost.withTransaction(async () => {
+      await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work-lost');
+      await t.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'idle in transaction'`,
+      );
+      await insertPayment(id);
+    });
+    await expect(lost).rejects.toThrow(/terminat/i);
+    await expect(lost).rejects.not.toThrow(/not queryable/);
+    expect(await paymentCount(id)).toBe(0);
+    // The pool replaces the lost connection: the next units of work commit.
+    const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-lost-${n}-${Date.now()}`);
+    await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
+    for (const next of ids) expect(await paymentCount(next)).toBe(1);
+  });
+
   it('sends nothing for a unit of work that ends before any statement', async () => {
     await expect(txHost.withTransaction(() => Promise.resolve('done'))).resolves.toBe('done');
     await expect(

@@ -54,7 +54,8 @@ const parseTypes = {
 
 /** What Kysely sends to open and end a transaction. */
 const BEGIN = 'begin';
-const ENDS: Record<string, string> = { commit: 'COMMIT', rollback: 'ROLLBACK' };
+const ROLLBACK = 'rollback';
+const ENDS: Record<string, string> = { commit: 'COMMIT', [ROLLBACK]: 'ROLLBACK' };
 /** A query's call: text, values, and an optional callback (pg's API). */
 type QueryCall = [text: unknown, values?: unknown, callback?: unknown];
 
@@ -65,6 +66,8 @@ type QueryCall = [text: unknown, values?: unknown, callback?: unknown];
  *   simple protocol: one round trip where Kysely makes two. Otherwise BEGIN goes just before the
  *   statement, which is sent once BEGIN has succeeded. A transaction that ends before any
  *   statement sends nothing.
+ * - A ROLLBACK that fails (the connection is gone or stuck) drops the connection and counts as
+ *   done, so that the unit of work fails with the error that ended it, not the ROLLBACK's.
  * - Texts compiled once (`compiledOnce`) go as named prepared statements when `prepared` is on.
  * - A query that timed out, or a prepared one a migration made stale, closes its connection. (A
  *   query that timed out leaves its connection waiting for an answer that may never come, and
@@ -73,6 +76,9 @@ type QueryCall = [text: unknown, values?: unknown, callback?: unknown];
  */
 function wrapQueries(client: PoolClient, prepared: boolean): void {
   const query = client.query.bind(client) as (...args: QueryCall) => unknown;
+  // pg has no public way to drop a connection at once (end() waits for the server).
+  const drop = () =>
+    (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
   const run = (...args: QueryCall): unknown => {
     const [text, values] = args;
     const name = prepared && typeof text === 'string' ? preparedStatementName(text) : undefined;
@@ -84,10 +90,7 @@ function wrapQueries(client: PoolClient, prepared: boolean): void {
         // fresh connection prepares it anew.
         const stale = name !== undefined && error.code === '0A000';
         if (error.message !== 'Query read timeout' && !stale) return;
-        // end() marks the connection as ending, so that the pool never hands it out again, but
-        // waits for the server; pg has no public way to drop it at once.
-        void client.end();
-        (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+        drop();
       });
     }
     return result;
@@ -98,6 +101,16 @@ function wrapQueries(client: PoolClient, prepared: boolean): void {
     if (text === BEGIN && callback === undefined && !beginWaits) {
       beginWaits = true;
       return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [] });
+    }
+    if (text === ROLLBACK && callback === undefined && !beginWaits) {
+      // A ROLLBACK fails only on a connection that is gone or stuck: its transaction goes with
+      // it (PostgreSQL rolls back what a closed connection left open). The connection is
+      // dropped, and the error that made the unit of work fail (the connection's) is the one
+      // its caller sees, not the ROLLBACK's.
+      return (run(ROLLBACK) as Promise<unknown>).catch(() => {
+        drop();
+        return { command: 'ROLLBACK', rowCount: null, rows: [] };
+      });
     }
     if (!beginWaits) return run(...args);
     beginWaits = false;
