@@ -43,7 +43,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 // A prepared statement a migration made stale ends its connection; the retry gets a fresh one.
 const UNAVAILABLE_MESSAGE =
-  /connection terminated|timeout exceeded when trying to connect|query read timeout|connection refused|can't reach database|server closed the connection|cached plan must not change result type|ECONNREFUSED|ECONNRESET/i;
+  /connection terminated|timeout exceeded when trying to connect|query read timeout|connection refused|can't reach database|server closed the connection|cached plan must not change result type|is not queryable|ECONNREFUSED|ECONNRESET/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
