@@ -76,9 +76,12 @@ type QueryCall = [text: unknown, values?: unknown, callback?: unknown];
  */
 function wrapQueries(client: PoolClient, prepared: boolean): void {
   const query = client.query.bind(client) as (...args: QueryCall) => unknown;
-  // pg has no public way to drop a connection at once (end() waits for the server).
-  const drop = () =>
+  // end() makes the pool discard the connection when it comes back, but waits for the server;
+  // pg has no public way to close it at once but its socket.
+  const drop = () => {
+    void client.end();
     (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+  };
   const run = (...args: QueryCall): unknown => {
     const [text, values] = args;
     const name = prepared && typeof text === 'string' ? preparedStatementName(text) : undefined;
