@@ -41,7 +41,11 @@ describe('unit of work: BEGIN goes with the first statement', () => {
 
   it('sends a first statement without parameters with BEGIN, in one message, and holds its lock until COMMIT', async () => {
     const advisoryLocks = () =>
-      t.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+      t.query(
+        `SELECT 1 FROM pg_locks
+          WHERE locktype = 'advisory' AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
     await txHost.withTransaction(async () => {
       await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work');
       expect(await inTransaction()).toEqual([
