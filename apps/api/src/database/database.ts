@@ -58,6 +58,8 @@ const ROLLBACK = 'rollback';
 const ENDS: Record<string, string> = { commit: 'COMMIT', [ROLLBACK]: 'ROLLBACK' };
 /** A query's call: text, values, and an optional callback (pg's API). */
 type QueryCall = [text: unknown, values?: unknown, callback?: unknown];
+/** A statement's answer, given without sending it. */
+const answered = (command: string) => ({ command, rowCount: null, rows: [] });
 
 /**
  * What the pool's connections do to every query:
@@ -103,7 +105,7 @@ function wrapQueries(client: PoolClient, prepared: boolean): void {
     const [text, values, callback] = args;
     if (text === BEGIN && callback === undefined && !beginWaits) {
       beginWaits = true;
-      return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [] });
+      return Promise.resolve(answered('BEGIN'));
     }
     if (text === ROLLBACK && callback === undefined && !beginWaits) {
       // A ROLLBACK fails only on a connection that is gone or stuck: its transaction goes with
@@ -112,13 +114,13 @@ function wrapQueries(client: PoolClient, prepared: boolean): void {
       // its caller sees, not the ROLLBACK's.
       return (run(ROLLBACK) as Promise<unknown>).catch(() => {
         drop();
-        return { command: 'ROLLBACK', rowCount: null, rows: [] };
+        return answered('ROLLBACK');
       });
     }
     if (!beginWaits) return run(...args);
     beginWaits = false;
     if (typeof text === 'string' && ENDS[text]) {
-      return Promise.resolve({ command: ENDS[text], rowCount: null, rows: [] });
+      return Promise.resolve(answered(ENDS[text]));
     }
     const plain = Array.isArray(values) && values.length === 0 && callback === undefined;
     if (typeof text === 'string' && plain) {
