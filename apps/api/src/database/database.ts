@@ -52,6 +52,36 @@ const parseTypes = {
       : (types.getTypeParser(oid, format) as unknown)) as typeof types.getTypeParser,
 };
 
+/**
+ * Which connections' prepared statements can still be used. A migration that changes the columns
+ * a prepared statement returns makes PostgreSQL refuse it ("cached plan must not change result
+ * type", 0A000) on every connection that prepared it. The first refusal, on any connection,
+ * retires every connection opened before it: they send their statements unnamed from then on
+ * and are closed when they come back to the pool, which opens fresh ones that prepare the new
+ * shape. So a migration fails only the requests already in flight on such connections (503,
+ * retry), not one more request later on each idle connection.
+ */
+class PreparedStatements {
+  private generation = 0;
+  private readonly born = new WeakMap<PoolClient, number>();
+
+  adopt(client: PoolClient): void {
+    this.born.set(client, this.generation);
+  }
+
+  current(client: PoolClient): boolean {
+    return this.born.get(client) === this.generation;
+  }
+
+  /** `client`'s statement was refused as stale: retire it and every connection as old. */
+  retire(client: PoolClient): void {
+    if (this.current(client)) this.generation += 1;
+  }
+}
+
+/** PostgreSQL's feature_not_supported, which a prepared statement made stale answers. */
+const STALE_PLAN = '0A000';
+
 /** What Kysely sends to open and end a transaction. */
 const BEGIN = 'begin';
 const ROLLBACK = 'rollback';
@@ -70,13 +100,13 @@ const answered = (command: string) => ({ command, rowCount: null, rows: [] });
  *   statement sends nothing.
  * - A ROLLBACK that fails (the connection is gone or stuck) drops the connection and counts as
  *   done, so that the unit of work fails with the error that ended it, not the ROLLBACK's.
- * - Texts compiled once (`compiledOnce`) go as named prepared statements when `prepared` is on.
- * - A query that timed out, or a prepared one a migration made stale, closes its connection. (A
- *   query that timed out leaves its connection waiting for an answer that may never come, and
- *   each later query on it, the transaction's ROLLBACK, would wait out a time-out of its own:
- *   closed, they fail at once and the pool opens a fresh one.)
+ * - Texts compiled once (`compiledOnce`) go as named prepared statements on connections whose
+ *   statements are current (`PreparedStatements`); on the others, unnamed.
+ * - A query that timed out closes its connection. (It leaves its connection waiting for an
+ *   answer that may never come, and each later query on it, the transaction's ROLLBACK, would
+ *   wait out a time-out of its own: closed, they fail at once and the pool opens a fresh one.)
  */
-function wrapQueries(client: PoolClient, prepared: boolean): void {
+function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefined): void {
   const query = client.query.bind(client) as (...args: QueryCall) => unknown;
   // end() makes the pool discard the connection when it comes back, but waits for the server;
   // pg has no public way to close it at once but its socket.
@@ -86,16 +116,15 @@ function wrapQueries(client: PoolClient, prepared: boolean): void {
   };
   const run = (...args: QueryCall): unknown => {
     const [text, values] = args;
-    const name = prepared && typeof text === 'string' ? preparedStatementName(text) : undefined;
+    const name =
+      prepared?.current(client) && typeof text === 'string'
+        ? preparedStatementName(text)
+        : undefined;
     const result = name ? query({ name, text, values }) : query(...args);
     if (result instanceof Promise) {
       result.catch((error: Error & { code?: string }) => {
-        // A prepared statement whose result columns a migration changed is refused on this
-        // connection from now on (PostgreSQL: "cached plan must not change result type"): a
-        // fresh connection prepares it anew.
-        const stale = name !== undefined && error.code === '0A000';
-        if (error.message !== 'Query read timeout' && !stale) return;
-        drop();
+        if (name !== undefined && error.code === STALE_PLAN) prepared?.retire(client);
+        if (error.message === 'Query read timeout') drop();
       });
     }
     return result;
@@ -145,11 +174,17 @@ export function createPool(
     keepAlive: true,
     types: parseTypes,
   });
+  const prepared = options.preparedStatements ? new PreparedStatements() : undefined;
   pool.on('connect', (client) => {
-    wrapQueries(client, options.preparedStatements);
+    prepared?.adopt(client);
+    wrapQueries(client, prepared);
     // A connection lost while in use must not crash the process either (pg emits 'error' on the
     // client, and Kysely listens to none): the query in flight fails, the pool drops the client.
     client.on('error', onLost);
+  });
+  // A retired connection is closed when it comes back (the pool then discards it).
+  pool.on('release', (_error: Error | undefined, client: PoolClient) => {
+    if (prepared && !prepared.current(client)) void client.end();
   });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', onLost);
