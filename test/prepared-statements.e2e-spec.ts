@@ -71,13 +71,6 @@ describe('prepared statements', () => {
     // hold the old statement too, send it unnamed and are replaced, so nothing else fails.
     expect(await readAll(prepared, id, auth)).toEqual(Array(POOL_SIZE * 2).fill(200));
     expect(await readAll(prepared, id, auth)).toEqual(Array(POOL_SIZE * 2).fill(200));
-    // The fresh connections prepare the new shape.
-    const again = await sql<{
-      name: string;
-    }>`SELECT name FROM pg_prepared_statements`.execute(prepared.app.get<Database>(DATABASE));
-    expect(again.rows.map((row) => row.name)).toContainEqual(
-      expect.stringMatching(/^refund_desk_/),
-    );
     // Unnamed statements are planned afresh each time: nothing to recover from.
     expect(await readAll(unnamed, id, auth)).toEqual(Array(POOL_SIZE * 2).fill(200));
   });
