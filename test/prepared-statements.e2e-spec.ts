@@ -1,5 +1,10 @@
-import { sql } from 'kysely';
-import { DATABASE, type Database, POOL_SIZE } from '../apps/api/src/database/database';
+import { compiledOnce } from '../apps/api/src/database/compiled-once';
+import {
+  createDatabase,
+  createPool,
+  type Database,
+  POOL_SIZE,
+} from '../apps/api/src/database/database';
 import { startTestApp, TestApp } from './support/app';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { refundIn } from './support/fixtures';
@@ -55,23 +60,51 @@ describe('prepared statements', () => {
     const id = await refundIn(prepared, 'SUBMITTED');
     const auth = await prepared.bearer('customer', 'cus-1');
     expect(await readAll(prepared, id, auth)).toEqual(Array(POOL_SIZE * 2).fill(200));
-    // The read is prepared on the pool's connections (this one is the last released).
-    const { rows } = await sql<{
-      name: string;
-    }>`SELECT name FROM pg_prepared_statements`.execute(prepared.app.get<Database>(DATABASE));
-    expect(rows.map((row) => row.name)).toContainEqual(expect.stringMatching(/^refund_desk_/));
 
     await prepared.query('ALTER TABLE refunds ADD COLUMN prepared_probe integer');
 
-    // The next request's connection (the last released, which read the refund) holds the old
-    // statement: it fails once, answering 503 (retry)...
-    const first = await prepared.http.get(`/v1/refunds/${id}`).set('Authorization', auth);
-    expect(first.status).toBe(503);
-    // ...and retires every connection that prepared before the migration: the idle ones, which
-    // hold the old statement too, send it unnamed and are replaced, so nothing else fails.
+    // The connections that read the refund hold the old statement: the requests that find one
+    // fail (503, retry; those in flight at once, so between one and the pool's size)...
+    const after = await readAll(prepared, id, auth);
+    const failed = after.filter((status) => status !== 200);
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed.length).toBeLessThanOrEqual(POOL_SIZE);
+    expect(failed).toEqual(Array(failed.length).fill(503));
+    // ...and the first refusal retires every connection prepared before the migration: those
+    // still idle, which hold the old statement too, send it unnamed and are replaced, so nothing
+    // fails later.
     expect(await readAll(prepared, id, auth)).toEqual(Array(POOL_SIZE * 2).fill(200));
     expect(await readAll(prepared, id, auth)).toEqual(Array(POOL_SIZE * 2).fill(200));
     // Unnamed statements are planned afresh each time: nothing to recover from.
     expect(await readAll(unnamed, id, auth)).toEqual(Array(POOL_SIZE * 2).fill(200));
+  });
+
+  it('retires every connection that prepared before a migration, at the first refusal', async () => {
+    // Two connections of a pool of its own, held at once, both holding the same prepared read.
+    const pool = createPool(db.directUrl, () => undefined, { preparedStatements: true });
+    const kysely = createDatabase(pool);
+    const read = compiledOnce((d: Database, args: { id: string }) =>
+      d.selectFrom('refunds').selectAll().where('id', '=', args.id),
+    );
+    const id = await refundIn(prepared, 'SUBMITTED');
+    try {
+      await kysely.connection().execute((first) =>
+        kysely.connection().execute(async (second) => {
+          expect(await read(first, { id })).toHaveLength(1);
+          expect(await read(second, { id })).toHaveLength(1);
+          await prepared.query('ALTER TABLE refunds ADD COLUMN retire_probe integer');
+          // The first to run it is refused ("cached plan must not change result type")...
+          await expect(read(first, { id })).rejects.toMatchObject({ code: '0A000' });
+          // ...and the other, retired with it, sends it unnamed from then on: no second failure.
+          expect(await read(second, { id })).toEqual([
+            expect.objectContaining({ id, retireProbe: null }),
+          ]);
+        }),
+      );
+      // Both were closed when they came back to the pool.
+      expect(pool.totalCount).toBe(0);
+    } finally {
+      await kysely.destroy();
+    }
   });
 });
