@@ -1,5 +1,9 @@
 import { Client } from 'pg';
+import { FINAL_STATEMENT } from '../apps/api/src/database/unit-of-work';
+import { fingerprint } from '../apps/api/src/idempotency/idempotency.service';
 import { startTestApp, TestApp } from './support/app';
+import { eventually } from './support/cases';
+import { payment } from './support/fixtures';
 import { actors, Actors, draft } from './support/refunds';
 
 /**
@@ -107,6 +111,86 @@ describe('a keyed write whose answer cannot be recorded changes nothing', () => 
     expect(res.status).toBe(500);
     expect(
       await count('SELECT count(*) AS n FROM case_messages WHERE case_id = $1', [caseId]),
+    ).toBe(1);
+  });
+});
+
+/**
+ * A keyed write whose key another request (on another instance) answers first, while it runs,
+ * is undone and answered with that answer. The check is the final statement's own (it fails):
+ * its COMMIT is already sent behind it.
+ */
+describe('a keyed write whose key is answered first by another request changes nothing', () => {
+  it('apply: waits for the other record of the key, then replays it', async () => {
+    const transactionId = await payment(t);
+    const body = { transactionId, amount: 1000, reasonCode: 'NOT_RECEIVED' };
+    const recorded = { answeredBy: 'another instance' };
+    const other = new Client({ connectionString: t.db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO idempotency_keys (principal, method, path, key, fingerprint, response_status,
+                                       response_body, expires_at)
+         VALUES ('customer:cus-1', 'POST', '/v1/refunds', 'answered-elsewhere', $1, 201, $2,
+                 now() + interval '1 day')`,
+        [fingerprint(body), JSON.stringify(recorded)],
+      );
+      const answer = t.http
+        .post('/v1/refunds')
+        .set('Authorization', a.customer)
+        .set('Idempotency-Key', 'answered-elsewhere')
+        .send(body)
+        .then((res) => res);
+      // Its final statement waits for the other transaction's record of the key.
+      await eventually(
+        async () =>
+          (await count(
+            `SELECT count(*) AS n FROM pg_stat_activity
+              WHERE wait_event_type = 'Lock' AND starts_with(query, $1)`,
+            [FINAL_STATEMENT],
+          )) === 1,
+        'the final statement to wait for the key',
+      );
+      await other.query('COMMIT');
+      const res = await answer;
+      expect([res.status, res.headers['idempotent-replayed'], res.body]).toEqual([
+        201,
+        'true',
+        recorded,
+      ]);
+      expect(
+        await count('SELECT count(*) AS n FROM refunds WHERE transaction_id = $1', [transactionId]),
+      ).toBe(0);
+      expect(
+        await count('SELECT held_amount AS n FROM transactions WHERE id = $1', [transactionId]),
+      ).toBe(0);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('a retry after the first answer: replayed, and no second refund', async () => {
+    const transactionId = await payment(t);
+    const send = () =>
+      t.http
+        .post('/v1/refunds')
+        .set('Authorization', a.customer)
+        .set('Idempotency-Key', 'retried-once')
+        .send({ transactionId, amount: 1000, reasonCode: 'NOT_RECEIVED' });
+    const first = await send();
+    const retry = await send();
+    expect([first.status, retry.status, retry.headers['idempotent-replayed']]).toEqual([
+      201,
+      201,
+      'true',
+    ]);
+    expect(retry.body).toEqual(first.body);
+    expect(
+      await count('SELECT count(*) AS n FROM refunds WHERE transaction_id = $1', [transactionId]),
+    ).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM events WHERE refund_id = $1`, [first.body.id]),
     ).toBe(1);
   });
 });
