@@ -40,7 +40,7 @@ function answerOf(
     fingerprint,
     expiresAt,
     status,
-    body: JSON.stringify(body),
+    body: JSON.stringify(body ?? null),
     language,
     now: new Date(),
   };

@@ -14,8 +14,6 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 /** Expired keys deleted per statement by the purge (short statements: no long-held locks). */
 export const PURGE_BATCH_SIZE = 500;
 
-const toJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
-
 function without(body: unknown, fields: readonly string[]): unknown {
   if (fields.length === 0 || !body || typeof body !== 'object') return body;
   return Object.fromEntries(
@@ -113,7 +111,7 @@ export class IdempotencyService {
       // The service's own unit of work joins this one: the change and its answer commit together.
       return await this.txHost.withTransaction(async () => {
         const answer = await handler();
-        const stored = toJson(without(answer, notReplayed));
+        const stored = without(answer, notReplayed);
         await this.keys.recordAtEnd(
           scope,
           requestFingerprint,
@@ -139,7 +137,7 @@ export class IdempotencyService {
         requestFingerprint,
         expiresAt,
         problem.status,
-        toJson(problem),
+        problem,
         language,
       );
       if (!recorded) return this.replay(scope, requestFingerprint, reply);
