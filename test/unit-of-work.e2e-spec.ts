@@ -1,12 +1,6 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { sql } from 'kysely';
-import { Socket } from 'node:net';
-import {
-  createDatabase,
-  createPool,
-  type KyselyTransactionalAdapter,
-} from '../apps/api/src/database/database';
-import { FINAL_STATEMENT } from '../apps/api/src/database/unit-of-work';
+import type { KyselyTransactionalAdapter } from '../apps/api/src/database/database';
 import { isDatabaseUnavailable } from '../apps/api/src/errors/problem';
 import { RefundsRepository } from '../apps/api/src/refunds/refunds.repository';
 import { startTestApp, TestApp } from './support/app';
@@ -15,10 +9,9 @@ import { stopScheduler } from './support/cases';
 /**
  * The pool's connections hold a unit of work's BEGIN until its first statement: with it in one
  * message when that statement has no parameters, just before it otherwise, and not at all when
- * the unit of work ends before any statement. They send COMMIT right behind the final statement
- * (`database/database.ts`).
+ * the unit of work ends before any statement (`database/database.ts`).
  */
-describe('unit of work: BEGIN goes with the first statement, COMMIT with the final one', () => {
+describe('unit of work: BEGIN goes with the first statement', () => {
   let t: TestApp;
   let txHost: TransactionHost<KyselyTransactionalAdapter>;
 
@@ -123,62 +116,5 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
       }),
     ).rejects.toThrow('undo');
     expect(await paymentCount(id)).toBe(0);
-  });
-
-  /** The unit of work's final statement (`unit-of-work.ts`): its text starts with the mark. */
-  const finalStatement = (statement: string) => sql.raw(`${FINAL_STATEMENT} ${statement}`);
-
-  it('sends COMMIT right behind the final statement, before its answer, and commits', async () => {
-    const pool = createPool(t.db.directUrl, () => undefined);
-    const kysely = createDatabase(pool);
-    const seen: string[] = [];
-    pool.on('connect', (client) => {
-      const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
-      const write = (chunk: Buffer): boolean => {
-        if (chunk.includes('COMMIT')) seen.push('COMMIT sent');
-        return Socket.prototype.write.call(stream, chunk);
-      };
-      stream.write = write;
-    });
-    const id = `TX-uow-final-${Date.now()}`;
-    try {
-      await kysely.transaction().execute(async (trx) => {
-        await sql`INSERT INTO transactions (id, customer_id, merchant_id, amount, currency, paid_at)
-                  VALUES (${id}, 'cus-1', 'mer-1', 100, 'IDR', now())`.execute(trx);
-        await finalStatement('SELECT pg_sleep(0.2)').execute(trx);
-        seen.push('final statement answered');
-      });
-    } finally {
-      await pool.end();
-    }
-    expect(seen).toEqual(['COMMIT sent', 'final statement answered']);
-    expect(await paymentCount(id)).toBe(1);
-  });
-
-  it('rolls back when the final statement fails, and the connection serves the next unit of work', async () => {
-    const id = `TX-uow-final-fails-${Date.now()}`;
-    await expect(
-      txHost.withTransaction(async () => {
-        await insertPayment(id);
-        await finalStatement('SELECT 1 / 0').execute(txHost.tx);
-      }),
-    ).rejects.toThrow('division by zero');
-    expect(await paymentCount(id)).toBe(0);
-    const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-final-${n}-${Date.now()}`);
-    await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
-    for (const next of ids) expect(await paymentCount(next)).toBe(1);
-    expect(await inTransaction()).toEqual([]);
-  });
-
-  it('sends no COMMIT with a final statement outside a unit of work', async () => {
-    // On every pooled connection at once; a COMMIT sent there would be taken later for the
-    // COMMIT of another unit of work, which would then never be sent.
-    await Promise.all(
-      Array.from({ length: 10 }, () => finalStatement('SELECT pg_sleep(0.05)').execute(txHost.tx)),
-    );
-    const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-outside-${n}-${Date.now()}`);
-    await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
-    for (const next of ids) expect(await paymentCount(next)).toBe(1);
-    expect(await inTransaction()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { Pool, PoolClient, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
 import { preparedStatementName } from './compiled-once';
-import { beginUnitOfWork, endUnitOfWork, FINAL_STATEMENT } from './unit-of-work';
+import { beginUnitOfWork, endUnitOfWork } from './unit-of-work';
 
 /** Every table, with its row types generated from `prisma/schema.prisma` (prisma-kysely). */
 export type DB = Tables.DB;
@@ -98,11 +98,6 @@ const answered = (command: string) => ({ command, rowCount: null, rows: [] });
  *   simple protocol: one round trip where Kysely makes two. Otherwise BEGIN goes just before the
  *   statement, which is sent once BEGIN has succeeded. A transaction that ends before any
  *   statement sends nothing.
- * - The unit of work's final statement (`unit-of-work.ts`) goes with its COMMIT: the connections
- *   are in `pg`'s pipeline mode, and COMMIT is sent right behind the statement, without waiting
- *   for its answer; Kysely's own COMMIT then gets that one's answer. If the statement fails, the
- *   transaction is aborted and PostgreSQL answers that COMMIT as a ROLLBACK, so the unit of work
- *   commits only with a final statement that succeeded, as before, one round trip sooner.
  * - A ROLLBACK that fails (the connection is gone or stuck) drops the connection and counts as
  *   done, so that the unit of work fails with the error that ended it, not the ROLLBACK's.
  * - Texts compiled once (`compiledOnce`) go as named prepared statements on connections whose
@@ -135,44 +130,11 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
     return result;
   };
   let beginWaits = false;
-  let inTransaction = false;
-  /** The COMMIT sent with the final statement, until Kysely ends the transaction. */
-  let sentCommit: Promise<unknown> | undefined;
   client.query = ((...args: QueryCall) => {
     const [text, values, callback] = args;
     if (text === BEGIN && callback === undefined && !beginWaits) {
       beginWaits = true;
-      inTransaction = true;
       return Promise.resolve(answered('BEGIN'));
-    }
-    if (typeof text === 'string' && ENDS[text]) inTransaction = false;
-    if (sentCommit && typeof text === 'string' && ENDS[text]) {
-      const commit = sentCommit;
-      sentCommit = undefined;
-      // Kysely commits after a final statement that succeeded (the COMMIT's own answer, or its
-      // error), and rolls back after one that failed: PostgreSQL has already answered that
-      // COMMIT as a ROLLBACK (a connection that failed meanwhile is dropped, as below).
-      if (text !== ROLLBACK) return commit;
-      return commit.then(
-        () => answered('ROLLBACK'),
-        () => {
-          drop();
-          return answered('ROLLBACK');
-        },
-      );
-    }
-    if (
-      inTransaction &&
-      !beginWaits &&
-      typeof text === 'string' &&
-      text.startsWith(FINAL_STATEMENT) &&
-      callback === undefined
-    ) {
-      const result = run(...args);
-      sentCommit = run(ENDS.commit) as Promise<unknown>;
-      // Its failure is reported when Kysely ends the transaction.
-      sentCommit.catch(() => undefined);
-      return result;
     }
     if (text === ROLLBACK && callback === undefined && !beginWaits) {
       // A ROLLBACK fails only on a connection that is gone or stuck: its transaction goes with
@@ -211,9 +173,6 @@ export function createPool(
     // Notices a peer that vanished on an idle connection, rather than handing it out.
     keepAlive: true,
     types: parseTypes,
-    // Queries are sent without waiting for the previous one's answer (the final statement and
-    // its COMMIT: `wrapQueries`); each still has its own answer or error.
-    pipeline: true,
   });
   const prepared = options.preparedStatements ? new PreparedStatements() : undefined;
   pool.on('connect', (client) => {
