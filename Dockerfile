@@ -19,5 +19,5 @@ COPY --from=build /app/prisma ./prisma
 USER node
 EXPOSE 3000
 HEALTHCHECK CMD node -e "fetch('http://127.0.0.1:3000/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The same memory settings as `npm start` (see docs/benchmark.md).
+# The same node options as `npm start` (see docs/operations.md#running).
 CMD ["node", "--no-allocation-site-pretenuring", "--heap-growing-percent=100", "--max-semi-space-size=16", "--max-old-space-size=128", "dist/apps/api/src/main.js"]
