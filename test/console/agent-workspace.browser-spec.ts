@@ -316,6 +316,8 @@ describe('the agent workspace in the console', () => {
     browser.expectError(/status of 401/);
     await page.getByLabel('Agent token').fill((await t.bearer('agent', 'agt-d')).slice(7));
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed in once the form is gone; opening the case before that shows the form again.
+    await page.getByLabel('Agent token').waitFor({ state: 'detached' });
     await page.goto(`${baseUrl}/console/cases/${caseId}`);
     expect(await page.getByLabel('Reply to the customer').inputValue()).toBe(
       'We have asked the shop; you will hear from us by Friday.',
