@@ -1,17 +1,27 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { sql } from 'kysely';
-import type { KyselyTransactionalAdapter } from '../apps/api/src/database/database';
+import { Client } from 'pg';
+import { createHash } from 'node:crypto';
+import { Socket } from 'node:net';
+import {
+  createDatabase,
+  createPool,
+  type KyselyTransactionalAdapter,
+} from '../apps/api/src/database/database';
+import { FINAL_STATEMENT } from '../apps/api/src/database/unit-of-work';
 import { isDatabaseUnavailable } from '../apps/api/src/errors/problem';
 import { RefundsRepository } from '../apps/api/src/refunds/refunds.repository';
 import { startTestApp, TestApp } from './support/app';
 import { stopScheduler } from './support/cases';
 
 /**
- * The pool's connections hold a unit of work's BEGIN until its first statement: with it in one
- * message when that statement has no parameters, just before it otherwise, and not at all when
- * the unit of work ends before any statement (`database/database.ts`).
+ * The pool's connections hold a unit of work's BEGIN (and a lock marked to go with the next
+ * statement) until its first statement, and send them with it: in one message when that
+ * statement has no parameters, in the same write otherwise, and not at all when the unit of work
+ * ends before any statement. They send COMMIT right behind the final statement, which the server
+ * ends before the client would stop waiting (`database/database.ts`).
  */
-describe('unit of work: BEGIN goes with the first statement', () => {
+describe('unit of work: BEGIN goes with the first statement, COMMIT with the final one', () => {
   let t: TestApp;
   let txHost: TransactionHost<KyselyTransactionalAdapter>;
 
@@ -39,22 +49,67 @@ describe('unit of work: BEGIN goes with the first statement', () => {
       ])
     )[0].n;
 
-  it('sends a first statement without parameters with BEGIN, in one message, and holds its lock until COMMIT', async () => {
-    const advisoryLocks = () =>
-      t.query(
-        `SELECT 1 FROM pg_locks
-          WHERE locktype = 'advisory' AND granted
-            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      );
+  const advisoryLocks = () =>
+    t.query(
+      `SELECT 1 FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+
+  it('holds a lock marked to go with the next statement until that one, then sends both with BEGIN, in one message when it has no parameters', async () => {
     await txHost.withTransaction(async () => {
       await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work');
+      expect(await inTransaction()).toEqual([]);
+      expect(await advisoryLocks()).toHaveLength(0);
+      await sql`SELECT 1`.execute(txHost.tx);
       expect(await inTransaction()).toEqual([
-        { query: expect.stringMatching(/^BEGIN;\nSELECT pg_advisory_xact_lock\(\d+, -?\d+\)$/) },
+        {
+          query: expect.stringMatching(
+            /^BEGIN;\nSET LOCAL statement_timeout = 2000;\n\/\* sent with the next statement \*\/ SELECT pg_advisory_xact_lock\(\d+, -?\d+\);\nSELECT 1$/,
+          ),
+        },
       ]);
       expect(await advisoryLocks()).toHaveLength(1);
     });
     expect(await advisoryLocks()).toHaveLength(0);
     expect(await inTransaction()).toEqual([]);
+  });
+
+  it('sends a marked lock with the next statement when that one has parameters, and holds it until COMMIT', async () => {
+    const id = `TX-uow-lock-${Date.now()}`;
+    await txHost.withTransaction(async () => {
+      await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work-2');
+      await insertPayment(id);
+      expect(await inTransaction()).toEqual([
+        { query: expect.stringMatching(/^INSERT INTO transactions/) },
+      ]);
+      expect(await advisoryLocks()).toHaveLength(1);
+    });
+    expect(await advisoryLocks()).toHaveLength(0);
+    expect(await paymentCount(id)).toBe(1);
+  });
+
+  it("gives the next statement's caller the marked lock's error, and writes nothing, when the server ends the lock's wait", async () => {
+    // Another session holds the customer's quota lock (the same keys) past the server's bound.
+    const holder = new Client({ connectionString: t.db.directUrl });
+    await holder.connect();
+    const id = `TX-uow-lock-wait-${Date.now()}`;
+    try {
+      const key = createHash('sha256').update('cus-unit-of-work-wait').digest().readInt32BE(0);
+      await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', [0x71756f74, key]);
+      const error = (await txHost
+        .withTransaction(async () => {
+          await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work-wait');
+          await insertPayment(id);
+        })
+        .catch((e: unknown) => e)) as Error & { code?: string };
+      // The lock's own error (the server's time-out), not the aborted transaction's (25P02).
+      expect(error.code).toBe('57014');
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    } finally {
+      await holder.end();
+    }
+    expect(await paymentCount(id)).toBe(0);
   });
 
   it('sends BEGIN before a first statement with parameters: the unit of work still rolls back whole', async () => {
@@ -83,7 +138,7 @@ describe('unit of work: BEGIN goes with the first statement', () => {
   it("fails with the connection's error when the connection is lost mid-way, not the ROLLBACK's", async () => {
     const id = `TX-uow-lost-${Date.now()}`;
     const lost = txHost.withTransaction(async () => {
-      await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work-lost');
+      await insertPayment(`${id}-first`);
       await t.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE datname = current_database() AND state = 'idle in transaction'`,
@@ -95,6 +150,7 @@ describe('unit of work: BEGIN goes with the first statement', () => {
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(error.stack).not.toMatch(/rollbackTransaction/);
     expect(await paymentCount(id)).toBe(0);
+    expect(await paymentCount(`${id}-first`)).toBe(0);
     // The pool replaces the lost connection: the next units of work commit.
     const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-lost-${n}-${Date.now()}`);
     await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
@@ -116,5 +172,102 @@ describe('unit of work: BEGIN goes with the first statement', () => {
       }),
     ).rejects.toThrow('undo');
     expect(await paymentCount(id)).toBe(0);
+  });
+
+  /** The unit of work's final statement (`unit-of-work.ts`): its text starts with the mark. */
+  const finalStatement = (statement: string) => sql.raw(`${FINAL_STATEMENT} ${statement}`);
+
+  it('sends COMMIT right behind the final statement, before its answer, and commits', async () => {
+    const pool = createPool(t.db.directUrl, () => undefined);
+    const kysely = createDatabase(pool);
+    const seen: string[] = [];
+    pool.on('connect', (client) => {
+      const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+      const write = (chunk: Buffer): boolean => {
+        if (chunk.includes('COMMIT')) seen.push('COMMIT sent');
+        return Socket.prototype.write.call(stream, chunk);
+      };
+      stream.write = write;
+    });
+    const id = `TX-uow-final-${Date.now()}`;
+    try {
+      await kysely.transaction().execute(async (trx) => {
+        await sql`INSERT INTO transactions (id, customer_id, merchant_id, amount, currency, paid_at)
+                  VALUES (${id}, 'cus-1', 'mer-1', 100, 'IDR', now())`.execute(trx);
+        await finalStatement('SELECT pg_sleep(0.2)').execute(trx);
+        seen.push('final statement answered');
+      });
+    } finally {
+      await pool.end();
+    }
+    expect(seen).toEqual(['COMMIT sent', 'final statement answered']);
+    expect(await paymentCount(id)).toBe(1);
+  });
+
+  it('rolls back when the final statement fails, and the connection serves the next unit of work', async () => {
+    const id = `TX-uow-final-fails-${Date.now()}`;
+    await expect(
+      txHost.withTransaction(async () => {
+        await insertPayment(id);
+        await finalStatement('SELECT 1 / 0').execute(txHost.tx);
+      }),
+    ).rejects.toThrow('division by zero');
+    expect(await paymentCount(id)).toBe(0);
+    const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-final-${n}-${Date.now()}`);
+    await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
+    for (const next of ids) expect(await paymentCount(next)).toBe(1);
+    expect(await inTransaction()).toEqual([]);
+  });
+
+  it('commits nothing when the server ends a final statement the client would stop waiting for', async () => {
+    // The final statement waits for a lock another session holds past both time-outs: the
+    // server's (2 s) cancels it before the client's (2.5 s) gives up, so the COMMIT written
+    // behind it finds the transaction aborted and rolls it back.
+    const holder = new Client({ connectionString: t.db.directUrl });
+    await holder.connect();
+    const id = `TX-uow-final-slow-${Date.now()}`;
+    try {
+      await holder.query('SELECT pg_advisory_lock(4242, 1)');
+      const error = (await txHost
+        .withTransaction(async () => {
+          await insertPayment(id);
+          await finalStatement('SELECT pg_advisory_xact_lock(4242, 1)').execute(txHost.tx);
+        })
+        .catch((e: unknown) => e)) as Error & { code?: string };
+      expect(error.code).toBe('57014');
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    } finally {
+      await holder.end();
+    }
+    expect(await paymentCount(id)).toBe(0);
+    expect(await inTransaction()).toEqual([]);
+  }, 15_000);
+
+  it('sends neither a final statement whose values pg cannot encode nor its COMMIT', async () => {
+    const id = `TX-uow-final-encode-${Date.now()}`;
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(
+      txHost.withTransaction(async () => {
+        await insertPayment(id);
+        await sql`${sql.raw(FINAL_STATEMENT)} SELECT ${circular}::json`.execute(txHost.tx);
+      }),
+    ).rejects.toThrow(/circular/i);
+    expect(await paymentCount(id)).toBe(0);
+    const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-encode-${n}-${Date.now()}`);
+    await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
+    for (const next of ids) expect(await paymentCount(next)).toBe(1);
+  });
+
+  it('sends no COMMIT with a final statement outside a unit of work', async () => {
+    // On every pooled connection at once; a COMMIT sent there would be taken later for the
+    // COMMIT of another unit of work, which would then never be sent.
+    await Promise.all(
+      Array.from({ length: 10 }, () => finalStatement('SELECT pg_sleep(0.05)').execute(txHost.tx)),
+    );
+    const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-outside-${n}-${Date.now()}`);
+    await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
+    for (const next of ids) expect(await paymentCount(next)).toBe(1);
+    expect(await inTransaction()).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import type { Socket } from 'node:net';
 import { Pool, PoolClient, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
 import { preparedStatementName } from './compiled-once';
-import { beginUnitOfWork, endUnitOfWork } from './unit-of-work';
+import { prepareValue } from 'pg/lib/utils';
+import { beginUnitOfWork, endUnitOfWork, FINAL_STATEMENT, SENT_WITH_NEXT } from './unit-of-work';
 
 /** Every table, with its row types generated from `prisma/schema.prisma` (prisma-kysely). */
 export type DB = Tables.DB;
@@ -41,6 +42,11 @@ export const DATABASE = Symbol('DATABASE');
  */
 const CONNECT_TIMEOUT_MS = 2_500;
 const QUERY_TIMEOUT_MS = 2_500;
+/**
+ * The server's bound on each statement of a unit of work, below the client's (`wrapQueries`):
+ * 0.5 s of margin for the statement to reach the server and start.
+ */
+const STATEMENT_TIMEOUT_MS = 2_000;
 export const POOL_SIZE = 10;
 
 /** int8 columns (money, positions) as `bigint`, as the generated row types say. */
@@ -86,18 +92,34 @@ const STALE_PLAN = '0A000';
 const BEGIN = 'begin';
 const ROLLBACK = 'rollback';
 const ENDS: Record<string, string> = { commit: 'COMMIT', [ROLLBACK]: 'ROLLBACK' };
+/** What a unit of work's first statement is sent with. */
+const OPEN = `BEGIN;\nSET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`;
 /** A query's call: text, values, and an optional callback (pg's API). */
 type QueryCall = [text: unknown, values?: unknown, callback?: unknown];
 /** A statement's answer, given without sending it. */
 const answered = (command: string) => ({ command, rowCount: null, rows: [] });
 
 /**
- * What the pool's connections do to every query:
- * - A transaction's BEGIN waits for its first statement. When that statement has no parameters
- *   (a lock taken first, e.g. the customer's quota lock), both go in one message of PostgreSQL's
- *   simple protocol: one round trip where Kysely makes two. Otherwise BEGIN goes just before the
- *   statement, which is sent once BEGIN has succeeded. A transaction that ends before any
- *   statement sends nothing.
+ * What the pool's connections do to every query. They are in `pg`'s pipeline mode: a query is
+ * written as soon as it is made, without waiting for the answer of the one before; each still
+ * gets its own answer or error. A unit of work thus takes two round trips where it can:
+ * - A transaction's BEGIN waits for its first statement and goes with it, in the same write (in
+ *   one message of the simple protocol when that statement has no parameters). With BEGIN goes
+ *   `SET LOCAL statement_timeout` (below). A statement marked `SENT_WITH_NEXT` (a lock whose
+ *   answer nobody reads, e.g. the customer's quota lock) is answered at once and waits with
+ *   BEGIN for the next statement. If what went ahead of a statement failed, the transaction is
+ *   aborted, so the statement is not run, and its caller gets the first error. A unit of work
+ *   that ends before any statement sends nothing.
+ * - The unit of work's final statement (`FINAL_STATEMENT`, `unit-of-work.ts`) goes with its
+ *   COMMIT, which is written right behind it; Kysely's own COMMIT then gets that one's answer.
+ *   If the statement fails, the transaction is aborted and PostgreSQL answers that COMMIT as a
+ *   ROLLBACK, so the unit of work commits only with a final statement that succeeded. Two ways a
+ *   statement can fail on the client's side only are closed: its values are encoded before it
+ *   is written (a value `pg` cannot encode would otherwise be skipped, and the COMMIT behind it
+ *   run), and the server gives up on any statement of a unit of work (`SET LOCAL
+ *   statement_timeout`, STATEMENT_TIMEOUT_MS) before the client does (QUERY_TIMEOUT_MS): a
+ *   final statement the client stopped waiting for has been cancelled, and its COMMIT rolled
+ *   back, rather than committed behind a 503.
  * - A ROLLBACK that fails (the connection is gone or stuck) drops the connection and counts as
  *   done, so that the unit of work fails with the error that ended it, not the ROLLBACK's.
  * - Texts compiled once (`compiledOnce`) go as named prepared statements on connections whose
@@ -114,50 +136,95 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
     void client.end();
     (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
   };
-  const run = (...args: QueryCall): unknown => {
+  const run = (...args: QueryCall): Promise<unknown> => {
     const [text, values] = args;
     const name =
       prepared?.current(client) && typeof text === 'string'
         ? preparedStatementName(text)
         : undefined;
-    const result = name ? query({ name, text, values }) : query(...args);
-    if (result instanceof Promise) {
-      result.catch((error: Error & { code?: string }) => {
-        if (name !== undefined && error.code === STALE_PLAN) prepared?.retire(client);
-        if (error.message === 'Query read timeout') drop();
-      });
-    }
+    const result = (name ? query({ name, text, values }) : query(...args)) as Promise<unknown>;
+    result.catch((error: Error & { code?: string }) => {
+      if (name !== undefined && error.code === STALE_PLAN) prepared?.retire(client);
+      if (error.message === 'Query read timeout') drop();
+    });
     return result;
   };
-  let beginWaits = false;
+  /** What waits to go with the unit of work's first statement: BEGIN, and marked statements. */
+  let opening: string | undefined;
+  let inTransaction = false;
+  /** The COMMIT sent with the final statement, until Kysely ends the transaction. */
+  let sentCommit: Promise<unknown> | undefined;
   client.query = ((...args: QueryCall) => {
     const [text, values, callback] = args;
-    if (text === BEGIN && callback === undefined && !beginWaits) {
-      beginWaits = true;
+    if (typeof text !== 'string' || callback !== undefined) return run(...args);
+    if (text === BEGIN && opening === undefined) {
+      opening = OPEN;
+      inTransaction = true;
       return Promise.resolve(answered('BEGIN'));
     }
-    if (text === ROLLBACK && callback === undefined && !beginWaits) {
-      // A ROLLBACK fails only on a connection that is gone or stuck: its transaction goes with
-      // it (PostgreSQL rolls back what a closed connection left open). The connection is
-      // dropped, and the error that made the unit of work fail (the connection's) is the one
-      // its caller sees, not the ROLLBACK's.
-      return (run(ROLLBACK) as Promise<unknown>).catch(() => {
-        drop();
-        return answered('ROLLBACK');
-      });
+    if (Object.hasOwn(ENDS, text)) return end(text);
+    const plain = Array.isArray(values) && values.length === 0;
+    if (opening !== undefined && plain && text.startsWith(SENT_WITH_NEXT)) {
+      opening += `;\n${text}`;
+      return Promise.resolve(answered('SELECT'));
     }
-    if (!beginWaits) return run(...args);
-    beginWaits = false;
-    if (typeof text === 'string' && ENDS[text]) {
+    const final = inTransaction && text.startsWith(FINAL_STATEMENT);
+    // Encoded now: a value pg fails to encode must stop the statement before anything is sent.
+    const encoded = final && Array.isArray(values) ? values.map(prepareValue) : values;
+    const head = opening;
+    opening = undefined;
+    let result: Promise<unknown>;
+    if (head !== undefined && plain) {
+      // Several statements in one simple query: pg answers with one result each.
+      result = run(`${head};\n${text}`).then((results) => (results as unknown[]).at(-1));
+    } else if (head !== undefined) {
+      const before = run(head);
+      before.catch(() => undefined);
+      result = Promise.all([before, run(text, encoded)]).then(([, answer]) => answer);
+    } else {
+      result = run(text, encoded);
+    }
+    if (final) {
+      sentCommit = run(ENDS.commit);
+      // Its failure is reported when Kysely ends the transaction.
+      sentCommit.catch(() => undefined);
+    }
+    return result;
+  }) as PoolClient['query'];
+
+  /** Kysely's COMMIT or ROLLBACK. */
+  function end(text: string): Promise<unknown> {
+    inTransaction = false;
+    if (opening !== undefined) {
+      // Nothing was sent: nothing to end (a marked lock alone changed nothing).
+      opening = undefined;
       return Promise.resolve(answered(ENDS[text]));
     }
-    const plain = Array.isArray(values) && values.length === 0 && callback === undefined;
-    if (typeof text === 'string' && plain) {
-      // Several statements in one simple query: pg answers with one result each.
-      return (run(`BEGIN;\n${text}`) as Promise<unknown[]>).then((results) => results.at(-1));
+    const commit = sentCommit;
+    sentCommit = undefined;
+    if (commit) {
+      // Kysely commits after a final statement that succeeded (the COMMIT's own answer, or its
+      // error), and rolls back after one that failed: PostgreSQL has already answered that
+      // COMMIT as a ROLLBACK (a connection that failed meanwhile is dropped, as below).
+      if (text !== ROLLBACK) return commit;
+      return commit.then(
+        () => answered('ROLLBACK'),
+        () => {
+          drop();
+          return answered('ROLLBACK');
+        },
+      );
     }
-    return (run(BEGIN) as Promise<unknown>).then(() => run(...args));
-  }) as PoolClient['query'];
+    if (text !== ROLLBACK) return run(ENDS[text]);
+    // A ROLLBACK fails only on a connection that is gone or stuck: its transaction goes with
+    // it (PostgreSQL rolls back what a closed connection left open). The connection is
+    // dropped, and the error that made the unit of work fail (the connection's) is the one
+    // its caller sees, not the ROLLBACK's.
+    return run(ENDS[text]).catch(() => {
+      drop();
+      return answered('ROLLBACK');
+    });
+  }
 }
 
 export function createPool(
@@ -173,6 +240,9 @@ export function createPool(
     // Notices a peer that vanished on an idle connection, rather than handing it out.
     keepAlive: true,
     types: parseTypes,
+    // Queries are sent without waiting for the previous one's answer (the final statement and
+    // its COMMIT: `wrapQueries`); each still has its own answer or error.
+    pipeline: true,
   });
   const prepared = options.preparedStatements ? new PreparedStatements() : undefined;
   pool.on('connect', (client) => {

@@ -33,6 +33,8 @@ const UNAVAILABLE_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
+  // The server's time-out on a statement of a unit of work (`database.ts`), or a cancel.
+  '57014',
   '57P01',
   '57P02',
   '57P03',

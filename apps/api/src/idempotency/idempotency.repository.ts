@@ -4,6 +4,12 @@ import { sql } from 'kysely';
 import type { Database, IdempotencyKey, KyselyTransactionalAdapter } from '../database/database';
 import { atEnd, type FinalWrite } from '../database/unit-of-work';
 
+/** The error of a final statement that found the key answered by another request first. */
+export function isKeyTaken(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === '23505' && constraint === 'idempotency_keys_pkey';
+}
+
 export interface KeyScope {
   principal: string;
   method: string;
@@ -110,9 +116,11 @@ export class IdempotencyRepository {
 
   /**
    * `record` as the last write of the current unit of work, in the statement that ends it
-   * (`atEnd`): `taken` is called, and throws to roll the change back, when another request
-   * recorded an answer first. An insert that meets another transaction's uncommitted record of
-   * the key waits for that transaction to end.
+   * (`atEnd`). When another request recorded an answer first, the statement fails with a
+   * unique violation of the key (`isKeyTaken`), which rolls the change back: it inserts the key
+   * a second time, as the check that decides it must be SQL's (the unit of work's COMMIT is sent
+   * with the statement). An insert that meets another transaction's uncommitted record of the
+   * key waits for that transaction to end.
    */
   recordAtEnd(
     scope: KeyScope,
@@ -120,7 +128,6 @@ export class IdempotencyRepository {
     expiresAt: Date,
     status: number,
     body: unknown,
-    taken: () => never,
     language: string | null = null,
   ): Promise<void> {
     const answer = answerOf(scope, fingerprint, expiresAt, status, body, language);
@@ -134,10 +141,16 @@ export class IdempotencyRepository {
             name: 'idempotency_answer',
             statement: sql`${recording(this.db, values).returning(sql<number>`1`.as('recorded'))}`,
           },
+          {
+            // Not recorded above: the key holds another answer, and inserting it again fails.
+            name: 'idempotency_taken',
+            statement: sql`
+              INSERT INTO idempotency_keys (principal, method, path, key, fingerprint, expires_at)
+              SELECT ${values.principal}::text, ${values.method}::text, ${values.path}::text,
+                     ${values.key}::text, ${values.fingerprint}::text, ${values.expiresAt}::timestamptz
+               WHERE NOT EXISTS (SELECT FROM idempotency_answer)`,
+          },
         ],
-        check: (rows) => {
-          if (rows === 0) taken();
-        },
       }),
       () => undefined,
     );

@@ -6,7 +6,7 @@ import type { IdempotencyKey, KyselyTransactionalAdapter } from '../database/dat
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/problem';
 import { negotiateLanguage } from '../i18n/i18n';
-import { IdempotencyRepository, KeyScope } from './idempotency.repository';
+import { IdempotencyRepository, isKeyTaken, KeyScope } from './idempotency.repository';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const WAIT_MS = 10_000;
@@ -36,9 +36,6 @@ function canonical(value: unknown): string {
 export function fingerprint(value: unknown): string {
   return createHash('sha256').update(canonical(value)).digest('hex');
 }
-
-/** Another request recorded its answer under the key first: this one's change is undone. */
-class KeyAnsweredMeanwhile extends Error {}
 
 /**
  * `Idempotency-Key` on any POST: the first request with a key runs; a retry with the same key
@@ -121,18 +118,14 @@ export class IdempotencyService {
           expiresAt,
           reply.statusCode,
           stored,
-          () => {
-            throw new KeyAnsweredMeanwhile();
-          },
           // An answer whose texts followed Accept-Language is replayed in that language.
           (reply.getHeader('content-language') as string | undefined) ?? null,
         );
         return answer;
       });
     } catch (error) {
-      if (error instanceof KeyAnsweredMeanwhile) {
-        return this.replay(scope, requestFingerprint, reply);
-      }
+      // Another request recorded its answer under the key first: this one's change is undone.
+      if (isKeyTaken(error)) return this.replay(scope, requestFingerprint, reply);
       // Recorded in the language the problem filter answers this request in: a replay answers
       // with the same texts and Content-Language, whatever language the retry asks for.
       const language = negotiateLanguage(reply.request.headers);

@@ -5,6 +5,7 @@ import { type RawBuilder, sql, type Updateable } from 'kysely';
 import type { Actor } from '../common/actor';
 import type { NewestFirstKey } from '../common/pagination';
 import { compiledOnce } from '../database/compiled-once';
+import { SENT_WITH_NEXT } from '../database/unit-of-work';
 import type {
   Database,
   DB,
@@ -346,12 +347,13 @@ export class RefundsRepository {
    * Takes the customer's quota lock until the unit of work ends, so that their applies and
    * uploads count what they hold one after the other. There is no customer row to lock: a
    * transaction-scoped advisory lock on the id's hash (in a key space of its own) stands for one.
-   * The statement has no parameters (its keys are integers written into its text), so that as a
-   * unit of work's first statement it goes with BEGIN, in one round trip (`database.ts`).
+   * The statement has no parameters (its keys are integers written into its text) and nothing
+   * reads its answer, so that as a unit of work's first statement it waits with BEGIN and goes
+   * with the next statement, in the same round trip (`SENT_WITH_NEXT`, `database.ts`).
    */
   async lockCustomerQuotas(customerId: string): Promise<void> {
     const key = createHash('sha256').update(customerId).digest().readInt32BE(0);
-    await sql`SELECT pg_advisory_xact_lock(${sql.lit(QUOTA_LOCKS)}, ${sql.lit(key)})`.execute(
+    await sql`${sql.raw(SENT_WITH_NEXT)} SELECT pg_advisory_xact_lock(${sql.lit(QUOTA_LOCKS)}, ${sql.lit(key)})`.execute(
       this.db,
     );
   }
