@@ -56,6 +56,23 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
 
+  /**
+   * The error of the unit of work `work`, which waits for an advisory lock (`keys`) that another
+   * session holds past the server's bound on a statement.
+   */
+  const failureWhileHeld = async (keys: [number, number], work: () => Promise<unknown>) => {
+    const holder = new Client({ connectionString: t.db.directUrl });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', keys);
+      return (await txHost.withTransaction(work).catch((e: unknown) => e)) as Error & {
+        code?: string;
+      };
+    } finally {
+      await holder.end();
+    }
+  };
+
   it('holds a lock marked to go with the next statement until that one, then sends both with BEGIN, in one message when it has no parameters', async () => {
     await txHost.withTransaction(async () => {
       await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work');
@@ -91,24 +108,15 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
 
   it("gives the next statement's caller the marked lock's error, and writes nothing, when the server ends the lock's wait", async () => {
     // Another session holds the customer's quota lock (the same keys) past the server's bound.
-    const holder = new Client({ connectionString: t.db.directUrl });
-    await holder.connect();
     const id = `TX-uow-lock-wait-${Date.now()}`;
-    try {
-      const key = createHash('sha256').update('cus-unit-of-work-wait').digest().readInt32BE(0);
-      await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', [0x71756f74, key]);
-      const error = (await txHost
-        .withTransaction(async () => {
-          await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work-wait');
-          await insertPayment(id);
-        })
-        .catch((e: unknown) => e)) as Error & { code?: string };
-      // The lock's own error (the server's time-out), not the aborted transaction's (25P02).
-      expect(error.code).toBe('57014');
-      expect(isDatabaseUnavailable(error)).toBe(true);
-    } finally {
-      await holder.end();
-    }
+    const key = createHash('sha256').update('cus-unit-of-work-wait').digest().readInt32BE(0);
+    const error = await failureWhileHeld([0x71756f74, key], async () => {
+      await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work-wait');
+      await insertPayment(id);
+    });
+    // The lock's own error (the server's time-out), not the aborted transaction's (25P02).
+    expect(error.code).toBe('57014');
+    expect(isDatabaseUnavailable(error)).toBe(true);
     expect(await paymentCount(id)).toBe(0);
   });
 
@@ -223,22 +231,13 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     // The final statement waits for a lock another session holds past both time-outs: the
     // server's (2 s) cancels it before the client's (2.5 s) gives up, so the COMMIT written
     // behind it finds the transaction aborted and rolls it back.
-    const holder = new Client({ connectionString: t.db.directUrl });
-    await holder.connect();
     const id = `TX-uow-final-slow-${Date.now()}`;
-    try {
-      await holder.query('SELECT pg_advisory_lock(4242, 1)');
-      const error = (await txHost
-        .withTransaction(async () => {
-          await insertPayment(id);
-          await finalStatement('SELECT pg_advisory_xact_lock(4242, 1)').execute(txHost.tx);
-        })
-        .catch((e: unknown) => e)) as Error & { code?: string };
-      expect(error.code).toBe('57014');
-      expect(isDatabaseUnavailable(error)).toBe(true);
-    } finally {
-      await holder.end();
-    }
+    const error = await failureWhileHeld([4242, 1], async () => {
+      await insertPayment(id);
+      await finalStatement('SELECT pg_advisory_xact_lock(4242, 1)').execute(txHost.tx);
+    });
+    expect(error.code).toBe('57014');
+    expect(isDatabaseUnavailable(error)).toBe(true);
     expect(await paymentCount(id)).toBe(0);
     expect(await inTransaction()).toEqual([]);
   }, 15_000);
