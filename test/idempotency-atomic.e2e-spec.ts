@@ -192,3 +192,24 @@ describe('a keyed write whose key is answered first by another request changes n
     ).toBe(1);
   });
 });
+
+describe('a keyed request the body validation refuses', () => {
+  it('records the refusal under the key: the same body replays it, another body is 409', async () => {
+    const transactionId = await payment(t);
+    const key = `invalid-first-${Date.now()}`;
+    const send = (body: object) =>
+      t.http
+        .post('/v1/refunds')
+        .set('Authorization', a.customer)
+        .set('Idempotency-Key', key)
+        .send(body);
+    const invalid = { transactionId, amount: -5, reasonCode: 'NOT_RECEIVED' };
+    const first = await send(invalid);
+    expect(first.status).toBe(400);
+    const again = await send(invalid);
+    expect([again.status, again.headers['idempotent-replayed']]).toEqual([400, 'true']);
+    expect(again.body).toEqual(first.body);
+    const other = await send({ transactionId, amount: 1000, reasonCode: 'NOT_RECEIVED' });
+    expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+  });
+});

@@ -29,7 +29,7 @@ import {
   PresenceDto,
   SupportCaseDto,
 } from './dto/case.dto';
-import { Idempotent } from '../idempotency/idempotent.decorator';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 const STATE_CONFLICT = ApiConflictResponse({
   description:

@@ -1,13 +1,13 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { SchedulerService } from '../jobs/scheduler.service';
-import { KeyedCallPipe } from './idempotent.decorator';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 
 @Global()
 @Module({
-  providers: [IdempotencyRepository, IdempotencyService, KeyedCallPipe],
-  exports: [IdempotencyService, KeyedCallPipe],
+  providers: [IdempotencyRepository, IdempotencyService, IdempotencyInterceptor],
+  exports: [IdempotencyService, IdempotencyInterceptor],
 })
 export class IdempotencyModule implements OnModuleInit {
   constructor(
