@@ -8,7 +8,7 @@ import {
   createPool,
   type KyselyTransactionalAdapter,
 } from '../apps/api/src/database/database';
-import { FINAL_STATEMENT } from '../apps/api/src/database/unit-of-work';
+import { FINAL_STATEMENT, SENT_WITH_NEXT } from '../apps/api/src/database/unit-of-work';
 import { isDatabaseUnavailable } from '../apps/api/src/errors/problem';
 import { RefundsRepository } from '../apps/api/src/refunds/refunds.repository';
 import { startTestApp, TestApp } from './support/app';
@@ -73,22 +73,28 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     }
   };
 
-  it('holds a lock marked to go with the next statement until that one, then sends both with BEGIN, in one message when it has no parameters', async () => {
+  it('holds a lock marked to go with the next statement until that one, then sends both with BEGIN', async () => {
     await txHost.withTransaction(async () => {
       await t.app.get(RefundsRepository).lockCustomerQuotas('cus-unit-of-work');
       expect(await inTransaction()).toEqual([]);
       expect(await advisoryLocks()).toHaveLength(0);
       await sql`SELECT 1`.execute(txHost.tx);
-      expect(await inTransaction()).toEqual([
-        {
-          query: expect.stringMatching(
-            /^BEGIN;\nSET LOCAL statement_timeout = 2000;\n\/\* sent with the next statement \*\/ SELECT pg_advisory_xact_lock\(\d+, -?\d+\);\nSELECT 1$/,
-          ),
-        },
-      ]);
+      expect(await inTransaction()).toEqual([{ query: 'SELECT 1' }]);
       expect(await advisoryLocks()).toHaveLength(1);
     });
     expect(await advisoryLocks()).toHaveLength(0);
+    expect(await inTransaction()).toEqual([]);
+  });
+
+  it('does not let the next statement run on its own when a marked statement fails to parse', async () => {
+    const id = `TX-uow-bad-mark-${Date.now()}`;
+    await expect(
+      txHost.withTransaction(async () => {
+        await sql.raw(`${SENT_WITH_NEXT} SELEC 1`).execute(txHost.tx);
+        await insertPayment(id);
+      }),
+    ).rejects.toThrow(/syntax error/);
+    expect(await paymentCount(id)).toBe(0);
     expect(await inTransaction()).toEqual([]);
   });
 
@@ -210,6 +216,29 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     }
     expect(seen).toEqual(['COMMIT sent', 'final statement answered']);
     expect(await paymentCount(id)).toBe(1);
+  });
+
+  it('waits for the final statement before COMMIT when a lock went ahead of it', async () => {
+    const pool = createPool(t.db.directUrl, () => undefined);
+    const kysely = createDatabase(pool);
+    const seen: string[] = [];
+    pool.on('connect', (client) => {
+      const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+      stream.write = (chunk: Buffer): boolean => {
+        if (chunk.includes('COMMIT')) seen.push('COMMIT sent');
+        return Socket.prototype.write.call(stream, chunk);
+      };
+    });
+    try {
+      await kysely.transaction().execute(async (trx) => {
+        await sql.raw(`${SENT_WITH_NEXT} SELECT pg_advisory_xact_lock(4243, 1)`).execute(trx);
+        await finalStatement('SELECT pg_sleep(0.2)').execute(trx);
+        seen.push('final statement answered');
+      });
+    } finally {
+      await pool.end();
+    }
+    expect(seen).toEqual(['final statement answered', 'COMMIT sent']);
   });
 
   it('rolls back when the final statement fails, and the connection serves the next unit of work', async () => {

@@ -103,15 +103,15 @@ const answered = (command: string) => ({ command, rowCount: null, rows: [] });
  * What the pool's connections do to every query. They are in `pg`'s pipeline mode: a query is
  * written as soon as it is made, without waiting for the answer of the one before; each still
  * gets its own answer or error. A unit of work thus takes two round trips where it can:
- * - A transaction's BEGIN waits for its first statement and goes with it, in the same write (in
- *   one message of the simple protocol when that statement has no parameters). With BEGIN goes
- *   `SET LOCAL statement_timeout` (below). A statement marked `SENT_WITH_NEXT` (a lock whose
- *   answer nobody reads, e.g. the customer's quota lock) is answered at once and waits with
- *   BEGIN for the next statement. If what went ahead of a statement failed, the transaction is
- *   aborted, so the statement is not run, and its caller gets the first error. A unit of work
- *   that ends before any statement sends nothing.
+ * - A transaction's BEGIN waits for its first statement and goes with it, in the same write.
+ *   With BEGIN goes `SET LOCAL statement_timeout` (below). A statement marked `SENT_WITH_NEXT`
+ *   (a lock whose answer nobody reads, e.g. the customer's quota lock) is answered at once and
+ *   waits with BEGIN for the next statement. If what went ahead of a statement failed, the
+ *   transaction is aborted, so the statement is not run, and its caller gets the first error.
+ *   A unit of work that ends before any statement sends nothing.
  * - The unit of work's final statement (`FINAL_STATEMENT`, `unit-of-work.ts`) goes with its
- *   COMMIT, which is written right behind it; Kysely's own COMMIT then gets that one's answer.
+ *   COMMIT, which is written right behind it when nothing else is in flight (no BEGIN or lock
+ *   ahead of it); Kysely's own COMMIT then gets that one's answer.
  *   If the statement fails, the transaction is aborted and PostgreSQL answers that COMMIT as a
  *   ROLLBACK, so the unit of work commits only with a final statement that succeeded. Two ways a
  *   statement can fail on the client's side only are closed: its values are encoded before it
@@ -132,9 +132,10 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
   const query = client.query.bind(client) as (...args: QueryCall) => unknown;
   // end() makes the pool discard the connection when it comes back, but waits for the server;
   // pg has no public way to close it at once but its socket.
+  const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
   const drop = () => {
     void client.end();
-    (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+    stream.destroy();
   };
   const run = (...args: QueryCall): Promise<unknown> => {
     const [text, values] = args;
@@ -149,8 +150,13 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
     });
     return result;
   };
-  /** What waits to go with the unit of work's first statement: BEGIN, and marked statements. */
-  let opening: string | undefined;
+  /**
+   * What waits to go with the unit of work's first statement, a message each: BEGIN, then any
+   * marked statements. (Never one message: PostgreSQL parses a message whole before running any
+   * of it, so a marked statement that failed to parse would stop BEGIN too, and the statement
+   * sent behind it would run, and commit, on its own.)
+   */
+  let opening: string[] | undefined;
   let inTransaction = false;
   /** The COMMIT sent with the final statement, until Kysely ends the transaction. */
   let sentCommit: Promise<unknown> | undefined;
@@ -158,38 +164,47 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
     const [text, values, callback] = args;
     if (typeof text !== 'string' || callback !== undefined) return run(...args);
     if (text === BEGIN && opening === undefined) {
-      opening = OPEN;
+      opening = [OPEN];
       inTransaction = true;
       return Promise.resolve(answered('BEGIN'));
     }
     if (Object.hasOwn(ENDS, text)) return end(text);
     const plain = Array.isArray(values) && values.length === 0;
     if (opening !== undefined && plain && text.startsWith(SENT_WITH_NEXT)) {
-      opening += `;\n${text}`;
+      opening.push(text);
       return Promise.resolve(answered('SELECT'));
     }
-    const final = inTransaction && text.startsWith(FINAL_STATEMENT);
+    const head = opening ?? [];
+    opening = undefined;
+    // COMMIT goes behind the final statement only when nothing else is in flight: a lock sent
+    // ahead of it could use up the server's time-out before the statement's own began.
+    const final = inTransaction && head.length === 0 && text.startsWith(FINAL_STATEMENT);
     // Encoded now: a value pg fails to encode must stop the statement before anything is sent.
     const encoded = final && Array.isArray(values) ? values.map(prepareValue) : values;
-    const head = opening;
-    opening = undefined;
-    let result: Promise<unknown>;
-    if (head !== undefined && plain) {
-      // Several statements in one simple query: pg answers with one result each.
-      result = run(`${head};\n${text}`).then((results) => (results as unknown[]).at(-1));
-    } else if (head !== undefined) {
-      const before = run(head);
-      before.catch(() => undefined);
-      result = Promise.all([before, run(text, encoded)]).then(([, answer]) => answer);
-    } else {
-      result = run(text, encoded);
+    // What goes together goes in one write.
+    stream.cork();
+    try {
+      const ahead = head.map((message) => run(message));
+      for (const sent of ahead) sent.catch(() => undefined);
+      const own = run(text, encoded);
+      if (final) {
+        // Its client-side bound starts now, with the statement's: it gets the statement's
+        // server-side bound on top of its own.
+        sentCommit = run({
+          text: ENDS.commit,
+          query_timeout: QUERY_TIMEOUT_MS + STATEMENT_TIMEOUT_MS,
+        });
+        // Its failure is reported when Kysely ends the transaction.
+        sentCommit.catch(() => undefined);
+      }
+      // The first error is the caller's: a failed message aborts the transaction, and what
+      // follows it fails only for that (25P02).
+      return ahead.length === 0
+        ? own
+        : Promise.all([...ahead, own]).then((answers) => answers.at(-1));
+    } finally {
+      stream.uncork();
     }
-    if (final) {
-      sentCommit = run(ENDS.commit);
-      // Its failure is reported when Kysely ends the transaction.
-      sentCommit.catch(() => undefined);
-    }
-    return result;
   }) as PoolClient['query'];
 
   /** Kysely's COMMIT or ROLLBACK. */
