@@ -7,6 +7,7 @@ import {
 } from '../apps/api/src/database/database';
 import { startTestApp, TestApp } from './support/app';
 import { createTestDatabase, TestDatabase } from './support/database';
+import { stopScheduler } from './support/cases';
 import { refundIn } from './support/fixtures';
 
 /**
@@ -26,6 +27,10 @@ describe('prepared statements', () => {
     const direct = { database: db, reach: () => db.directUrl };
     prepared = await startTestApp({ DATABASE_PREPARED_STATEMENTS: 'true' }, direct);
     unnamed = await startTestApp({ DATABASE_PREPARED_STATEMENTS: 'false' }, direct);
+    // No job's statement may find a stale prepared statement before the requests do (its
+    // refusal would retire the connections first, and no request would fail).
+    await stopScheduler(prepared.app);
+    await stopScheduler(unnamed.app);
   });
 
   afterAll(async () => {
