@@ -6,6 +6,7 @@ import { Socket } from 'node:net';
 import {
   createDatabase,
   createPool,
+  type Database,
   type KyselyTransactionalAdapter,
 } from '../apps/api/src/database/database';
 import { FINAL_STATEMENT, SENT_WITH_NEXT } from '../apps/api/src/database/unit-of-work';
@@ -191,34 +192,11 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
   /** The unit of work's final statement (`unit-of-work.ts`): its text starts with the mark. */
   const finalStatement = (statement: string) => sql.raw(`${FINAL_STATEMENT} ${statement}`);
 
-  it('sends COMMIT right behind the final statement, before its answer, and commits', async () => {
-    const pool = createPool(t.db.directUrl, () => undefined);
-    const kysely = createDatabase(pool);
-    const seen: string[] = [];
-    pool.on('connect', (client) => {
-      const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
-      const write = (chunk: Buffer): boolean => {
-        if (chunk.includes('COMMIT')) seen.push('COMMIT sent');
-        return Socket.prototype.write.call(stream, chunk);
-      };
-      stream.write = write;
-    });
-    const id = `TX-uow-final-${Date.now()}`;
-    try {
-      await kysely.transaction().execute(async (trx) => {
-        await sql`INSERT INTO transactions (id, customer_id, merchant_id, amount, currency, paid_at)
-                  VALUES (${id}, 'cus-1', 'mer-1', 100, 'IDR', now())`.execute(trx);
-        await finalStatement('SELECT pg_sleep(0.2)').execute(trx);
-        seen.push('final statement answered');
-      });
-    } finally {
-      await pool.end();
-    }
-    expect(seen).toEqual(['COMMIT sent', 'final statement answered']);
-    expect(await paymentCount(id)).toBe(1);
-  });
-
-  it('waits for the final statement before COMMIT when a lock went ahead of it', async () => {
+  /**
+   * Runs `work` as a unit of work on a pool of its own that notes when a COMMIT is written, and
+   * when the final statement (`work`'s last) is answered; what it noted, in order.
+   */
+  async function commitAndAnswer(work: (trx: Database) => Promise<unknown>): Promise<string[]> {
     const pool = createPool(t.db.directUrl, () => undefined);
     const kysely = createDatabase(pool);
     const seen: string[] = [];
@@ -231,13 +209,31 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     });
     try {
       await kysely.transaction().execute(async (trx) => {
-        await sql.raw(`${SENT_WITH_NEXT} SELECT pg_advisory_xact_lock(4243, 1)`).execute(trx);
-        await finalStatement('SELECT pg_sleep(0.2)').execute(trx);
+        await work(trx);
         seen.push('final statement answered');
       });
     } finally {
       await pool.end();
     }
+    return seen;
+  }
+
+  it('sends COMMIT right behind the final statement, before its answer, and commits', async () => {
+    const id = `TX-uow-final-${Date.now()}`;
+    const seen = await commitAndAnswer(async (trx) => {
+      await sql`INSERT INTO transactions (id, customer_id, merchant_id, amount, currency, paid_at)
+                VALUES (${id}, 'cus-1', 'mer-1', 100, 'IDR', now())`.execute(trx);
+      await finalStatement('SELECT pg_sleep(0.2)').execute(trx);
+    });
+    expect(seen).toEqual(['COMMIT sent', 'final statement answered']);
+    expect(await paymentCount(id)).toBe(1);
+  });
+
+  it('waits for the final statement before COMMIT when a lock went ahead of it', async () => {
+    const seen = await commitAndAnswer(async (trx) => {
+      await sql.raw(`${SENT_WITH_NEXT} SELECT pg_advisory_xact_lock(4243, 1)`).execute(trx);
+      await finalStatement('SELECT pg_sleep(0.2)').execute(trx);
+    });
     expect(seen).toEqual(['final statement answered', 'COMMIT sent']);
   });
 

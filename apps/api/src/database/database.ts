@@ -184,8 +184,8 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
     // What goes together goes in one write.
     stream.cork();
     try {
+      // (`run` handles every answer's error: none is left unhandled.)
       const ahead = head.map((message) => run(message));
-      for (const sent of ahead) sent.catch(() => undefined);
       const own = run(text, encoded);
       if (final) {
         // Its client-side bound starts now, with the statement's: it gets the statement's
@@ -195,7 +195,6 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
           query_timeout: QUERY_TIMEOUT_MS + STATEMENT_TIMEOUT_MS,
         });
         // Its failure is reported when Kysely ends the transaction.
-        sentCommit.catch(() => undefined);
       }
       // The first error is the caller's: a failed message aborts the transaction, and what
       // follows it fails only for that (25P02).
@@ -255,8 +254,8 @@ export function createPool(
     // Notices a peer that vanished on an idle connection, rather than handing it out.
     keepAlive: true,
     types: parseTypes,
-    // Queries are sent without waiting for the previous one's answer (the final statement and
-    // its COMMIT: `wrapQueries`); each still has its own answer or error.
+    // Queries are sent without waiting for the previous one's answer (BEGIN with the first
+    // statement, COMMIT behind the final one: `wrapQueries`); each has its own answer or error.
     pipeline: true,
   });
   const prepared = options.preparedStatements ? new PreparedStatements() : undefined;
