@@ -213,3 +213,27 @@ describe('a keyed request the body validation refuses', () => {
     expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
   });
 });
+
+describe('a keyed request a guard refuses', () => {
+  it('is not recorded under the key: only what reaches the pipes and the handler is', async () => {
+    const transactionId = await payment(t);
+    const key = `refused-by-a-guard-${Date.now()}`;
+    // A merchant may not apply: the role guard refuses it before the validation pipe.
+    const refused = await t.http
+      .post('/v1/refunds')
+      .set('Authorization', a.merchant)
+      .set('Idempotency-Key', key)
+      .send({ transactionId, amount: 1000, reasonCode: 'NOT_RECEIVED' });
+    expect(refused.status).toBe(403);
+    const invalid = await t.http
+      .post('/v1/refunds')
+      .set('Authorization', a.merchant)
+      .set('Idempotency-Key', `${key}-invalid`)
+      .send({ transactionId, amount: -5, reasonCode: 'NOT_RECEIVED' });
+    expect(invalid.status).toBe(403);
+    const keys = await count('SELECT count(*) AS n FROM idempotency_keys WHERE key LIKE $1', [
+      `${key}%`,
+    ]);
+    expect(keys).toBe(0);
+  });
+});

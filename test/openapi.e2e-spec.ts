@@ -43,7 +43,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('takes Idempotency-Key on every POST (@Idempotent() adds the header and the interceptor together)', () => {
+  it('takes Idempotency-Key on every POST (@Idempotent() adds the header and the keyed run together)', () => {
     const posts = Object.entries<any>(doc.paths).filter(([, operations]) => operations.post);
     expect(posts.length).toBeGreaterThan(20);
     for (const [path, operations] of posts) {

@@ -23,7 +23,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { AcceptsMultipart } from '../common/body.guard';
 import type { Principal } from '../common/principal';
 import { AttachmentKind } from '../generated/kysely/enums';
-import { IdempotencyKeyHeader } from '../idempotency/idempotency.interceptor';
+import { IdempotencyKeyHeader } from '../idempotency/idempotent.decorator';
 import { fingerprint, IdempotencyService } from '../idempotency/idempotency.service';
 import {
   AttachmentsService,

@@ -29,7 +29,7 @@ import {
   PresenceDto,
   SupportCaseDto,
 } from './dto/case.dto';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 const STATE_CONFLICT = ApiConflictResponse({
   description:

@@ -18,7 +18,7 @@ import { describeAction, TRANSITIONS } from '../refunds/refund-transitions';
 import { CasesService } from './cases.service';
 import { EscalateDto } from './dto/case-requests.dto';
 import { EscalationDto } from './dto/case.dto';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 /** `POST /v1/refunds/:id/escalate`: a way into support, so the support desk serves it. */
 @ApiTags('refunds')

@@ -1,13 +1,13 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { SchedulerService } from '../jobs/scheduler.service';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { KeyedCallPipe, KeyedRefusalFilter } from './idempotent.decorator';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 
 @Global()
 @Module({
-  providers: [IdempotencyRepository, IdempotencyService, IdempotencyInterceptor],
-  exports: [IdempotencyService, IdempotencyInterceptor],
+  providers: [IdempotencyRepository, IdempotencyService, KeyedCallPipe, KeyedRefusalFilter],
+  exports: [IdempotencyService, KeyedCallPipe, KeyedRefusalFilter],
 })
 export class IdempotencyModule implements OnModuleInit {
   constructor(

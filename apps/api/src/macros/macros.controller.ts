@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { CreateMacroDto, MacroDto, UpdateMacroDto } from './dto/macro.dto';
 import { MacrosService } from './macros.service';
 

@@ -45,7 +45,7 @@ import {
 import { RefundDto, RefundEventDto, RefundPageDto } from './dto/refund.dto';
 import { describeAction, RefundAction, TRANSITIONS } from './refund-transitions';
 import { RefundsService } from './refunds.service';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 /** One endpoint per action of the transition table: roles and description come from the table. */
 function Action(action: RefundAction) {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { type RawBuilder, sql, type Updateable } from 'kysely';
+import { CompiledQuery, type RawBuilder, sql, type Updateable } from 'kysely';
 import type { Actor } from '../common/actor';
 import type { NewestFirstKey } from '../common/pagination';
 import { compiledOnce } from '../database/compiled-once';
@@ -353,8 +353,9 @@ export class RefundsRepository {
    */
   async lockCustomerQuotas(customerId: string): Promise<void> {
     const key = createHash('sha256').update(customerId).digest().readInt32BE(0);
-    await sql`${sql.raw(SENT_WITH_NEXT)} SELECT pg_advisory_xact_lock(${sql.lit(QUOTA_LOCKS)}, ${sql.lit(key)})`.execute(
-      this.db,
+    // Its text as is: nothing in it to build or bind (both numbers are integers of ours).
+    await this.db.executeQuery(
+      CompiledQuery.raw(`${SENT_WITH_NEXT} SELECT pg_advisory_xact_lock(${QUOTA_LOCKS}, ${key})`),
     );
   }
 

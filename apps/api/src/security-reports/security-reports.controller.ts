@@ -15,7 +15,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
 import type { Language } from '../i18n/i18n';
 import { AcceptLanguageHeader, AnswerLanguage } from '../i18n/language.decorator';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import {
   FileSecurityReportDto,
   ListSecurityReportsQueryDto,

@@ -16,7 +16,7 @@ import type { Principal } from '../common/principal';
 import { notFound } from '../errors/app-error';
 import { NoticeDto, PublishNoticeDto } from './dto/notice.dto';
 import { NoticesService } from './notices.service';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 // An id that is not a UUID names no notice.
 const NoticeId = new ParseUUIDPipe({ exceptionFactory: () => notFound('Notice') });

@@ -19,7 +19,7 @@ import { ListTransactionsQueryDto } from './dto/list-transactions-query.dto';
 import { RegisterTransactionDto } from './dto/register-transaction.dto';
 import { TransactionDto, TransactionPageDto } from './dto/transaction.dto';
 import { TransactionsService } from './transactions.service';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 @ApiTags('payments')
 @ApiBearerAuth()

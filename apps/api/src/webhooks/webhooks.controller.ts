@@ -13,7 +13,7 @@ import {
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../common/principal';
 import { PaginationQueryDto } from '../common/pagination';
-import { NotReplayed } from '../idempotency/idempotency.interceptor';
+import { NotReplayed } from '../idempotency/idempotent.decorator';
 import { WebhookDeliveryDto, WebhookDeliveryPageDto } from './dto/webhook-delivery.dto';
 import {
   CreatedWebhookEndpointDto,
@@ -22,7 +22,7 @@ import {
   WebhookEndpointPageDto,
 } from './dto/webhook-endpoint.dto';
 import { WebhooksService } from './webhooks.service';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
