@@ -35,15 +35,21 @@ export const IdempotencyKeyHeader = (): MethodDecorator =>
   });
 
 /**
- * Keyed requests past their route's guards whose keyed run has not started: their pipes (the
- * body's validation) run now, and what these refuse is answered under the key (below).
+ * Keyed requests past their route's guards, with the fingerprint of their body as it came (the
+ * pipes that run next may change it: the validation pipe strips `prototype` keys). Until their
+ * keyed run starts, what their pipes refuse is answered under the key (below).
  */
-const piped = new WeakSet<FastifyRequest>();
+const pastGuards = new WeakMap<FastifyRequest, string>();
 
-/** A keyed route's last guard: it lets every request through, and marks it as past the guards. */
+/**
+ * A keyed route's last guard: it lets every request through, and takes its body's fingerprint
+ * where the interceptor this replaced took it, before the pipes. (A guard added to the route
+ * after `@Idempotent()` would run after this one, and what it refuses would be recorded.)
+ */
 class PastGuards implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    piped.add(context.switchToHttp().getRequest<FastifyRequest>());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    pastGuards.set(request, fingerprint(request.body));
     return true;
   }
 }
@@ -52,8 +58,8 @@ class PastGuards implements CanActivate {
  * A keyed route's errors. One that a pipe raised (the request passed the guards, and its keyed
  * run has not started) is answered under the key, as the run answers a refusal of its own: the
  * first such answer is recorded; a retry with the same body replays it, one with another body
- * is 409. (What the guards refuse, authentication, roles and the rate limit, is never recorded.)
- * Every other error is answered as anywhere else.
+ * is 409. (What the guards refuse, the rate limit, authentication, roles and the body guard's
+ * refusals, is never recorded.) Every other error is answered as `ProblemFilter` answers it.
  */
 @Catch()
 @Injectable()
@@ -63,12 +69,14 @@ export class KeyedRefusalFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (!piped.delete(request) || request.method !== 'POST' || request.isMultipart()) {
+    const requestFingerprint = pastGuards.get(request);
+    pastGuards.delete(request);
+    if (requestFingerprint === undefined || request.method !== 'POST' || request.isMultipart()) {
       sendProblem(error, request, reply);
       return;
     }
     this.idempotency
-      .run(request, reply, fingerprint(request.body), () => {
+      .run(request, reply, requestFingerprint, () => {
         throw error;
       })
       .then(
@@ -126,11 +134,12 @@ export const Idempotent = (): MethodDecorator => (target, key, descriptor) => {
   CallOf(KeyedCallPipe)(target, key, at);
   const wrapper = function (this: unknown, ...args: unknown[]) {
     const { request, reply, idempotency } = args[at] as KeyedCall;
-    piped.delete(request);
+    const requestFingerprint = pastGuards.get(request) ?? fingerprint(request.body);
+    pastGuards.delete(request);
     const call = () => Promise.resolve(handler.apply(this, args.slice(0, at)));
     if (request.method !== 'POST' || request.isMultipart()) return call();
     const notReplayed = Reflect.getMetadata(NOT_REPLAYED, wrapper) as string[] | undefined;
-    return idempotency.run(request, reply, fingerprint(request.body), call, notReplayed);
+    return idempotency.run(request, reply, requestFingerprint, call, notReplayed);
   };
   for (const metadataKey of Reflect.getMetadataKeys(handler)) {
     Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, handler), wrapper);
