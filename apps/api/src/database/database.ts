@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { Pool, PoolClient, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
 import { preparedStatementName } from './compiled-once';
+import { useFastRowTemplates } from './pg-result';
 import { prepareValue } from 'pg/lib/utils';
 import { beginUnitOfWork, endUnitOfWork, FINAL_STATEMENT, SENT_WITH_NEXT } from './unit-of-work';
 
@@ -246,6 +247,7 @@ export function createPool(
   onLost: (error: Error) => void,
   options: { preparedStatements: boolean } = { preparedStatements: true },
 ): Pool {
+  useFastRowTemplates();
   const pool = new Pool({
     connectionString: databaseUrl,
     max: POOL_SIZE,
