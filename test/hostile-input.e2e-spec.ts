@@ -39,11 +39,13 @@ describe('hostile input', () => {
     expectProblem(nested, 400, 'VALIDATION_FAILED');
   });
 
-  it('refuses __proto__ and constructor keys at any depth with 400, naming the field', async () => {
+  it('refuses __proto__, constructor and prototype keys at any depth with 400, naming the field', async () => {
     const refund = await draft(t, a);
     const bodies: [string, string, string][] = [
       ['patch', '{"description":"x","__proto__":{"amount":1}}', '__proto__'],
-      ['patch', '{"description":"x","constructor":{"prototype":{"x":1}}}', 'constructor'],
+      ['patch', '{"description":"x","constructor":{"x":1}}', 'constructor'],
+      // The validation pipe would delete it in place: the field would be lost without an error.
+      ['patch', '{"description":"x","prototype":"y"}', 'prototype'],
       [
         'dispute',
         '{"statement":"x","negotiationRecords":[{"at":"2026-11-20T00:00:00Z","channel":"chat",' +
@@ -68,8 +70,8 @@ describe('hostile input', () => {
     expect([after.body.version, after.body.description]).toEqual([1, null]);
   });
 
-  it('refuses __proto__ and constructor query parameters with 400, as any unknown one', async () => {
-    for (const name of ['__proto__', 'constructor']) {
+  it('refuses __proto__, constructor and prototype query parameters with 400, as any unknown one', async () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
       const res = await t.http.get(`/v1/refunds?${name}=x`).set('Authorization', a.customer);
       expectProblem(res, 400, 'VALIDATION_FAILED');
       expect(res.body.errors).toEqual([{ field: name, message: expect.any(String) }]);

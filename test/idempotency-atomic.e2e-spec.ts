@@ -237,19 +237,3 @@ describe('a keyed request a guard refuses', () => {
     expect(keys).toBe(0);
   });
 });
-
-describe('the fingerprint of a keyed request', () => {
-  it('is taken of the body as sent, before the validation pipe strips what it strips', async () => {
-    const transactionId = await payment(t);
-    const key = `fingerprint-before-pipes-${Date.now()}`;
-    const send = (prototype: string) =>
-      t.http
-        .post('/v1/refunds')
-        .set('Authorization', a.customer)
-        .set('Idempotency-Key', key)
-        .send({ transactionId, amount: 1000, reasonCode: 'NOT_RECEIVED', prototype });
-    expect((await send('a')).status).toBe(201);
-    const other = await send('b');
-    expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
-  });
-});

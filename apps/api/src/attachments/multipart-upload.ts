@@ -1,6 +1,5 @@
 import type { FastifyMultipartBaseOptions, MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { FORBIDDEN_KEYS } from '../common/json-body';
 import { AppError, FieldError } from '../errors/app-error';
 import { AttachmentKind } from '../generated/kysely/enums';
 import { sanitizeFileName } from './file-name';
@@ -46,7 +45,8 @@ function malformed(error: unknown): AppError {
     return new AppError('VALIDATION_FAILED', 'The upload is invalid.', [
       {
         field: 'body',
-        message: `a part is named ${FORBIDDEN_KEYS.join(', ')} or another property of Object.prototype; send only \`file\` and \`kind\``,
+        message:
+          'a part is named __proto__, constructor or another property of Object.prototype; send only `file` and `kind`',
       },
     ]);
   }

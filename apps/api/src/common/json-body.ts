@@ -15,10 +15,11 @@ const MAX_VALUES = 10_000;
 class TooManyValues extends Error {}
 
 /**
- * Keys no body may hold: class-transformer skips them, so validation would never see (nor
- * refuse) them as it refuses every other unknown field.
+ * Keys no body may hold: class-transformer skips `__proto__` and `constructor`, and the
+ * validation pipe deletes `prototype` keys in place, so validation would never see (nor refuse)
+ * them as it refuses every other unknown field: such a field would be dropped without a word.
  */
-export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor'];
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 /** The paths (`a.0.b`, as validation names fields) of the forbidden keys in a parsed body. */
 function forbiddenKeyPaths(body: object): string[] {
@@ -45,7 +46,7 @@ export function isStorableText(value: string): boolean {
  * Parses JSON bodies without refusing them on the spot: a problem is recorded on the request
  * and answered by BodyGuard, after authentication, so that the refusal order of docs/api.md
  * (401, 403, then 400) holds for bodies too. Every body must be a JSON object of storable text,
- * without `__proto__` or `constructor` keys at any depth.
+ * without `__proto__`, `constructor` or `prototype` keys at any depth.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');

@@ -35,9 +35,9 @@ export const IdempotencyKeyHeader = (): MethodDecorator =>
   });
 
 /**
- * Keyed requests past their route's guards, with the fingerprint of their body as it came (the
- * pipes that run next may change it: the validation pipe strips `prototype` keys). Until their
- * keyed run starts, what their pipes refuse is answered under the key (below).
+ * Keyed requests past their route's guards, with the fingerprint of their body as it came, before
+ * any pipe could change it in place. Until their keyed run starts, what their pipes refuse is
+ * answered under the key (below).
  */
 const pastGuards = new WeakMap<FastifyRequest, string>();
 
