@@ -35,21 +35,23 @@ export const IdempotencyKeyHeader = (): MethodDecorator =>
   });
 
 /**
- * Keyed requests past their route's guards, with the fingerprint of their body as it came, before
- * any pipe could change it in place. Until their keyed run starts, what their pipes refuse is
- * answered under the key (below).
+ * A keyed route's JSON POSTs past its guards, with the fingerprint of their body as it came,
+ * before any pipe could change it in place. Until their keyed run starts, what their pipes refuse
+ * is answered under the key (below). Other requests (multipart uploads key themselves) have none.
  */
 const pastGuards = new WeakMap<FastifyRequest, string>();
 
 /**
- * A keyed route's last guard: it lets every request through, and takes its body's fingerprint
+ * A keyed route's last guard: it lets every request through, and takes a JSON POST's fingerprint
  * where the interceptor this replaced took it, before the pipes. (A guard added to the route
  * after `@Idempotent()` would run after this one, and what it refuses would be recorded.)
  */
 class PastGuards implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    pastGuards.set(request, fingerprint(request.body));
+    if (request.method === 'POST' && !request.isMultipart()) {
+      pastGuards.set(request, fingerprint(request.body));
+    }
     return true;
   }
 }
@@ -71,7 +73,7 @@ export class KeyedRefusalFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const requestFingerprint = pastGuards.get(request);
     pastGuards.delete(request);
-    if (requestFingerprint === undefined || request.method !== 'POST' || request.isMultipart()) {
+    if (requestFingerprint === undefined) {
       sendProblem(error, request, reply);
       return;
     }
@@ -134,10 +136,10 @@ export const Idempotent = (): MethodDecorator => (target, key, descriptor) => {
   CallOf(KeyedCallPipe)(target, key, at);
   const wrapper = function (this: unknown, ...args: unknown[]) {
     const { request, reply, idempotency } = args[at] as KeyedCall;
-    const requestFingerprint = pastGuards.get(request) ?? fingerprint(request.body);
+    const requestFingerprint = pastGuards.get(request);
     pastGuards.delete(request);
     const call = () => Promise.resolve(handler.apply(this, args.slice(0, at)));
-    if (request.method !== 'POST' || request.isMultipart()) return call();
+    if (requestFingerprint === undefined) return call();
     const notReplayed = Reflect.getMetadata(NOT_REPLAYED, wrapper) as string[] | undefined;
     return idempotency.run(request, reply, requestFingerprint, call, notReplayed);
   };
