@@ -188,13 +188,17 @@ async function insertRefunds(db: Client, from: number, to: number, customers: nu
   );
 }
 
-/** The payments the write scenarios apply against, owned by POOL_CUSTOMERS customers. */
-export async function seedPaymentPool(db: Client): Promise<void> {
+/**
+ * The payments the write scenarios apply against, owned by POOL_CUSTOMERS customers:
+ * `TX-<pool>-<i>` of `cus-<pool>-<i mod POOL_CUSTOMERS>`. The service and the baseline each
+ * apply against a pool of their own, so that neither's drafts weigh on the other's customers.
+ */
+export async function seedPaymentPool(db: Client, pool: string): Promise<void> {
   await db.query(
     `
     INSERT INTO transactions (id, customer_id, merchant_id, amount, currency, paid_at)
-    SELECT 'TX-pool-' || i, 'cus-pool-' || (i % $1), '${POOL_MERCHANT}', $2::bigint, 'IDR', now() - interval '1 day'
+    SELECT 'TX-' || $4 || '-' || i, 'cus-' || $4 || '-' || (i % $1), '${POOL_MERCHANT}', $2::bigint, 'IDR', now() - interval '1 day'
       FROM generate_series(0, $3::int - 1) i`,
-    [POOL_CUSTOMERS, POOL_AMOUNT, POOL_PAYMENTS],
+    [POOL_CUSTOMERS, POOL_AMOUNT, POOL_PAYMENTS, pool],
   );
 }
