@@ -9,6 +9,7 @@ import {
   type Database,
   type KyselyTransactionalAdapter,
 } from '../apps/api/src/database/database';
+import { compiledOnce } from '../apps/api/src/database/compiled-once';
 import { FINAL_STATEMENT, SENT_WITH_NEXT } from '../apps/api/src/database/unit-of-work';
 import { isDatabaseUnavailable } from '../apps/api/src/errors/problem';
 import { RefundsRepository } from '../apps/api/src/refunds/refunds.repository';
@@ -292,6 +293,35 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     const ids = Array.from({ length: 10 }, (_, n) => `TX-uow-after-outside-${n}-${Date.now()}`);
     await Promise.all(ids.map((next) => txHost.withTransaction(() => insertPayment(next))));
     for (const next of ids) expect(await paymentCount(next)).toBe(1);
+    expect(await inTransaction()).toEqual([]);
+  });
+
+  /** A compiled query (sent to the connection directly, not through Kysely's executor). */
+  const paymentOwner = compiledOnce((db: Database, args: { id: string }) =>
+    db.selectFrom('transactions').select(['customerId', 'heldAmount']).where('id', '=', args.id),
+  );
+
+  it("runs a compiled query on its unit of work's connection, with the rows mapped as Kysely's", async () => {
+    const id = `TX-uow-direct-${Date.now()}`;
+    const seen = await txHost.withTransaction(async () => {
+      await insertPayment(id);
+      // Uncommitted: only the unit of work's own connection sees the payment.
+      return paymentOwner(txHost.tx, { id });
+    });
+    expect(seen).toEqual([{ customerId: 'cus-1', heldAmount: 0n }]);
+    // Outside a unit of work, on a connection of its own.
+    expect(await paymentOwner(txHost.tx, { id })).toEqual([
+      { customerId: 'cus-1', heldAmount: 0n },
+    ]);
+  });
+
+  it('refuses a compiled query on a unit of work that has ended, rather than run it on a pooled connection', async () => {
+    let ended: Database | undefined;
+    await txHost.withTransaction(() => {
+      ended = txHost.tx;
+      return Promise.resolve();
+    });
+    await expect(paymentOwner(ended!, { id: 'TX-none' })).rejects.toThrow(/committed/);
     expect(await inTransaction()).toEqual([]);
   });
 });

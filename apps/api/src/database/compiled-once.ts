@@ -31,13 +31,49 @@ class Slot {
 const slots: object = new Proxy({}, { get: (_target, name) => new Slot(String(name)) });
 
 /**
+ * Where a compiled query can go without Kysely's executor: the pg connection of an open unit of
+ * work, or the pool (`database.ts` registers both). Kysely's executor wraps each query in a
+ * dozen promises (connection provider, transaction guard, plugins), each paid again for Node's
+ * async hooks; a query already compiled needs none of that, only the same row mapping.
+ */
+export interface DirectRoute {
+  query(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** The mapping Kysely's plugins give each row (camelCase keys). */
+  mapRow(row: Record<string, unknown>): unknown;
+}
+
+const routes = new WeakMap<object, DirectRoute>();
+
+/** Sends `db`'s compiled queries through `route` from now on (or, with none, Kysely again). */
+export function routeDirectly(db: object, route: DirectRoute | undefined): void {
+  if (route) routes.set(db, route);
+  else routes.delete(db);
+}
+
+/**
+ * Runs a compiled query on `db`: directly when `db` has a route (the pool-level database, a unit
+ * of work still open), else through Kysely (which refuses a transaction that has ended).
+ */
+export async function runCompiled<Row>(
+  db: Executor,
+  query: CompiledQuery<Row>,
+  parameters: readonly unknown[] = query.parameters,
+): Promise<Row[]> {
+  const route = routes.get(db);
+  if (!route) return (await db.executeQuery<Row>({ ...query, parameters })).rows;
+  const { rows } = await route.query(query.sql, parameters as unknown[]);
+  return rows.map((row) => route.mapRow(row) as Row);
+}
+
+/**
  * A query of one shape, built and compiled by Kysely once instead of on every call. On the hot
  * paths (a refund's read, apply) building, transforming and compiling a query cost the service
  * more CPU than the query costs PostgreSQL. `build` gets stand-ins for its arguments and must use
  * each only as a value, which Kysely binds as a parameter: never look at one (no branching on it,
  * no `?? default`, no `in` list, no nested object), so that one compiled text fits every call.
- * Each call binds its own values in the stand-ins' places; results go through the plugins
- * (camelCase keys) as any query's do.
+ * Each call binds its own values in the stand-ins' places and goes to the connection directly
+ * where it can (`runCompiled`); its rows are mapped as the plugins map any query's (camelCase
+ * keys).
  */
 export function compiledOnce<Db extends Executor, Args extends object, Row>(
   build: (db: Db, args: Args) => Buildable<Row>,
@@ -54,7 +90,6 @@ export function compiledOnce<Db extends Executor, Args extends object, Row>(
     const parameters = compiled.parameters.map((value) =>
       value instanceof Slot ? args[value.name as keyof Args] : value,
     );
-    const { rows } = await db.executeQuery<Row>({ ...compiled, parameters });
-    return rows;
+    return runCompiled(db, compiled, parameters);
   };
 }

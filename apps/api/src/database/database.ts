@@ -1,10 +1,22 @@
 import type { TransactionalAdapter } from '@nestjs-cls/transactional';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { CamelCasePlugin, Kysely, PostgresDialect, Selectable } from 'kysely';
+import {
+  AbortedTransactionError,
+  CamelCasePlugin,
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+  Selectable,
+} from 'kysely';
 import type { Socket } from 'node:net';
 import { Pool, PoolClient, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
-import { preparedStatementName } from './compiled-once';
+import { preparedStatementName, routeDirectly } from './compiled-once';
 import { useFastRowTemplates } from './pg-result';
 import { prepareValue } from 'pg/lib/utils';
 import { beginUnitOfWork, endUnitOfWork, FINAL_STATEMENT, SENT_WITH_NEXT } from './unit-of-work';
@@ -277,19 +289,124 @@ export function createPool(
   return pool;
 }
 
-export function createDatabase(pool: Pool): Database {
-  return new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
-  });
+/** One of the pool's connections, as Kysely uses it; `client` is the pg connection itself. */
+class PooledConnection implements DatabaseConnection {
+  /** Released as broken (the pool closes it) rather than reused. */
+  discard = false;
+
+  constructor(readonly client: PoolClient) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const { command, rowCount, rows } = await this.client.query(query.sql, [...query.parameters]);
+    // As Kysely's own driver answers: PostgreSQL ends an aborted transaction's COMMIT as ROLLBACK.
+    if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command }] as R[] };
+    const changed = ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(command);
+    return {
+      numAffectedRows: changed ? BigInt(rowCount ?? 0) : undefined,
+      rows: (rows ?? []) as R[],
+    };
+  }
+
+  /** Nothing here streams; Kysely's interface requires the method. */
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries is not supported');
+  }
 }
+
+/**
+ * Kysely's PostgreSQL driver, doing what Kysely's own does (`PostgresDriver`), with the pg
+ * connection in sight: a unit of work sends its compiled queries to it directly
+ * (`KyselyTransactionalAdapter`).
+ */
+class PoolDriver implements Driver {
+  private ended = false;
+
+  constructor(private readonly pool: Pool) {}
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async acquireConnection(): Promise<PooledConnection> {
+    return new PooledConnection(await this.pool.connect());
+  }
+
+  async beginTransaction(connection: PooledConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(BEGIN));
+  }
+
+  async commitTransaction(connection: PooledConnection): Promise<void> {
+    const { rows } = await connection.executeQuery<{ command: string }>(
+      CompiledQuery.raw('commit'),
+    );
+    if (rows[0]?.command === 'ROLLBACK') throw new AbortedTransactionError();
+  }
+
+  async rollbackTransaction(connection: PooledConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw(ROLLBACK));
+    } catch (error) {
+      connection.discard = true;
+      throw error;
+    }
+  }
+
+  releaseConnection(connection: PooledConnection): Promise<void> {
+    connection.client.release(connection.discard);
+    return Promise.resolve();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.pool.end();
+  }
+}
+
+/** The plugin's row mapping, for the rows of queries sent directly (`routeDirectly`). */
+class RowMapping extends CamelCasePlugin {
+  readonly map = (row: Record<string, unknown>) => this.mapRow(row);
+}
+
+export function createDatabase(pool: Pool): Database {
+  const rows = new RowMapping();
+  const db = new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new PoolDriver(pool),
+      createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+    plugins: [rows],
+  });
+  // Outside a unit of work, a compiled query takes a connection for itself alone.
+  routeDirectly(db, {
+    query: async (text, values) => {
+      const client = await pool.connect();
+      try {
+        return await client.query(text, values);
+      } finally {
+        client.release();
+      }
+    },
+    mapRow: rows.map,
+  });
+  mappings.set(db, rows.map);
+  return db;
+}
+
+/** Each database's row mapping, for its units of work's direct routes. */
+const mappings = new WeakMap<object, RowMapping['map']>();
 
 /**
  * `@nestjs-cls/transactional` over Kysely: a service method opens the unit of work
  * (`@Transactional()`), and every repository call inside it runs in that transaction through
  * `TxHost.tx`; outside one, `tx` is the pool. (The published Kysely adapter is not in the
  * registry this project builds from; this is the same few lines.) The writes that wait for the
- * end of the unit of work (`unit-of-work.ts`) are sent just before COMMIT.
+ * end of the unit of work (`unit-of-work.ts`) are sent just before COMMIT. While the unit of
+ * work is open, its compiled queries go to its connection directly (`routeDirectly`); once it
+ * has ended, they go to Kysely, which refuses a finished transaction, so a stray late query never
+ * runs on a connection the pool has since handed to another request.
  */
 export class KyselyTransactionalAdapter implements TransactionalAdapter<
   Database,
@@ -307,9 +424,21 @@ export class KyselyTransactionalAdapter implements TransactionalAdapter<
       db.transaction().execute(async (tx) => {
         setTx(tx);
         beginUnitOfWork(tx);
-        const result = await fn();
-        await endUnitOfWork(tx);
-        return result;
+        // The unit of work's compiled queries go straight to its connection, until it ends.
+        const connection = await tx
+          .getExecutor()
+          .provideConnection((pooled) => Promise.resolve(pooled as PooledConnection));
+        routeDirectly(tx, {
+          query: (text, values) => connection.client.query(text, values),
+          mapRow: mappings.get(db)!,
+        });
+        try {
+          const result = await fn();
+          await endUnitOfWork(tx);
+          return result;
+        } finally {
+          routeDirectly(tx, undefined);
+        }
       }),
     getFallbackInstance: () => db,
   });

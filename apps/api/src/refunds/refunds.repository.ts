@@ -4,7 +4,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { CompiledQuery, type RawBuilder, sql, type Updateable } from 'kysely';
 import type { Actor } from '../common/actor';
 import type { NewestFirstKey } from '../common/pagination';
-import { compiledOnce } from '../database/compiled-once';
+import { compiledOnce, runCompiled } from '../database/compiled-once';
 import { SENT_WITH_NEXT } from '../database/unit-of-work';
 import type {
   Database,
@@ -354,7 +354,8 @@ export class RefundsRepository {
   async lockCustomerQuotas(customerId: string): Promise<void> {
     const key = createHash('sha256').update(customerId).digest().readInt32BE(0);
     // Its text as is: nothing in it to build or bind (both numbers are integers of ours).
-    await this.db.executeQuery(
+    await runCompiled(
+      this.db,
       CompiledQuery.raw(`${SENT_WITH_NEXT} SELECT pg_advisory_xact_lock(${QUOTA_LOCKS}, ${key})`),
     );
   }
