@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import { Pool, PoolClient, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
 import { preparedStatementName, routeDirectly } from './compiled-once';
+import { parseTimestamptz, TIMESTAMPTZ_OID } from './pg-dates';
 import { useFastRowTemplates } from './pg-result';
 import { prepareValue } from 'pg/lib/utils';
 import { beginUnitOfWork, endUnitOfWork, FINAL_STATEMENT, SENT_WITH_NEXT } from './unit-of-work';
@@ -64,11 +65,15 @@ export const POOL_SIZE = 10;
 
 /** int8 columns (money, positions) as `bigint`, as the generated row types say. */
 const INT8_OID = 20;
+const parseInt8 = (value: string) => BigInt(value);
+/** Timestamps through a fast path for PostgreSQL's UTC form (`pg-dates.ts`). */
 const parseTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID
-      ? (value: string) => BigInt(value)
-      : (types.getTypeParser(oid, format) as unknown)) as typeof types.getTypeParser,
+      ? parseInt8
+      : oid === TIMESTAMPTZ_OID && format !== 'binary'
+        ? parseTimestamptz
+        : (types.getTypeParser(oid, format) as unknown)) as typeof types.getTypeParser,
 };
 
 /**
