@@ -30,6 +30,9 @@ export async function seedRefunds(db: Client, from: number, to: number, customer
   // A database in service has been vacuumed since its rows arrived: without this, autovacuum
   // wakes for the freshly inserted rows in the middle of a measured scenario.
   await db.query('VACUUM (ANALYZE)');
+  // And checkpointed them: without this, the seed's gigabyte of WAL sets off a checkpoint that
+  // writes its pages out for minutes, through the measured rounds that follow.
+  await db.query('CHECKPOINT');
 }
 
 async function insertRefunds(db: Client, from: number, to: number, customers: number) {
