@@ -238,6 +238,30 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     expect(seen).toEqual(['final statement answered', 'COMMIT sent']);
   });
 
+  it('waits for the final statement before COMMIT when an earlier statement is still unanswered', async () => {
+    // On the connection itself, as compiled queries reach it (not queued one at a time by Kysely).
+    const pool = createPool(t.db.directUrl, () => undefined);
+    const seen: string[] = [];
+    try {
+      const client = await pool.connect();
+      const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+      stream.write = (chunk: Buffer): boolean => {
+        if (chunk.includes('COMMIT')) seen.push('COMMIT sent');
+        return Socket.prototype.write.call(stream, chunk);
+      };
+      await client.query('begin');
+      const earlier = client.query('SELECT pg_sleep(0.2)', []);
+      await client.query(`${FINAL_STATEMENT} SELECT 1`, []);
+      seen.push('final statement answered');
+      await earlier;
+      await client.query('commit');
+      client.release();
+    } finally {
+      await pool.end();
+    }
+    expect(seen).toEqual(['final statement answered', 'COMMIT sent']);
+  });
+
   it('rolls back when the final statement fails, and the connection serves the next unit of work', async () => {
     const id = `TX-uow-final-fails-${Date.now()}`;
     await expect(
@@ -305,8 +329,11 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     const id = `TX-uow-direct-${Date.now()}`;
     const seen = await txHost.withTransaction(async () => {
       await insertPayment(id);
+      const throughKysely = jest.spyOn(txHost.tx, 'executeQuery');
       // Uncommitted: only the unit of work's own connection sees the payment.
-      return paymentOwner(txHost.tx, { id });
+      const rows = await paymentOwner(txHost.tx, { id });
+      expect(throughKysely).not.toHaveBeenCalled();
+      return rows;
     });
     expect(seen).toEqual([{ customerId: 'cus-1', heldAmount: 0n }]);
     // Outside a unit of work, on a connection of its own.

@@ -44,6 +44,19 @@ export interface DirectRoute {
 
 const routes = new WeakMap<object, DirectRoute>();
 
+/**
+ * `error` with the stack of the code that awaited the query added to its own (which `pg` made in
+ * its socket's data handler, so it names no caller), as Kysely's driver does: a logged database
+ * error then shows the repository and service that sent the query. Made only on failure.
+ */
+export function withCallerStack(error: unknown): unknown {
+  const caller = new Error().stack;
+  if (error instanceof Error && typeof error.stack === 'string' && caller) {
+    error.stack += `\n${caller.split('\n').slice(1).join('\n')}`;
+  }
+  return error;
+}
+
 /** Sends `db`'s compiled queries through `route` from now on (or, with none, Kysely again). */
 export function routeDirectly(db: object, route: DirectRoute | undefined): void {
   if (route) routes.set(db, route);
@@ -52,7 +65,8 @@ export function routeDirectly(db: object, route: DirectRoute | undefined): void 
 
 /**
  * Runs a compiled query on `db`: directly when `db` has a route (the pool-level database, a unit
- * of work still open), else through Kysely (which refuses a transaction that has ended).
+ * of work whose callback has not returned), else through Kysely (which refuses a transaction once
+ * it has committed or rolled back).
  */
 export async function runCompiled<Row>(
   db: Executor,
@@ -61,7 +75,12 @@ export async function runCompiled<Row>(
 ): Promise<Row[]> {
   const route = routes.get(db);
   if (!route) return (await db.executeQuery<Row>({ ...query, parameters })).rows;
-  const { rows } = await route.query(query.sql, parameters as unknown[]);
+  let rows: Record<string, unknown>[];
+  try {
+    ({ rows } = await route.query(query.sql, parameters as unknown[]));
+  } catch (error) {
+    throw withCallerStack(error);
+  }
   return rows.map((row) => route.mapRow(row) as Row);
 }
 

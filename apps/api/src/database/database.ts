@@ -12,11 +12,12 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
   Selectable,
+  type TransactionSettings,
 } from 'kysely';
 import type { Socket } from 'node:net';
-import { Pool, PoolClient, types } from 'pg';
+import { Pool, PoolClient, type QueryResult as PgQueryResult, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
-import { preparedStatementName, routeDirectly } from './compiled-once';
+import { preparedStatementName, routeDirectly, withCallerStack } from './compiled-once';
 import { parseTimestamptz, TIMESTAMPTZ_OID } from './pg-dates';
 import { useFastRowTemplates } from './pg-result';
 import { prepareValue } from 'pg/lib/utils';
@@ -129,7 +130,8 @@ const answered = (command: string) => ({ command, rowCount: null, rows: [] });
  *   A unit of work that ends before any statement sends nothing.
  * - The unit of work's final statement (`FINAL_STATEMENT`, `unit-of-work.ts`) goes with its
  *   COMMIT, which is written right behind it when nothing else is in flight (no BEGIN or lock
- *   ahead of it); Kysely's own COMMIT then gets that one's answer.
+ *   ahead of it, no earlier statement unanswered); Kysely's own COMMIT then gets that one's
+ *   answer.
  *   If the statement fails, the transaction is aborted and PostgreSQL answers that COMMIT as a
  *   ROLLBACK, so the unit of work commits only with a final statement that succeeded. Two ways a
  *   statement can fail on the client's side only are closed: its values are encoded before it
@@ -155,6 +157,11 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
     void client.end();
     stream.destroy();
   };
+  /** Queries written and not yet answered. */
+  let inFlight = 0;
+  const settled = () => {
+    inFlight -= 1;
+  };
   const run = (...args: QueryCall): Promise<unknown> => {
     const [text, values] = args;
     const name =
@@ -162,7 +169,9 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
         ? preparedStatementName(text)
         : undefined;
     const result = (name ? query({ name, text, values }) : query(...args)) as Promise<unknown>;
-    result.catch((error: Error & { code?: string }) => {
+    inFlight += 1;
+    result.then(settled, (error: Error & { code?: string }) => {
+      settled();
       if (name !== undefined && error.code === STALE_PLAN) prepared?.retire(client);
       if (error.message === 'Query read timeout') drop();
     });
@@ -194,9 +203,12 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
     }
     const head = opening ?? [];
     opening = undefined;
-    // COMMIT goes behind the final statement only when nothing else is in flight: a lock sent
-    // ahead of it could use up the server's time-out before the statement's own began.
-    const final = inTransaction && head.length === 0 && text.startsWith(FINAL_STATEMENT);
+    // COMMIT goes behind the final statement only when nothing else is in flight on the
+    // connection: no lock sent ahead of it, and no earlier statement still unanswered (one the
+    // unit of work did not wait for; compiled queries skip Kysely's one-at-a-time queue). Either
+    // could use up the server's time-out before the statement's own began.
+    const final =
+      inTransaction && head.length === 0 && inFlight === 0 && text.startsWith(FINAL_STATEMENT);
     // Encoded now: a value pg fails to encode must stop the statement before anything is sent.
     const encoded = final && Array.isArray(values) ? values.map(prepareValue) : values;
     // What goes together goes in one write.
@@ -302,7 +314,13 @@ class PooledConnection implements DatabaseConnection {
   constructor(readonly client: PoolClient) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const { command, rowCount, rows } = await this.client.query(query.sql, [...query.parameters]);
+    let answer: PgQueryResult;
+    try {
+      answer = await this.client.query(query.sql, [...query.parameters]);
+    } catch (error) {
+      throw withCallerStack(error);
+    }
+    const { command, rowCount, rows } = answer;
     // As Kysely's own driver answers: PostgreSQL ends an aborted transaction's COMMIT as ROLLBACK.
     if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command }] as R[] };
     const changed = ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(command);
@@ -319,9 +337,11 @@ class PooledConnection implements DatabaseConnection {
 }
 
 /**
- * Kysely's PostgreSQL driver, doing what Kysely's own does (`PostgresDriver`), with the pg
- * connection in sight: a unit of work sends its compiled queries to it directly
- * (`KyselyTransactionalAdapter`).
+ * Kysely's PostgreSQL driver, doing what Kysely's own does (`PostgresDriver`) for what this
+ * service uses, with the pg connection in sight: a unit of work sends its compiled queries to it
+ * directly (`KyselyTransactionalAdapter`). Not carried over, as nothing here uses them: a
+ * transaction's isolation level or access mode (refused, rather than ignored), savepoints and
+ * streaming.
  */
 class PoolDriver implements Driver {
   private ended = false;
@@ -336,7 +356,13 @@ class PoolDriver implements Driver {
     return new PooledConnection(await this.pool.connect());
   }
 
-  async beginTransaction(connection: PooledConnection): Promise<void> {
+  async beginTransaction(
+    connection: PooledConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    if (settings.isolationLevel || settings.accessMode) {
+      throw new Error('transactions here run at READ COMMITTED, read-write (no settings)');
+    }
     await connection.executeQuery(CompiledQuery.raw(BEGIN));
   }
 
@@ -408,10 +434,11 @@ const mappings = new WeakMap<object, RowMapping['map']>();
  * (`@Transactional()`), and every repository call inside it runs in that transaction through
  * `TxHost.tx`; outside one, `tx` is the pool. (The published Kysely adapter is not in the
  * registry this project builds from; this is the same few lines.) The writes that wait for the
- * end of the unit of work (`unit-of-work.ts`) are sent just before COMMIT. While the unit of
- * work is open, its compiled queries go to its connection directly (`routeDirectly`); once it
- * has ended, they go to Kysely, which refuses a finished transaction, so a stray late query never
- * runs on a connection the pool has since handed to another request.
+ * end of the unit of work (`unit-of-work.ts`) are sent just before COMMIT. Until its callback
+ * returns, the unit of work's compiled queries go to its connection directly (`routeDirectly`);
+ * after that, they go to Kysely, which refuses them once the transaction has committed or rolled
+ * back, so a stray late query never runs on a connection the pool has since handed to another
+ * request.
  */
 export class KyselyTransactionalAdapter implements TransactionalAdapter<
   Database,

@@ -27,6 +27,11 @@ function digits(text: string, start: number, end: number): number {
  * status read's CPU, with its several timestamps per row).
  */
 export function parseTimestamptz(text: string): unknown {
+  return readUtcTimestamp(text) ?? parseAnyForm(text);
+}
+
+/** The fast path of `parseTimestamptz`: the moment, or undefined for any other form. */
+export function readUtcTimestamp(text: string): Date | undefined {
   const length = text.length;
   const fraction = length - 23;
   if (
@@ -60,5 +65,5 @@ export function parseTimestamptz(text: string): unknown {
     // Date.UTC reads the years 0–99 as 1900–1999: those, and anything unreadable, go the slow way.
     if (year >= 100 && !Number.isNaN(time)) return new Date(time);
   }
-  return parseAnyForm(text);
+  return undefined;
 }
