@@ -394,13 +394,16 @@ class PoolDriver implements Driver {
   }
 }
 
-/** The plugin's row mapping, for the rows of queries sent directly (`routeDirectly`). */
+/**
+ * The camelCase plugin of every database (it holds nothing of one database), with its row mapping
+ * in reach for the rows of queries sent directly (`routeDirectly`).
+ */
 class RowMapping extends CamelCasePlugin {
   readonly map = (row: Record<string, unknown>) => this.mapRow(row);
 }
+const rowMapping = new RowMapping();
 
 export function createDatabase(pool: Pool): Database {
-  const rows = new RowMapping();
   const db = new Kysely<DB>({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
@@ -408,7 +411,7 @@ export function createDatabase(pool: Pool): Database {
       createIntrospector: (kysely) => new PostgresIntrospector(kysely),
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
-    plugins: [rows],
+    plugins: [rowMapping],
   });
   // Outside a unit of work, a compiled query takes a connection for itself alone.
   routeDirectly(db, {
@@ -420,14 +423,10 @@ export function createDatabase(pool: Pool): Database {
         client.release();
       }
     },
-    mapRow: rows.map,
+    mapRow: rowMapping.map,
   });
-  mappings.set(db, rows.map);
   return db;
 }
-
-/** Each database's row mapping, for its units of work's direct routes. */
-const mappings = new WeakMap<object, RowMapping['map']>();
 
 /**
  * `@nestjs-cls/transactional` over Kysely: a service method opens the unit of work
@@ -462,7 +461,7 @@ export class KyselyTransactionalAdapter implements TransactionalAdapter<
           .provideConnection((pooled) => Promise.resolve(pooled as PooledConnection));
         routeDirectly(tx, {
           query: (text, values) => connection.client.query(text, values),
-          mapRow: mappings.get(db)!,
+          mapRow: rowMapping.map,
         });
         try {
           const result = await fn();

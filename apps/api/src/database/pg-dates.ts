@@ -52,7 +52,7 @@ export function readUtcTimestamp(text: string): Date | undefined {
     const millis =
       fraction > 3
         ? Math.floor(fractionValue / 10 ** (fraction - 3))
-        : fractionValue * 10 ** (3 - Math.max(fraction, 0));
+        : fractionValue * 10 ** (3 - fraction);
     const time = Date.UTC(
       year,
       digits(text, 5, 7) - 1,
