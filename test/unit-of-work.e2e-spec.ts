@@ -342,6 +342,39 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
     ]);
   });
 
+  /** A row with a column of each kind the row mapping treats apart (json, an array, a timestamp). */
+  const columnsOfEachKind = (id: unknown) =>
+    sql<Record<string, unknown>>`SELECT ${id}::text AS refund_id, 5::int8 AS held_amount,
+      '2026-12-01 10:00:00.5+00'::timestamptz AS created_at, NULL::text AS note_text,
+      '{"negotiation_notes": [{"said_by": "merchant"}, 3]}'::jsonb AS details,
+      ARRAY['a_b'] AS text_list, '[{"deep_key": 1}]'::json AS json_list`;
+  const prepared = compiledOnce((_db: Database, args: { id: string }) =>
+    columnsOfEachKind(args.id),
+  );
+
+  it("gives a prepared statement's rows the form Kysely's plugin gives the same row, json included", async () => {
+    // Sent unnamed (its text is not a compiled one), its rows mapped by the plugin afterwards.
+    const { rows: mappedAfter } = await sql`${columnsOfEachKind('r-1')} -- unnamed`.execute(
+      txHost.tx,
+    );
+    const expected = {
+      refundId: 'r-1',
+      heldAmount: 5n,
+      createdAt: new Date('2026-12-01T10:00:00.500Z'),
+      noteText: null,
+      details: { negotiationNotes: [{ saidBy: 'merchant' }, 3] },
+      textList: ['a_b'],
+      jsonList: [{ deepKey: 1 }],
+    };
+    expect(mappedAfter).toEqual([expected]);
+    // Twice on the pool (the statement's columns are then known), and in a unit of work.
+    expect(await prepared(txHost.tx, { id: 'r-1' })).toEqual([expected]);
+    expect(await prepared(txHost.tx, { id: 'r-1' })).toEqual([expected]);
+    expect(await txHost.withTransaction(() => prepared(txHost.tx, { id: 'r-1' }))).toEqual([
+      expected,
+    ]);
+  });
+
   it('refuses a compiled query on a unit of work that has ended, rather than run it on a pooled connection', async () => {
     let ended: Database | undefined;
     await txHost.withTransaction(() => {

@@ -37,7 +37,11 @@ const slots: object = new Proxy({}, { get: (_target, name) => new Slot(String(na
  * async hooks; a query already compiled needs none of that, only the same row mapping.
  */
 export interface DirectRoute {
-  query(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** The answer's rows, `mapped` when they already have the row mapping's form. */
+  query(
+    text: string,
+    values: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; mapped?: boolean }>;
   /** The mapping Kysely's plugins give each row (camelCase keys). */
   mapRow(row: Record<string, unknown>): unknown;
 }
@@ -75,13 +79,16 @@ export async function runCompiled<Row>(
 ): Promise<Row[]> {
   const route = routes.get(db);
   if (!route) return (await db.executeQuery<Row>({ ...query, parameters })).rows;
-  let rows: Record<string, unknown>[];
+  let answer: { rows: Record<string, unknown>[]; mapped?: boolean };
   try {
-    ({ rows } = await route.query(query.sql, parameters as unknown[]));
+    answer = await route.query(query.sql, parameters as unknown[]);
   } catch (error) {
     throw withCallerStack(error);
   }
-  return rows.map((row) => route.mapRow(row) as Row);
+  // A prepared statement's rows come mapped already (`MappedResult`); an unnamed one's do not.
+  return answer.mapped
+    ? (answer.rows as Row[])
+    : answer.rows.map((row) => route.mapRow(row) as Row);
 }
 
 /**

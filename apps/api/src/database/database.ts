@@ -15,11 +15,11 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import type { Socket } from 'node:net';
-import { Pool, PoolClient, type QueryResult as PgQueryResult, types } from 'pg';
+import { Pool, PoolClient, Query, type QueryResult as PgQueryResult, types } from 'pg';
 import type * as Tables from '../generated/kysely/types';
 import { preparedStatementName, routeDirectly, withCallerStack } from './compiled-once';
 import { parseTimestamptz, TIMESTAMPTZ_OID } from './pg-dates';
-import { useFastRowTemplates } from './pg-result';
+import { preparedQuery, type RowNaming, useFastRowTemplates } from './pg-result';
 import { prepareValue } from 'pg/lib/utils';
 import { beginUnitOfWork, endUnitOfWork, FINAL_STATEMENT, SENT_WITH_NEXT } from './unit-of-work';
 
@@ -68,7 +68,7 @@ export const POOL_SIZE = 10;
 const INT8_OID = 20;
 const parseInt8 = (value: string) => BigInt(value);
 /** Timestamps through a fast path for PostgreSQL's UTC form (`pg-dates.ts`). */
-const parseTypes = {
+export const parseTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID
       ? parseInt8
@@ -168,7 +168,9 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
       prepared?.current(client) && typeof text === 'string'
         ? preparedStatementName(text)
         : undefined;
-    const result = (name ? query({ name, text, values }) : query(...args)) as Promise<unknown>;
+    const result = (
+      name ? sendPrepared(query, name, text as string, values) : query(...args)
+    ) as Promise<unknown>;
     inFlight += 1;
     result.then(settled, (error: Error & { code?: string }) => {
       settled();
@@ -269,6 +271,25 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
       return answered('ROLLBACK');
     });
   }
+}
+
+/**
+ * A named prepared statement, sent as `client.query({ name, text, values })` would send it, by
+ * `send` (the connection's own `query`); its rows come back in the row mapping's form.
+ */
+function sendPrepared(
+  send: (query: Query) => unknown,
+  name: string,
+  text: string,
+  values: unknown,
+): Promise<PgQueryResult> {
+  return new Promise((resolve, reject) => {
+    send(
+      preparedQuery(name, text, values as unknown[], rowMapping.naming, (error, answer) =>
+        error ? reject(error) : resolve(answer),
+      ),
+    );
+  });
 }
 
 export function createPool(
@@ -400,8 +421,18 @@ class PoolDriver implements Driver {
  */
 class RowMapping extends CamelCasePlugin {
   readonly map = (row: Record<string, unknown>) => this.mapRow(row);
+  /**
+   * The same mapping, for rows that `pg` builds with mapped keys (`MappedResult`): a column's
+   * name in camelCase, and an object value as the plugin maps one (through the plugin itself:
+   * a plain object's keys, an array's plain objects; a timestamp, the usual object, as is).
+   */
+  readonly naming: RowNaming = {
+    column: (name) => this.camelCase(name),
+    nested: (value) =>
+      value instanceof Date ? value : (this.mapRow({ value }) as { value: unknown }).value,
+  };
 }
-const rowMapping = new RowMapping();
+export const rowMapping = new RowMapping();
 
 export function createDatabase(pool: Pool): Database {
   const db = new Kysely<DB>({

@@ -3,11 +3,11 @@ declare module 'pg/lib/utils' {
   export function prepareValue(value: unknown): unknown;
 }
 
-/** `pg`'s result of one query, which `pg` ships untyped: only what `pg-result.ts` replaces. */
+/** `pg`'s result of one query, which `pg` ships untyped: only what `pg-result.ts` replaces and extends. */
 declare module 'pg/lib/result' {
   export default class Result {
     constructor(rowMode?: string, types?: unknown);
-    addFields: (this: unknown, fields: unknown[]) => void;
-    parseRow(this: void, rowData: unknown[]): Record<string, unknown>;
+    addFields(fields: unknown[]): void;
+    parseRow(rowData: unknown[]): Record<string, unknown>;
   }
 }
