@@ -3,11 +3,13 @@ import { sql } from 'kysely';
 import { Client } from 'pg';
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
+import { AppConfig } from '../apps/api/src/config/app-config';
 import {
   createDatabase,
   createPool,
   type Database,
   type KyselyTransactionalAdapter,
+  rowMapping,
 } from '../apps/api/src/database/database';
 import { compiledOnce } from '../apps/api/src/database/compiled-once';
 import { FINAL_STATEMENT, SENT_WITH_NEXT } from '../apps/api/src/database/unit-of-work';
@@ -367,12 +369,25 @@ describe('unit of work: BEGIN goes with the first statement, COMMIT with the fin
       jsonList: [{ deepKey: 1 }],
     };
     expect(mappedAfter).toEqual([expected]);
-    // Twice on the pool (the statement's columns are then known), and in a unit of work.
-    expect(await prepared(txHost.tx, { id: 'r-1' })).toEqual([expected]);
-    expect(await prepared(txHost.tx, { id: 'r-1' })).toEqual([expected]);
-    expect(await txHost.withTransaction(() => prepared(txHost.tx, { id: 'r-1' }))).toEqual([
-      expected,
-    ]);
+    // Twice on the pool (the statement's columns are then known), and in a unit of work. As a
+    // prepared statement its rows are built mapped; sent unnamed (behind a transaction pooler),
+    // they are mapped afterwards.
+    const mappedLater = jest.spyOn(rowMapping, 'map');
+    try {
+      for (const rows of [
+        await prepared(txHost.tx, { id: 'r-1' }),
+        await prepared(txHost.tx, { id: 'r-1' }),
+        await txHost.withTransaction(() => prepared(txHost.tx, { id: 'r-1' })),
+      ]) {
+        expect(rows).toEqual([expected]);
+        expect(Object.keys(rows[0])).toEqual(Object.keys(expected));
+      }
+      expect(mappedLater).toHaveBeenCalledTimes(
+        t.app.get(AppConfig).databasePreparedStatements ? 0 : 3,
+      );
+    } finally {
+      mappedLater.mockRestore();
+    }
   });
 
   it('refuses a compiled query on a unit of work that has ended, rather than run it on a pooled connection', async () => {

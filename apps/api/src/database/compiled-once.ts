@@ -37,13 +37,8 @@ const slots: object = new Proxy({}, { get: (_target, name) => new Slot(String(na
  * async hooks; a query already compiled needs none of that, only the same row mapping.
  */
 export interface DirectRoute {
-  /** The answer's rows, `mapped` when they already have the row mapping's form. */
-  query(
-    text: string,
-    values: unknown[],
-  ): Promise<{ rows: Record<string, unknown>[]; mapped?: boolean }>;
-  /** The mapping Kysely's plugins give each row (camelCase keys). */
-  mapRow(row: Record<string, unknown>): unknown;
+  /** The answer's rows, in the form Kysely's plugins give them (camelCase keys). */
+  query(text: string, values: unknown[]): Promise<Record<string, unknown>[]>;
 }
 
 const routes = new WeakMap<object, DirectRoute>();
@@ -79,16 +74,11 @@ export async function runCompiled<Row>(
 ): Promise<Row[]> {
   const route = routes.get(db);
   if (!route) return (await db.executeQuery<Row>({ ...query, parameters })).rows;
-  let answer: { rows: Record<string, unknown>[]; mapped?: boolean };
   try {
-    answer = await route.query(query.sql, parameters as unknown[]);
+    return (await route.query(query.sql, parameters as unknown[])) as Row[];
   } catch (error) {
     throw withCallerStack(error);
   }
-  // A prepared statement's rows come mapped already (`MappedResult`); an unnamed one's do not.
-  return answer.mapped
-    ? (answer.rows as Row[])
-    : answer.rows.map((row) => route.mapRow(row) as Row);
 }
 
 /**

@@ -19,7 +19,7 @@ import { Pool, PoolClient, Query, type QueryResult as PgQueryResult, types } fro
 import type * as Tables from '../generated/kysely/types';
 import { preparedStatementName, routeDirectly, withCallerStack } from './compiled-once';
 import { parseTimestamptz, TIMESTAMPTZ_OID } from './pg-dates';
-import { preparedQuery, type RowNaming, useFastRowTemplates } from './pg-result';
+import { MappedResult, preparedQuery, type RowNaming, useFastRowTemplates } from './pg-result';
 import { prepareValue } from 'pg/lib/utils';
 import { beginUnitOfWork, endUnitOfWork, FINAL_STATEMENT, SENT_WITH_NEXT } from './unit-of-work';
 
@@ -275,7 +275,10 @@ function wrapQueries(client: PoolClient, prepared: PreparedStatements | undefine
 
 /**
  * A named prepared statement, sent as `client.query({ name, text, values })` would send it, by
- * `send` (the connection's own `query`); its rows come back in the row mapping's form.
+ * `send` (the connection's own `query`); its rows come back in the row mapping's form
+ * (`MappedResult`). Through Kysely's executor (which has no use for these texts but could be
+ * given one) the plugin maps them again, which changes nothing: the mapping of a mapped name is
+ * the name itself.
  */
 function sendPrepared(
   send: (query: Query) => unknown,
@@ -285,9 +288,13 @@ function sendPrepared(
 ): Promise<PgQueryResult> {
   return new Promise((resolve, reject) => {
     send(
-      preparedQuery(name, text, values as unknown[], rowMapping.naming, (error, answer) =>
-        error ? reject(error) : resolve(answer),
-      ),
+      preparedQuery(name, text, values as unknown[], rowMapping.naming, (error, answer) => {
+        if (!error) return resolve(answer);
+        // As pg's own promise does: one error object can be every pipelined query's (a lost
+        // connection), and each caller adds its own stack to a fresh one (`withCallerStack`).
+        Error.captureStackTrace(error);
+        reject(error);
+      }),
     );
   });
 }
@@ -429,10 +436,19 @@ class RowMapping extends CamelCasePlugin {
   readonly naming: RowNaming = {
     column: (name) => this.camelCase(name),
     nested: (value) =>
-      value instanceof Date ? value : (this.mapRow({ value }) as { value: unknown }).value,
+      value instanceof Date || Buffer.isBuffer(value)
+        ? value
+        : (this.mapRow({ value }) as { value: unknown }).value,
   };
 }
 export const rowMapping = new RowMapping();
+
+/** An answer's rows in the row mapping's form: as they came, or mapped now. */
+function mappedRows(answer: PgQueryResult<Record<string, unknown>>): Record<string, unknown>[] {
+  return answer instanceof MappedResult && answer.naming === rowMapping.naming
+    ? answer.rows
+    : answer.rows.map(rowMapping.map);
+}
 
 export function createDatabase(pool: Pool): Database {
   const db = new Kysely<DB>({
@@ -449,12 +465,11 @@ export function createDatabase(pool: Pool): Database {
     query: async (text, values) => {
       const client = await pool.connect();
       try {
-        return await client.query(text, values);
+        return mappedRows(await client.query(text, values));
       } finally {
         client.release();
       }
     },
-    mapRow: rowMapping.map,
   });
   return db;
 }
@@ -491,8 +506,7 @@ export class KyselyTransactionalAdapter implements TransactionalAdapter<
           .getExecutor()
           .provideConnection((pooled) => Promise.resolve(pooled as PooledConnection));
         routeDirectly(tx, {
-          query: (text, values) => connection.client.query(text, values),
-          mapRow: rowMapping.map,
+          query: async (text, values) => mappedRows(await connection.client.query(text, values)),
         });
         try {
           const result = await fn();

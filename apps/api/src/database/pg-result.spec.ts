@@ -83,9 +83,9 @@ describe("a prepared statement's answer, with rows built in the row mapping's fo
     const pgs = new Result(undefined, parseTypes);
     pgs.addFields(columns);
     const expected = rowMapping.map(pgs.parseRow(values));
-    const result = mapped(named());
-    expect(result.mapped).toBe(true);
-    expect(result.parseRow(values)).toEqual(expected);
+    const row = mapped(named()).parseRow(values);
+    expect(row).toEqual(expected);
+    expect(Object.keys(row)).toEqual(Object.keys(expected));
     expect(expected).toEqual({
       refundId: 'r-1',
       heldAmount: 9007199254740993n,
@@ -113,5 +113,10 @@ describe("a prepared statement's answer, with rows built in the row mapping's fo
       extraFlag: true,
     });
     expect(mapped(name).parseRow(values).heldAmount).toBe(9007199254740993n);
+    // Other parsers (another pool's types): built again, with those.
+    const asText = mapped(name);
+    asText._types = { getTypeParser: () => (value: unknown) => value };
+    asText.addFields(columns);
+    expect(asText.parseRow(values).heldAmount).toBe('9007199254740993');
   });
 });

@@ -58,6 +58,9 @@ type Parser = (value: unknown) => unknown;
 interface Shape {
   /** The columns as PostgreSQL describes them, to tell when the statement's answer changed. */
   columns: Field[];
+  /** What the names and parsers come from (one of each in the service, but kept with them). */
+  naming: RowNaming;
+  types: ResultState['_types'];
   /** The same columns named as the row mapping names them. */
   named: Field[];
   parsers: Parser[];
@@ -92,11 +95,10 @@ export interface RowNaming {
  * mapping: 8–9% of a status read's CPU (the column setup, the copy, and the garbage of both).
  */
 export class MappedResult extends Result {
-  readonly mapped = true;
-
   constructor(
     private readonly statement: string,
-    private readonly naming: RowNaming,
+    /** How its rows are named. */
+    readonly naming: RowNaming,
   ) {
     super();
   }
@@ -108,11 +110,18 @@ export class MappedResult extends Result {
   override addFields(fields: Field[]): void {
     const state = this as unknown as ResultState;
     let shape = shapes.get(this.statement);
-    if (!shape || !sameColumns(shape.columns, fields)) {
+    if (
+      !shape ||
+      shape.naming !== this.naming ||
+      shape.types !== state._types ||
+      !sameColumns(shape.columns, fields)
+    ) {
       const named = fields.map((field) => ({ ...field, name: this.naming.column(field.name) }));
       addFields.call(state, named);
       shape = {
         columns: fields,
+        naming: this.naming,
+        types: state._types,
         named,
         parsers: state._parsers ?? [],
         template: state._prebuiltEmptyResultObject ?? {},
@@ -144,7 +153,7 @@ export function preparedQuery(
   text: string,
   values: unknown[],
   naming: RowNaming,
-  callback: (error: Error | undefined, answer: QueryResult & { mapped?: boolean }) => void,
+  callback: (error: Error | undefined, answer: QueryResult) => void,
 ): Query {
   const query = new Query(text, values, callback as never) as Query & {
     name: string;

@@ -24,8 +24,10 @@ const LOG_FLUSH_MS = 500;
 
 /**
  * One pino logger for Fastify's request logs and Nest's own messages: JSON lines on stdout,
- * written asynchronously in batches (LOG_BATCH_BYTES, LOG_FLUSH_MS); what is buffered is flushed
- * when the process exits, though not on a kill -9. Tests give their own destination.
+ * written asynchronously in batches (LOG_BATCH_BYTES, LOG_FLUSH_MS). What is buffered is written
+ * when the process exits (pino flushes on 'exit', an uncaught error included), and lost when it
+ * is killed without exiting (kill -9, the OOM killer, V8 out of heap). Tests give their own
+ * destination.
  */
 export function createLogger(
   level: string,
