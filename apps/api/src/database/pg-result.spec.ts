@@ -113,6 +113,22 @@ describe("a prepared statement's answer, with rows built in the row mapping's fo
       extraFlag: true,
     });
     expect(mapped(name).parseRow(values).heldAmount).toBe(9007199254740993n);
+    // Each connection has parsers of its own (pg wraps the pool's in an object per connection):
+    // answers on two connections in turn keep each one's columns.
+    const [a, b] = [{ ...parseTypes }, { ...parseTypes }];
+    const on = (types: object) => {
+      const result = new MappedResult(name, naming) as MappedResult & {
+        _parsers: unknown[];
+        _types: unknown;
+      };
+      result._types = types;
+      result.addFields(columns);
+      return result._parsers;
+    };
+    const [firstOfA, firstOfB] = [on(a), on(b)];
+    expect([on(a), on(b), on(a)]).toEqual([firstOfA, firstOfB, firstOfA]);
+    expect(on(b)).toBe(firstOfB);
+    expect(on(a)).toBe(firstOfA);
     // Other parsers (another pool's types): built again, with those.
     const asText = mapped(name);
     asText._types = { getTypeParser: () => (value: unknown) => value };

@@ -58,17 +58,20 @@ type Parser = (value: unknown) => unknown;
 interface Shape {
   /** The columns as PostgreSQL describes them, to tell when the statement's answer changed. */
   columns: Field[];
-  /** What the names and parsers come from (one of each in the service, but kept with them). */
+  /** What the names come from (one naming in the service, but kept with the names). */
   naming: RowNaming;
-  types: ResultState['_types'];
   /** The same columns named as the row mapping names them. */
   named: Field[];
   parsers: Parser[];
   template: Record<string, null>;
 }
 
-/** Each prepared statement's shape, by statement name (`compiledOnce` names them). */
-const shapes = new Map<string, Shape>();
+/**
+ * Each prepared statement's shape, by statement name (`compiledOnce` names them), for each set of
+ * parsers: a connection has its own (`pg` wraps the pool's `types` in an object per connection),
+ * as it has its own prepared statements.
+ */
+const shapesByTypes = new WeakMap<object, Map<string, Shape>>();
 
 function sameColumns(known: Field[], fields: Field[]): boolean {
   if (known.length !== fields.length) return false;
@@ -109,19 +112,15 @@ export class MappedResult extends Result {
    */
   override addFields(fields: Field[]): void {
     const state = this as unknown as ResultState;
+    let shapes = shapesByTypes.get(state._types);
+    if (!shapes) shapesByTypes.set(state._types, (shapes = new Map<string, Shape>()));
     let shape = shapes.get(this.statement);
-    if (
-      !shape ||
-      shape.naming !== this.naming ||
-      shape.types !== state._types ||
-      !sameColumns(shape.columns, fields)
-    ) {
+    if (!shape || shape.naming !== this.naming || !sameColumns(shape.columns, fields)) {
       const named = fields.map((field) => ({ ...field, name: this.naming.column(field.name) }));
       addFields.call(state, named);
       shape = {
         columns: fields,
         naming: this.naming,
-        types: state._types,
         named,
         parsers: state._parsers ?? [],
         template: state._prebuiltEmptyResultObject ?? {},

@@ -13,29 +13,14 @@ export const REDACTED_PATHS = ['headers', 'req.headers', 'busboyOptions.headers'
 );
 
 /**
- * Log lines are written in batches of at least this many bytes (about 40 request lines), or
- * every LOG_FLUSH_MS, whichever comes first. Each write is a system call and a round through
- * libuv's thread pool: written as soon as one line was there, they cost 4.5% of a status read's
- * CPU (a CPU profile of `npm run bench`).
- */
-const LOG_BATCH_BYTES = 12 * 1024;
-/** The longest a log line waits to be written when traffic is too light to fill a batch. */
-const LOG_FLUSH_MS = 500;
-
-/**
  * One pino logger for Fastify's request logs and Nest's own messages: JSON lines on stdout,
- * written asynchronously in batches (LOG_BATCH_BYTES, LOG_FLUSH_MS). What is buffered is written
- * when the process exits (pino flushes on 'exit', an uncaught error included), and lost when it
- * is killed without exiting (kill -9, the OOM killer, V8 out of heap). Tests give their own
+ * written asynchronously (lines written together under load, one system call for many; what is
+ * buffered is flushed when the process exits, though not on a kill -9). Tests give their own
  * destination.
  */
 export function createLogger(
   level: string,
-  destination: pino.DestinationStream = pino.destination({
-    sync: false,
-    minLength: LOG_BATCH_BYTES,
-    periodicFlush: LOG_FLUSH_MS,
-  }),
+  destination: pino.DestinationStream = pino.destination({ sync: false }),
 ): Logger {
   return pino(
     {
