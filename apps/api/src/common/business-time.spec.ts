@@ -211,6 +211,27 @@ describe('businessDaysUntil', () => {
     expect(businessDaysUntil(wednesdayEarly, at('2026-12-03T10:00'), jakarta)).toBe(1);
     expect(businessDaysUntil(wednesdayEarly, at('2026-12-03T10:00'), utc)).toBe(2);
   });
+
+  it('gives each calendar its own answers for the same two dates', () => {
+    const [now, later] = [at('2026-12-23T10:00'), at('2026-12-30T10:00')];
+    expect(businessDaysUntil(now, later, jakarta)).toBe(5);
+    expect(businessDaysUntil(now, later, christmas)).toBe(2);
+    expect(businessDaysUntil(now, later, jakarta)).toBe(5);
+  });
+
+  it('tells the local days apart at midnight, also where the clocks skip it', () => {
+    // Havana moves its clocks from 00:00 to 01:00 on Sunday 2026-03-08: that day starts at 01:00.
+    const havana: BusinessCalendar = { timeZone: 'America/Havana', holidays: [] };
+    const due = at('2026-03-11T12:00', 'America/Havana');
+    expect(businessDaysUntil(at('2026-03-08T12:00', 'America/Havana'), due, havana)).toBe(3);
+    expect(businessDaysUntil(at('2026-03-09T00:30', 'America/Havana'), due, havana)).toBe(2);
+    expect(businessDaysUntil(at('2026-03-08T23:59:59.999', 'America/Havana'), due, havana)).toBe(3);
+    // Jakarta, at either side of midnight, each day asked after the other.
+    const wednesday = at('2026-12-02T10:00');
+    expect(businessDaysUntil(at('2026-11-30T23:59:59.999'), wednesday, jakarta)).toBe(2);
+    expect(businessDaysUntil(at('2026-12-01T00:00'), wednesday, jakarta)).toBe(1);
+    expect(businessDaysUntil(at('2026-11-30T23:59:59.999'), wednesday, jakarta)).toBe(2);
+  });
 });
 
 describe('addBusinessHours', () => {
