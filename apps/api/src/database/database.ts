@@ -290,8 +290,9 @@ function sendPrepared(
     send(
       preparedQuery(name, text, values as unknown[], rowMapping.naming, (error, answer) => {
         if (!error) return resolve(answer);
-        // As pg's own promise does: one error object can be every pipelined query's (a lost
-        // connection), and each caller adds its own stack to a fresh one (`withCallerStack`).
+        // As pg's own promise does: the stack starts again here, and the caller adds its own
+        // (`withCallerStack`). One error object can be every pipelined query's (a lost
+        // connection): their callers' stacks then all land on it, as through pg's promise.
         Error.captureStackTrace(error);
         reject(error);
       }),

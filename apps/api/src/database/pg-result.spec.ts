@@ -69,12 +69,13 @@ describe("a prepared statement's answer, with rows built in the row mapping's fo
   let statement = 0;
   /** A fresh statement name per test: shapes are kept by name for the process's life. */
   const named = () => `test_statement_${++statement}_${Date.now()}`;
-  const mapped = (name: string, fields = columns) => {
+  /** The answer of statement `name` with `fields`, on a connection whose parsers are `types`. */
+  const mapped = (name: string, fields = columns, types: object = parseTypes) => {
     const result = new MappedResult(name, naming) as MappedResult & {
       _parsers: unknown[];
       _types: unknown;
     };
-    result._types = parseTypes;
+    result._types = types;
     result.addFields(fields);
     return result;
   };
@@ -116,23 +117,19 @@ describe("a prepared statement's answer, with rows built in the row mapping's fo
     // Each connection has parsers of its own (pg wraps the pool's in an object per connection):
     // answers on two connections in turn keep each one's columns.
     const [a, b] = [{ ...parseTypes }, { ...parseTypes }];
-    const on = (types: object) => {
-      const result = new MappedResult(name, naming) as MappedResult & {
-        _parsers: unknown[];
-        _types: unknown;
-      };
-      result._types = types;
-      result.addFields(columns);
-      return result._parsers;
-    };
-    const [firstOfA, firstOfB] = [on(a), on(b)];
-    expect([on(a), on(b), on(a)]).toEqual([firstOfA, firstOfB, firstOfA]);
-    expect(on(b)).toBe(firstOfB);
-    expect(on(a)).toBe(firstOfA);
+    const parsersOn = (types: object) => mapped(name, columns, types)._parsers;
+    const [firstOfA, firstOfB] = [parsersOn(a), parsersOn(b)];
+    for (const [types, first] of [
+      [a, firstOfA],
+      [b, firstOfB],
+      [a, firstOfA],
+      [b, firstOfB],
+      [a, firstOfA],
+    ] as const) {
+      expect(parsersOn(types)).toBe(first);
+    }
     // Other parsers (another pool's types): built again, with those.
-    const asText = mapped(name);
-    asText._types = { getTypeParser: () => (value: unknown) => value };
-    asText.addFields(columns);
+    const asText = mapped(name, columns, { getTypeParser: () => (value: unknown) => value });
     expect(asText.parseRow(values).heldAmount).toBe('9007199254740993');
   });
 });
